@@ -1,0 +1,100 @@
+"""The interface every connector implements, and the values it exchanges with the pipeline."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from marshmallow import Schema
+
+from climate_plugin.outbound import OutboundClient
+
+
+class WebhookAuthError(Exception):
+    """The webhook's signature, key or timestamp did not verify (answered 401)."""
+
+
+class PayloadError(Exception):
+    """The webhook body is not what this connector expects (answered 400 with this message)."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    push: bool = False  #: the host sends webhooks
+    poll: bool = False  #: the host can be asked what changed
+    write_back: bool = False  #: the host accepts the climate block
+    files: bool = False  #: the host gives attachment URLs
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """What one inbound webhook asks the pipeline to do."""
+
+    delivery_id: str  #: the sender's id for this delivery (idempotency key)
+    action: Literal["upsert", "delete"]
+    external_id: str  #: the item's id in the host system
+    event_type: str  #: the sender's own name for the event, kept for the administrator
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FetchedItem:
+    """An agenda item as the host system has it now."""
+
+    external_id: str
+    title: str
+    body: str = ""  #: plain text or HTML, as the host gives it
+    language: str | None = None  #: fi, sv, en or None (detected later)
+    meeting: str | None = None
+    updated_at: datetime | None = None  #: the host's own modification time, timezone-aware
+    url: str | None = None  #: where a person reads the item in the host system
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Connector(abc.ABC):
+    """A host agenda system, as the pipeline sees it.
+
+    Subclasses set the class attributes and implement the operations their capabilities name.
+    Instances are cheap and short-lived: one per task, built from the stored (decrypted) config.
+    """
+
+    #: the registry key, e.g. "rest"; also the entry-point name
+    kind: ClassVar[str]
+    capabilities: ClassVar[Capabilities]
+    #: validates and normalises the connector's config
+    config_schema: ClassVar[type[Schema]]
+    #: dotted paths into the config whose values are secrets (encrypted at rest, never shown)
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, config: Mapping[str, Any], http: OutboundClient) -> None:
+        self.config = config
+        self.http = http
+
+    # --- inbound -------------------------------------------------------------------------------
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> None:
+        """Raise :class:`WebhookAuthError` unless one of ``secrets`` signed ``body``.
+
+        The default speaks Standard Webhooks over the raw bytes.
+        """
+        from webhooks.signature import verify_standard_webhook
+
+        verify_standard_webhook(body, headers, secrets)
+
+    @abc.abstractmethod
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        """Turn a verified webhook into an event; raise :class:`PayloadError` if it is malformed."""
+
+    # --- outbound ------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def fetch_item(self, external_id: str) -> FetchedItem | None:
+        """Fetch the item's current state; None when the host says it is gone (404/410)."""
+
+    def write_back(self, external_id: str, block: Mapping[str, Any], idempotency_key: str) -> None:
+        """Send the climate block to the host. Only called when ``capabilities.write_back``."""
+        raise NotImplementedError(f"{self.kind} connector does not write back")
+
+    def test_connection(self) -> None:
+        """Raise an exception with a plain-words message if the host cannot be reached."""
