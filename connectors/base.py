@@ -96,5 +96,5 @@ class Connector(abc.ABC):
         """Send the climate block to the host. Only called when ``capabilities.write_back``."""
         raise NotImplementedError(f"{self.kind} connector does not write back")
 
-    def test_connection(self) -> None:
+    def test_connection(self) -> None:  # noqa: B027 - optional hook, deliberately not abstract
         """Raise an exception with a plain-words message if the host cannot be reached."""

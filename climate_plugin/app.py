@@ -1,0 +1,86 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import migrations
+from climate_plugin.config import Settings, load_settings
+from climate_plugin.db import db, migrate
+from climate_plugin.encryption import Encryptor, development_key
+from climate_plugin.errors import register_error_handlers
+from climate_plugin.outbound import OutboundClient
+
+MIGRATIONS_DIR = str(Path(migrations.__file__).parent)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app from ``settings`` (default: the CLIMATE_PLUGIN_* environment).
+
+    Raises :class:`climate_plugin.config.ConfigError` listing every wrong setting.
+    """
+    app = Flask("climate_plugin", instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    settings = settings or load_settings(app.instance_path)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SECRET_KEY=settings.secret_key or _development_secret(app.instance_path),
+        # Werkzeug refuses larger bodies with 413 before the view reads them.
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        PUBLIC_URL=settings.public_url,
+    )
+    app.extensions["climate_plugin.settings"] = settings
+    app.extensions["climate_plugin.encryptor"] = Encryptor(
+        settings.encryption_keys or (development_key(app.instance_path),)
+    )
+    app.extensions["climate_plugin.outbound"] = OutboundClient(
+        settings.outbound_allow, timeout=settings.outbound_timeout
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+
+    from climate_plugin import public
+    from webhooks.endpoint import bp as webhooks_bp
+
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(public.bp)
+    register_error_handlers(app)
+
+    from worker import init_app as init_worker
+
+    init_worker(app)
+    return app
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # The embedded worker writes from another thread: wait for the lock instead of failing.
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    # WAL lets the web thread read while the worker writes; foreign keys are off by default in SQLite.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _development_secret(instance_path: str) -> str:
+    # Without CLIMATE_PLUGIN_SECRET_KEY, derive the session key from the instance's own encryption key
+    # file, so a restart does not invalidate signed links.
+    import hashlib
+
+    return hashlib.sha256(("session:" + development_key(instance_path)).encode()).hexdigest()

@@ -1,0 +1,363 @@
+"""The climate checklist (docs: shared/reference/climate-checklist.md) as versioned data.
+
+The wording is data, not code, so a municipality can later get its own edited version; every stored
+assessment records ``CHECKLIST_VERSION`` so old answers keep pointing at the questions they answered.
+
+Shape of ``Assessment.answers`` (JSON):
+
+- ``checklist_version``: the version the answers belong to, e.g. "default-1"
+- ``prescreen``: stage 0 suggestions from screening, ``{R-id: {"suggestion", "evidence"}}``
+  (see ``prefill_stage0``)
+- written by the preparer later (read by ``climate_plugin.badges``):
+  ``ratings``: ``{category code: {"rating": one of RATING_CODES, "justification": str, "scope"?: str}}``;
+  ``questions``: ``{X-id: str}``;
+  ``commitment``: ``{"target", "indicator", "deadline": str, "kept"?: bool, "follow_up"?: str}``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+CHECKLIST_VERSION = "default-1"
+
+#: the three stage 0 answers, stored as these codes
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: dict[str, str]  #: fi, sv, en
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: dict[str, str]
+    question: dict[str, str]  #: the guiding question for stage 1
+
+
+@dataclass(frozen=True)
+class Rating:
+    code: str  #: ASCII, as stored in answers["ratings"]
+    symbol: str  #: as shown (typographic minus)
+    label: dict[str, str]
+
+
+ANSWER_LABELS: dict[str, dict[str, str]] = {
+    YES: {"fi": "Kyllä", "sv": "Ja", "en": "Yes"},
+    NO: {"fi": "Ei", "sv": "Nej", "en": "No"},
+    UNKNOWN: {"fi": "En tiedä", "sv": "Vet inte", "en": "Don't know"},
+}
+
+STAGE0_QUESTIONS: tuple[Question, ...] = (
+    Question("R1", {
+        "fi": "Vaikuttaako asia energian käyttöön tai tuotantoon (sähkö, lämmitys, polttoaineet)?",
+        "sv": "Påverkar ärendet energianvändning eller -produktion (el, uppvärmning, bränslen)?",
+        "en": "Does it affect energy use or production (electricity, heating, fuels)?",
+    }),
+    Question("R2", {
+        "fi": "Vaikuttaako asia liikkumiseen tai liikenteeseen?",
+        "sv": "Påverkar ärendet resor eller trafik?",
+        "en": "Does it affect travel or traffic (car, public transport, walking, cycling, freight)?",
+    }),
+    Question("R3", {
+        "fi": "Rakennetaanko, korjataanko, puretaanko tai muutetaanko rakennuksia, rakenteita tai katuja?",
+        "sv": "Byggs, repareras, rivs eller ändras byggnader, anläggningar eller gator?",
+        "en": "Are buildings, structures or streets built, renovated, demolished or altered?",
+    }),
+    Question("R4", {
+        "fi": "Muuttuuko maankäyttö tai kohdistuuko asia viheralueisiin, metsiin, peltoihin tai vesistöihin?",
+        "sv": "Ändras markanvändningen eller berörs grönområden, skog, åker eller vatten?",
+        "en": "Does land use change, or are green areas, forests, farmland or waters affected?",
+    }),
+    Question("R5", {
+        "fi": "Onko kyse hankinnasta, kilpailutuksesta tai palvelun ostosta?",
+        "sv": "Gäller det en upphandling eller köp av tjänster?",
+        "en": "Is it a procurement or purchase of goods or services?",
+    }),
+    Question("R6", {
+        "fi": "Vaikuttaako asia kulutukseen, ruokaan, jätteisiin tai kiertotalouteen?",
+        "sv": "Påverkar ärendet konsumtion, mat, avfall eller cirkulär ekonomi?",
+        "en": "Does it affect consumption, food, waste or circularity?",
+    }),
+    Question("R7", {
+        "fi": "Vaikuttaako asia alttiuteen helteelle, tulville, hulevesille, kuivuudelle tai myrskyille?",
+        "sv": "Påverkar ärendet sårbarheten för värme, översvämningar, dagvatten, torka eller stormar?",
+        "en": "Does it change exposure to heat, floods, stormwater, drought or storms?",
+    }),
+    Question("R8", {
+        "fi": "Ohjaako asia muita päätöksiä (strategia, ohjelma, kaava, talousarvio, ohje, avustusehdot)?",
+        "sv": "Styr ärendet andra beslut (strategi, program, plan, budget, anvisning, bidragsvillkor)?",
+        "en": "Does it steer other decisions (strategy, programme, plan, budget, guideline, grant terms)?",
+    }),
+)
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(
+        "energy",
+        {"fi": "Energia", "sv": "Energi", "en": "Energy"},
+        {
+            "fi": "Lisääkö vai vähentääkö asia energian tarvetta, tai siirtääkö se energiantuotantoa "
+            "fossiilisesta uusiutuvaan tai päinvastoin?",
+            "sv": "Ökar eller minskar ärendet energibehovet, eller flyttar det försörjningen mellan fossil "
+            "och förnybar energi?",
+            "en": "Does it raise or lower energy demand, or shift supply between fossil and renewable?",
+        },
+    ),
+    Category(
+        "transport",
+        {"fi": "Liikenne ja liikkuminen", "sv": "Trafik och mobilitet", "en": "Transport and mobility"},
+        {
+            "fi": "Miten asia vaikuttaa autolla ajettuihin kilometreihin, joukkoliikenteeseen, kävelyyn ja "
+            "pyöräilyyn sekä ajoneuvojen päästöihin?",
+            "sv": "Hur påverkar ärendet antalet bilkilometer, kollektivtrafiken, gång och cykel samt "
+            "fordonens utsläpp?",
+            "en": "Car-kilometres, public transport and active travel, fleet emissions?",
+        },
+    ),
+    Category(
+        "buildings",
+        {
+            "fi": "Rakennukset ja rakentaminen",
+            "sv": "Byggnader och byggande",
+            "en": "Buildings and construction",
+        },
+        {
+            "fi": "Lämmitystapa, energialuokka, rakennusmateriaalien hiilijalanjälki, korjaaminen vai "
+            "uudisrakentaminen?",
+            "sv": "Uppvärmningssätt, energiklass, byggmaterialens klimatavtryck, renovering eller nybygge?",
+            "en": "Heating mode, energy class, embodied carbon, renovation versus new build?",
+        },
+    ),
+    Category(
+        "land_use",
+        {
+            "fi": "Maankäyttö ja yhdyskuntarakenne",
+            "sv": "Markanvändning och samhällsstruktur",
+            "en": "Land use and urban structure",
+        },
+        {
+            "fi": "Tiivistääkö vai hajauttaako asia yhdyskuntarakennetta? Lisääkö se päällystettyä pintaa?",
+            "sv": "Förtätar eller sprider ärendet samhällsstrukturen? Ökar den hårdgjorda ytan?",
+            "en": "Densify or disperse; sealed soil?",
+        },
+    ),
+    Category(
+        "procurement",
+        {"fi": "Hankinnat", "sv": "Upphandling", "en": "Procurement"},
+        {
+            "fi": "Onko hankinnassa ilmasto- ja elinkaarikriteerejä? Kuinka paljon hankitaan ja kuinka "
+            "päästöintensiivistä hankittava on?",
+            "sv": "Finns det klimat- och livscykelkriterier? Hur stor är volymen och hur koldioxidintensivt "
+            "är det som köps?",
+            "en": "Climate and life-cycle criteria; volume and carbon intensity of what is bought?",
+        },
+    ),
+    Category(
+        "consumption",
+        {"fi": "Kulutus ja ruoka", "sv": "Konsumtion och mat", "en": "Consumption and food"},
+        {
+            "fi": "Kasvisruoan osuus, ruokahävikki, kertakäyttötuotteet?",
+            "sv": "Andelen vegetarisk mat, matsvinn, engångsartiklar?",
+            "en": "Plant-based share, food waste, single-use items?",
+        },
+    ),
+    Category(
+        "waste",
+        {
+            "fi": "Jätteet ja kiertotalous",
+            "sv": "Avfall och cirkulär ekonomi",
+            "en": "Waste and circular economy",
+        },
+        {
+            "fi": "Väheneekö jätteen määrä? Uudelleenkäyttö, kierrätys, kierrätetyt materiaalit?",
+            "sv": "Minskar avfallet? Återanvändning, återvinning, cirkulära material?",
+            "en": "Less waste, reuse, recycling, circular materials?",
+        },
+    ),
+    Category(
+        "carbon_sinks",
+        {"fi": "Hiilinielut ja -varastot", "sv": "Kolsänkor och kollager", "en": "Carbon sinks and stocks"},
+        {
+            "fi": "Kaadetaanko tai istutetaanko puita? Metsän, turpeen ja maaperän hiili? Väheneekö vai "
+            "lisääntyykö viheralue?",
+            "sv": "Fälls eller planteras träd? Kol i skog, torv och mark? Minskar eller ökar grönytan?",
+            "en": "Trees felled or planted, forest, peat and soil carbon, green area lost or gained?",
+        },
+    ),
+    Category(
+        "adaptation",
+        {
+            "fi": "Ilmastonmuutokseen sopeutuminen",
+            "sv": "Klimatanpassning",
+            "en": "Adaptation and resilience",
+        },
+        {
+            "fi": "Alttius helteelle, tulville, hulevesille, kuivuudelle ja myrskyille; haavoittuvat "
+            "ryhmät; palvelujen jatkuvuus?",
+            "sv": "Exponering för värme, översvämning, dagvatten, torka och storm; sårbara grupper; "
+            "kontinuitet i servicen?",
+            "en": "Exposure to heat, flood, stormwater, drought, storm; vulnerable groups; "
+            "service continuity?",
+        },
+    ),
+    Category(
+        "steering",
+        {"fi": "Ohjausvaikutus", "sv": "Styrande effekt", "en": "Steering effect"},
+        {
+            "fi": "Lukitseeko asia tulevia päästöjä vai avaako se tien päästövähennyksille (kaavat, "
+            "talousarviot, yli kymmenen vuoden sopimukset)?",
+            "sv": "Låser ärendet fast framtida utsläpp eller öppnar det för utsläppsminskningar (planer, "
+            "budgetar, avtal på över tio år)?",
+            "en": "Does it lock in or open future emissions (plans, budgets, contracts over 10 years)?",
+        },
+    ),
+)
+
+CATEGORY_CODES: tuple[str, ...] = tuple(c.code for c in CATEGORIES)
+CATEGORIES_BY_CODE: dict[str, Category] = {c.code: c for c in CATEGORIES}
+
+RATING_SCALE: tuple[Rating, ...] = (
+    Rating("++", "++", {"fi": "merkittävä myönteinen", "sv": "klart positiv", "en": "strongly positive"}),
+    Rating("+", "+", {"fi": "myönteinen", "sv": "positiv", "en": "positive"}),
+    Rating("0", "0", {"fi": "ei tai vähäinen", "sv": "ingen eller ringa", "en": "none or minor"}),
+    Rating("-", "−", {"fi": "kielteinen", "sv": "negativ", "en": "negative"}),
+    Rating("--", "−−", {"fi": "merkittävä kielteinen", "sv": "klart negativ", "en": "strongly negative"}),
+    Rating("?", "?", {"fi": "ei tiedossa", "sv": "okänd", "en": "unknown"}),
+)
+RATING_CODES: tuple[str, ...] = tuple(r.code for r in RATING_SCALE)
+#: ratings that say which way the effect goes (a "0" or "?" says nothing about direction)
+DIRECTIONAL_RATINGS: frozenset[str] = frozenset({"++", "+", "-", "--"})
+
+CROSS_CUTTING: tuple[Question, ...] = (
+    Question("X1", {
+        "fi": "Onko ilmaston kannalta parempia vaihtoehtoja? Miksi niitä ei valittu?",
+        "sv": "Finns det alternativ med bättre klimatutfall? Varför valdes de inte?",
+        "en": "Are there alternatives with a better climate outcome? Why were they not chosen?",
+    }),
+    Question("X2", {
+        "fi": "Miten kielteisiä vaikutuksia lievennetään tai kompensoidaan?",
+        "sv": "Hur mildras eller kompenseras negativa konsekvenser?",
+        "en": "How are negative effects mitigated or compensated?",
+    }),
+    Question("X3", {
+        "fi": "Onko asia ristiriidassa kunnan ilmastotavoitteen tai ilmastosuunnitelman kanssa "
+        "(esim. Hinku-tavoite −80 % vuoteen 2030 mennessä)?",
+        "sv": "Står ärendet i strid med kommunens klimatmål eller klimatplan "
+        "(t.ex. Hinku-målet −80 % till 2030)?",
+        "en": "Does it conflict with the municipality's climate target or climate plan "
+        "(e.g. Hinku −80 % by 2030)?",
+    }),
+    Question("X4", {
+        "fi": "Jakautuvatko vaikutukset epätasaisesti asukkaiden kesken (oikeudenmukainen siirtymä)?",
+        "sv": "Fördelas konsekvenserna ojämnt mellan invånarna (rättvis omställning)?",
+        "en": "Are the effects unevenly distributed across residents (just transition)?",
+    }),
+    Question("X5", {
+        "fi": "Millä mittarilla vaikutusta seurataan, ja milloin?",
+        "sv": "Med vilken indikator följs konsekvensen upp, och när?",
+        "en": "Which indicator will follow the effect up, and when?",
+    }),
+    Question("X6", {
+        "fi": "Kuinka varma arvio on (arvio, laskelma, asiantuntijan näkemys)?",
+        "sv": "Hur säker är bedömningen (uppskattning, beräkning, expertbedömning)?",
+        "en": "How certain is the assessment (estimate, calculation, expert opinion)?",
+    }),
+)
+
+#: Stage 2 triggers: send the item to the climate coordinator if any rule fires. Defaults a municipality
+#: may override (the numbers are the reference design's, not a law of nature).
+ESCALATION_DEFAULTS: dict[str, Any] = {
+    "strongly_negative": True,  # any "--"
+    "negative_count": 2,  # this many "-" or more
+    # "?" in one of these on an item with a large investment or a land-use plan
+    "unknown_categories": ("energy", "transport", "buildings", "land_use", "carbon_sinks"),
+    "unknown_investment_over_eur": 100_000,
+    "unknown_on_land_use_plan": True,
+    "nonzero_steering": True,  # any steering rating other than "0"
+}
+
+#: which stage 0 question a screening category answers "yes"
+CATEGORY_TO_STAGE0: dict[str, str] = {
+    "energy": "R1",
+    "transport": "R2",
+    "buildings": "R3",
+    "land_use": "R4",
+    "carbon_sinks": "R4",
+    "procurement": "R5",
+    "consumption": "R6",
+    "waste": "R6",
+    "adaptation": "R7",
+    "steering": "R8",
+}
+#: the reverse: which categories stage 1 opens for a question answered yes or don't know
+STAGE0_TO_CATEGORIES: dict[str, tuple[str, ...]] = {
+    q.id: tuple(c for c in CATEGORY_CODES if CATEGORY_TO_STAGE0[c] == q.id) for q in STAGE0_QUESTIONS
+}
+
+
+def _clean_evidence(entry: Mapping[str, Any]) -> dict[str, str]:
+    # Only the four documented keys, always strings: the result is stored as JSON and hashed.
+    return {key: str(entry.get(key) or "") for key in ("category", "term", "snippet", "location")}
+
+
+def prefill_stage0(
+    categories: Iterable[str], evidence: Iterable[Mapping[str, Any]], relevance: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Stage 0 suggestions: ``{R-id: {"suggestion": "yes"|"no"|"unknown", "evidence": [...]}}``.
+
+    "yes" where screening found a category that maps to the question. Where nothing was found, the
+    suggestion is "no" only for items screened ``none``, and "unknown" (En tiedä) otherwise. Why: on a
+    none item the screening looked and found nothing, and "no" everywhere lets the preparer confirm "no
+    assessable climate impact" in one step. On a minor or high item the screening already saw a climate
+    link, and a missing keyword is weak evidence (inflected words, indirect effects); suggesting "no"
+    there would let a machine quietly close a question a person should answer, and a missed effect is the
+    costliest error. ``relevance=None`` (not given) is treated like a non-none item.
+    """
+    found = set(categories)
+    entries = [_clean_evidence(e) for e in evidence]
+    fallback = NO if relevance == "none" else UNKNOWN
+    result: dict[str, dict[str, Any]] = {}
+    for question in STAGE0_QUESTIONS:
+        mapped = STAGE0_TO_CATEGORIES[question.id]
+        result[question.id] = {
+            "suggestion": YES if found.intersection(mapped) else fallback,
+            "evidence": [e for e in entries if e["category"] in mapped],
+        }
+    return result
+
+
+def build_stage0_answers(
+    relevance: str, categories: Iterable[str], evidence: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The ``answers`` dict to store on a screening assessment."""
+    return {
+        "checklist_version": CHECKLIST_VERSION,
+        "prescreen": prefill_stage0(categories, evidence, relevance=relevance),
+    }
+
+
+def escalation_reasons(
+    ratings: Mapping[str, str],
+    *,
+    investment_eur: float | None = None,
+    land_use_plan: bool = False,
+    rules: Mapping[str, Any] = ESCALATION_DEFAULTS,
+) -> list[str]:
+    """Which stage 2 rules fire for ``{category: rating code}``; empty means no escalation."""
+    reasons: list[str] = []
+    values = list(ratings.values())
+    if rules.get("strongly_negative") and "--" in values:
+        reasons.append("strongly_negative")
+    if values.count("-") >= rules.get("negative_count", 2):
+        reasons.append("negative_count")
+    big = (investment_eur or 0) > rules.get("unknown_investment_over_eur", 100_000)
+    plan = land_use_plan and rules.get("unknown_on_land_use_plan", True)
+    if (big or plan) and any(ratings.get(c) == "?" for c in rules.get("unknown_categories", ())):
+        reasons.append("unknown_in_key_category")
+    if rules.get("nonzero_steering") and ratings.get("steering", "0") != "0":
+        reasons.append("nonzero_steering")
+    return reasons

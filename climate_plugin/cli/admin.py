@@ -1,0 +1,222 @@
+"""Administrator commands: municipalities, connectors, items, keys."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from climate_plugin.db import db
+from climate_plugin.i18n import LANGUAGES
+from climate_plugin.models import AgendaItem, Connector, Municipality, WriteBack
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+def _echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _municipality(slug: str) -> Municipality:
+    found = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
+    if found is None:
+        raise click.ClickException(f"no municipality with slug {slug!r} (see `climate-plugin municipality list`)")
+    return found
+
+
+def _connector(connector_id: int) -> Connector:
+    found = db.session.get(Connector, connector_id)
+    if found is None:
+        raise click.ClickException(f"no connector with id {connector_id} (see `climate-plugin connector list`)")
+    return found
+
+
+def _database_ready() -> None:
+    try:
+        db.session.execute(select(Municipality.id).limit(1))
+    except SQLAlchemyError:
+        raise click.ClickException(
+            "the database has no tables yet or cannot be reached: run `climate-plugin db upgrade` first"
+        ) from None
+
+
+# --- municipality ---------------------------------------------------------------------------------
+@click.group()
+def municipality() -> None:
+    """Municipalities (tenants)."""
+
+
+@municipality.command("create")
+@click.option("--slug", required=True, help="Short lowercase name used in URLs, e.g. hollola.")
+@click.option("--name", required=True, help="Display name, e.g. 'Hollolan kunta'.")
+@click.option("--language", type=click.Choice(LANGUAGES), default="fi", show_default=True)
+@with_appcontext
+def municipality_create(slug: str, name: str, language: str) -> None:
+    """Register a municipality."""
+    import re
+
+    if not re.match(SLUG, slug):
+        raise click.BadParameter("use lowercase letters, digits and hyphens (at most 63)", param_hint="--slug")
+    if not name.strip():
+        raise click.BadParameter("must not be empty", param_hint="--name")
+    _database_ready()
+    if db.session.scalar(select(Municipality).where(Municipality.slug == slug)) is not None:
+        raise click.ClickException(f"a municipality with slug {slug!r} exists already")
+    row = Municipality(slug=slug, name=name.strip(), language=language)
+    db.session.add(row)
+    db.session.commit()
+    _echo_json({"id": row.id, "slug": row.slug, "name": row.name, "language": row.language})
+
+
+@municipality.command("list")
+@with_appcontext
+def municipality_list() -> None:
+    """List municipalities as JSON."""
+    _database_ready()
+    rows = db.session.scalars(select(Municipality).order_by(Municipality.slug))
+    _echo_json([{"id": m.id, "slug": m.slug, "name": m.name, "language": m.language} for m in rows])
+
+
+# --- connector ------------------------------------------------------------------------------------
+@click.group()
+def connector() -> None:
+    """Connectors to host agenda systems."""
+
+
+@connector.command("create")
+@click.option("--municipality", "slug", required=True, help="The municipality's slug.")
+@click.option("--kind", required=True, help="Connector kind, e.g. rest (see `connector kinds`).")
+@click.option("--name", required=True, help="A name for administrators.")
+@click.option("--config", "config_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="JSON file with the kind's configuration ('-' for standard input).")
+@with_appcontext
+def connector_create(slug: str, kind: str, name: str, config_file) -> None:
+    """Create a connector; prints its id, webhook URL and webhook secret (shown only now)."""
+    from climate_plugin.connector_service import create_connector, webhook_url
+    from connectors.registry import UnknownConnectorKind
+
+    try:
+        config = json.load(config_file)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{config_file.name}: not valid JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise click.ClickException(f"{config_file.name}: the configuration must be a JSON object")
+    _database_ready()
+    owner = _municipality(slug)
+    try:
+        row, secret = create_connector(owner, kind, name, config)
+    except UnknownConnectorKind as exc:
+        raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid configuration for kind {kind!r}: {_messages(exc.messages)}") from None
+    _echo_json({"id": row.id, "webhook_url": webhook_url(row), "webhook_secret": secret})
+
+
+def _messages(messages, prefix: str = "") -> str:
+    """Flatten marshmallow's nested messages to 'auth.token: Missing data…; base_url: …'."""
+    if isinstance(messages, dict):
+        return "; ".join(_messages(v, f"{prefix}{k}." if not isinstance(v, list) else f"{prefix}{k}")
+                         for k, v in messages.items())
+    if isinstance(messages, list):
+        return f"{prefix.rstrip('.')}: " + " ".join(str(m) for m in messages)
+    return f"{prefix.rstrip('.')}: {messages}"
+
+
+@connector.command("list")
+@click.option("--municipality", "slug", help="Only this municipality's connectors.")
+@with_appcontext
+def connector_list(slug: str | None) -> None:
+    """List connectors as JSON (never with secret values)."""
+    from climate_plugin.connector_service import webhook_url
+
+    _database_ready()
+    stmt = select(Connector).order_by(Connector.id)
+    if slug:
+        stmt = stmt.where(Connector.municipality_id == _municipality(slug).id)
+    _echo_json([
+        {"id": c.id, "municipality": c.municipality.slug, "kind": c.kind, "name": c.name, "enabled": c.enabled,
+         "webhook_url": webhook_url(c), "config": c.config}
+        for c in db.session.scalars(stmt)
+    ])
+
+
+@connector.command("rotate-secret")
+@click.argument("connector_id", type=int)
+@with_appcontext
+def connector_rotate_secret(connector_id: int) -> None:
+    """Issue a new webhook secret; the previous one stays valid for 24 hours."""
+    from climate_plugin.connector_service import rotate_webhook_secret
+
+    _database_ready()
+    row = _connector(connector_id)
+    secret = rotate_webhook_secret(row)
+    _echo_json({"id": row.id, "webhook_secret": secret, "previous_valid_until": row.previous_secret_expires_at})
+
+
+@connector.command("kinds")
+def connector_kinds() -> None:
+    """List the installed connector kinds."""
+    from connectors.registry import load_connectors
+
+    _echo_json(sorted(load_connectors()))
+
+
+# --- items ----------------------------------------------------------------------------------------
+@click.group()
+def items() -> None:
+    """Agenda items and their screening."""
+
+
+@items.command("list")
+@click.option("--municipality", "slug", required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
+@with_appcontext
+def items_list(slug: str, as_json: bool) -> None:
+    """List a municipality's items with relevance, categories and write-back status."""
+    _database_ready()
+    owner = _municipality(slug)
+    stmt = (
+        select(AgendaItem)
+        .join(Connector)
+        .where(Connector.municipality_id == owner.id)
+        .order_by(AgendaItem.id)
+    )
+    rows = []
+    for item in db.session.scalars(stmt):
+        assessment = item.current_assessment
+        latest = db.session.scalar(
+            select(WriteBack).where(WriteBack.item_id == item.id).order_by(WriteBack.id.desc()).limit(1)
+        )
+        rows.append({
+            "external_id": item.external_id,
+            "connector": item.connector_id,
+            "title": item.title,
+            "relevance": assessment.relevance if assessment else None,
+            "categories": assessment.categories if assessment else [],
+            "write_back": latest.status if latest else None,
+            "deleted": item.deleted_at is not None,
+        })
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['external_id']:<14} {row['relevance'] or '-':<6} {','.join(row['categories']):<32} "
+                   f"{row['write_back'] or '-':<10} {row['title'][:60]}")
+
+
+# --- secrets --------------------------------------------------------------------------------------
+@click.group()
+def secrets() -> None:
+    """Encryption keys for secrets at rest."""
+
+
+@secrets.command("new-key")
+def secrets_new_key() -> None:
+    """Print a new key for CLIMATE_PLUGIN_ENCRYPTION_KEYS (put it first; keep the old ones after it)."""
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())

@@ -1,0 +1,137 @@
+"""Settings from CLIMATE_PLUGIN_* environment variables, checked once at start-up.
+
+Every wrong value gets its own message, and all of them are reported together, so an operator
+fixes a deployment in one go instead of one restart per mistake.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from climate_plugin.outbound import AllowList
+
+PREFIX = "CLIMATE_PLUGIN_"
+
+
+class ConfigError(Exception):
+    """One or more settings are wrong; ``problems`` has one message per setting."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid configuration:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    #: None runs the embedded in-process worker instead of Celery
+    broker_url: str | None
+    public_url: str
+    secret_key: str | None
+    #: Fernet keys, newest first; None uses a key file in the instance folder (development only)
+    encryption_keys: tuple[str, ...] | None
+    outbound_allow: AllowList
+    outbound_timeout: float
+    max_body_bytes: int
+    task_max_retries: int
+    sweep_interval: float
+    log_level: str
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("must be a positive number")
+    return value
+
+
+def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        parts = urlsplit(raw)
+        if parts.scheme not in schemes or not (parts.netloc or parts.path):
+            raise ValueError(f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+        return raw
+
+    return parse
+
+
+def _database_url(raw: str) -> str:
+    scheme = urlsplit(raw).scheme.split("+")[0]
+    if scheme not in ("sqlite", "postgresql", "postgres"):
+        raise ValueError("must be a sqlite:/// or postgresql:// URL")
+    # psycopg 3 is the driver we ship; a bare postgresql:// would look for psycopg2.
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://") :]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
+    return raw
+
+
+def _keys(raw: str) -> tuple[str, ...]:
+    from cryptography.fernet import Fernet
+
+    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+    if not keys:
+        raise ValueError("must list at least one key")
+    for index, key in enumerate(keys, 1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"key {index} is not a Fernet key (32 url-safe base64 bytes; "
+                "make one with `climate-plugin secrets new-key`)"
+            ) from None
+    return keys
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+    return level
+
+
+def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and check every setting; raise :class:`ConfigError` listing all wrong values."""
+    env = os.environ if environ is None else environ
+    problems: list[str] = []
+
+    def get(name: str, parse: Callable[[str], Any], default: Any) -> Any:
+        raw = env.get(PREFIX + name)
+        if raw is None or raw.strip() == "":
+            return default
+        try:
+            return parse(raw.strip())
+        except ValueError as exc:
+            problems.append(f"{PREFIX}{name}={raw!r}: {exc}")
+            return default
+
+    default_db = f"sqlite:///{Path(instance_path) / 'climate_plugin.sqlite3'}"
+    settings = Settings(
+        database_url=get("DATABASE_URL", _database_url, default_db),
+        broker_url=get("BROKER_URL", _url(("redis", "rediss", "amqp", "memory")), None),
+        public_url=get("PUBLIC_URL", _url(("http", "https")), "http://127.0.0.1:5000").rstrip("/"),
+        secret_key=get("SECRET_KEY", str, None),
+        encryption_keys=get("ENCRYPTION_KEYS", _keys, None),
+        outbound_allow=get("OUTBOUND_ALLOW", AllowList.parse, AllowList(())),
+        outbound_timeout=get("OUTBOUND_TIMEOUT", _positive_float, 10.0),
+        max_body_bytes=get("MAX_BODY_BYTES", _positive_int, 1024 * 1024),
+        task_max_retries=get("TASK_MAX_RETRIES", _positive_int, 8),
+        sweep_interval=get("SWEEP_INTERVAL", _positive_float, 60.0),
+        log_level=get("LOG_LEVEL", _log_level, "INFO"),
+    )
+    if problems:
+        raise ConfigError(problems)
+    return settings

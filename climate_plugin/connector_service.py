@@ -1,0 +1,81 @@
+"""Creating, configuring and instantiating connectors; the only code that handles their secrets."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from climate_plugin.db import db
+from climate_plugin.encryption import Encryptor
+from climate_plugin.models import Connector as ConnectorRow
+from climate_plugin.models import Municipality
+from climate_plugin.models._types import utcnow
+from connectors.base import Connector
+from connectors.registry import get_connector_class, merge_secrets, split_secrets, validate_config
+from webhooks.signature import new_webhook_secret
+
+#: how long the secret before a rotation keeps verifying, so senders can switch over without downtime
+PREVIOUS_SECRET_GRACE = timedelta(hours=24)
+
+
+def _encryptor() -> Encryptor:
+    return current_app.extensions["climate_plugin.encryptor"]
+
+
+def create_connector(municipality: Municipality, kind: str, name: str, config: dict) -> tuple[ConnectorRow, str]:
+    """Validate ``config`` with the kind's schema and store it; return the row and its webhook secret.
+
+    Raises ``connectors.registry.UnknownConnectorKind`` or ``marshmallow.ValidationError``.
+    """
+    cls = get_connector_class(kind)
+    clean = validate_config(kind, config)
+    public, secrets = split_secrets(cls, clean)
+    webhook_secret = new_webhook_secret()
+    row = ConnectorRow(
+        municipality=municipality,
+        kind=kind,
+        name=name,
+        config=public,
+        secrets_encrypted=_encryptor().encrypt(json.dumps(secrets)) if secrets else None,
+        webhook_secret_encrypted=_encryptor().encrypt(webhook_secret),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row, webhook_secret
+
+
+def rotate_webhook_secret(row: ConnectorRow, now: datetime | None = None) -> str:
+    """Issue a new webhook secret; the current one stays valid for :data:`PREVIOUS_SECRET_GRACE`."""
+    now = now or utcnow()
+    secret = new_webhook_secret()
+    row.previous_webhook_secret_encrypted = row.webhook_secret_encrypted
+    row.previous_secret_expires_at = now + PREVIOUS_SECRET_GRACE
+    row.webhook_secret_encrypted = _encryptor().encrypt(secret)
+    db.session.commit()
+    return secret
+
+
+def webhook_secrets(row: ConnectorRow, now: datetime | None = None) -> list[str]:
+    """The secrets a webhook may be signed with right now: current first, then the previous one."""
+    now = now or utcnow()
+    secrets = [_encryptor().decrypt(row.webhook_secret_encrypted)]
+    if row.previous_webhook_secret_encrypted and row.previous_secret_expires_at and now < row.previous_secret_expires_at:
+        secrets.append(_encryptor().decrypt(row.previous_webhook_secret_encrypted))
+    return secrets
+
+
+def full_config(row: ConnectorRow) -> dict:
+    """The connector's config with its secret values decrypted: for the connector only, never shown."""
+    secrets = json.loads(_encryptor().decrypt(row.secrets_encrypted)) if row.secrets_encrypted else {}
+    return merge_secrets(row.config, secrets)
+
+
+def build_connector(row: ConnectorRow) -> Connector:
+    cls = get_connector_class(row.kind)
+    return cls(full_config(row), current_app.extensions["climate_plugin.outbound"])
+
+
+def webhook_url(row: ConnectorRow) -> str:
+    return f"{current_app.config['PUBLIC_URL']}/webhooks/{row.id}"

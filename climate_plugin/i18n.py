@@ -1,0 +1,284 @@
+"""Languages and the message catalogue for everything a person reads (fi, sv, en).
+
+The catalogue is plain data so that a test can check every key has all three languages: a missing
+translation is a bug, not a fallback. Checklist wording (questions, categories, scale) lives with the
+versioned checklist in ``climate_plugin.checklist``; this module holds the texts around it.
+"""
+
+from __future__ import annotations
+
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+
+#: each language named in itself, as a language switch shows them
+LANGUAGE_NAMES: dict[str, str] = {"fi": "suomi", "sv": "svenska", "en": "English"}
+
+
+def normalize_language(code: str | None) -> str | None:
+    """"fi-FI", "sv_FI", " EN " → "fi", "sv", "en"; anything unsupported → None."""
+    if not code or not isinstance(code, str):
+        return None
+    base = code.strip().replace("_", "-").split("-", 1)[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def pick_language(*candidates: str | None, default: str = "fi") -> str:
+    """The first candidate that is a supported language, else ``default``."""
+    for candidate in candidates:
+        lang = normalize_language(candidate)
+        if lang:
+            return lang
+    return default
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    """The text for ``key`` in ``lang`` (an unsupported language falls back to Finnish).
+
+    An unknown key raises KeyError on purpose: it must show up in tests, not as an empty label.
+    """
+    text = MESSAGES[key][pick_language(lang)]
+    return text.format(**params) if params else text
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- relevance levels (the screening result in words) ---
+    "relevance.heading": {
+        "fi": "Esiarvioinnin tulos",
+        "sv": "Resultat av förhandsbedömningen",
+        "en": "Screening result",
+    },
+    "relevance.high": {
+        "fi": "Todennäköisesti merkittäviä ilmastovaikutuksia",
+        "sv": "Sannolikt betydande klimatkonsekvenser",
+        "en": "Likely significant climate impact",
+    },
+    "relevance.minor": {
+        "fi": "Vähäisiä ilmastovaikutuksia",
+        "sv": "Ringa klimatkonsekvenser",
+        "en": "Minor climate impact",
+    },
+    "relevance.none": {
+        "fi": "Ei arvioitavia ilmastovaikutuksia",
+        "sv": "Inga bedömbara klimatkonsekvenser",
+        "en": "No assessable climate impact",
+    },
+    # --- summary sentences written back into the agenda item ---
+    "summary.high": {
+        "fi": "Automaattisen esiarvioinnin mukaan asialla voi olla merkittäviä ilmastovaikutuksia.",
+        "sv": "Enligt den automatiska förhandsbedömningen kan ärendet ha betydande klimatkonsekvenser.",
+        "en": "The automatic screening suggests that the item may have significant climate impacts.",
+    },
+    "summary.high_categories": {
+        "fi": "Automaattisen esiarvioinnin mukaan asialla voi olla merkittäviä ilmastovaikutuksia "
+        "seuraavissa aihepiireissä: {categories}.",
+        "sv": "Enligt den automatiska förhandsbedömningen kan ärendet ha betydande klimatkonsekvenser "
+        "inom följande områden: {categories}.",
+        "en": "The automatic screening suggests that the item may have significant climate impacts "
+        "in these areas: {categories}.",
+    },
+    "summary.minor": {
+        "fi": "Automaattisen esiarvioinnin mukaan asialla voi olla vähäisiä ilmastovaikutuksia.",
+        "sv": "Enligt den automatiska förhandsbedömningen kan ärendet ha ringa klimatkonsekvenser.",
+        "en": "The automatic screening suggests that the item may have minor climate impacts.",
+    },
+    "summary.minor_categories": {
+        "fi": "Automaattisen esiarvioinnin mukaan asialla voi olla vähäisiä ilmastovaikutuksia "
+        "seuraavissa aihepiireissä: {categories}.",
+        "sv": "Enligt den automatiska förhandsbedömningen kan ärendet ha ringa klimatkonsekvenser "
+        "inom följande områden: {categories}.",
+        "en": "The automatic screening suggests that the item may have minor climate impacts "
+        "in these areas: {categories}.",
+    },
+    "summary.invite_high": {
+        "fi": "Valmistelijaa pyydetään arvioimaan vaikutukset ilmastovaikutusten tarkistuslistalla.",
+        "sv": "Beredaren ombeds bedöma konsekvenserna med checklistan för klimatkonsekvenser.",
+        "en": "The preparer is asked to assess the impacts with the climate impact checklist.",
+    },
+    "summary.invite_minor": {
+        "fi": "Valmistelija voi tarkentaa arviota ilmastovaikutusten tarkistuslistalla.",
+        "sv": "Beredaren kan precisera bedömningen med checklistan för klimatkonsekvenser.",
+        "en": "The preparer may refine the assessment with the climate impact checklist.",
+    },
+    "summary.none": {
+        "fi": "Automaattisessa esiarvioinnissa asiasta ei löytynyt arvioitavia ilmastovaikutuksia. "
+        "Valmistelija voi vahvistaa tämän ilmastovaikutusten tarkistuslistalla.",
+        "sv": "Vid den automatiska förhandsbedömningen hittades inga bedömbara klimatkonsekvenser i ärendet. "
+        "Beredaren kan bekräfta detta med checklistan för klimatkonsekvenser.",
+        "en": "The automatic screening found no assessable climate impact in the item. "
+        "The preparer may confirm this with the climate impact checklist.",
+    },
+    "summary.pending": {
+        "fi": "Asian automaattinen esiarviointi on vielä kesken.",
+        "sv": "Den automatiska förhandsbedömningen av ärendet pågår ännu.",
+        "en": "The automatic screening of the item has not finished yet.",
+    },
+    # --- checklist page ---
+    "page.title": {
+        "fi": "Ilmastovaikutusten tarkistuslista",
+        "sv": "Checklista för klimatkonsekvenser",
+        "en": "Climate impact checklist",
+    },
+    "page.item": {"fi": "Asia", "sv": "Ärende", "en": "Item"},
+    "page.meeting": {"fi": "Kokous", "sv": "Sammanträde", "en": "Meeting"},
+    "page.municipality": {"fi": "Kunta", "sv": "Kommun", "en": "Municipality"},
+    "page.screened_on": {
+        "fi": "Esiarvioitu {date} (versio {revision})",
+        "sv": "Förhandsbedömd {date} (version {revision})",
+        "en": "Screened on {date} (revision {revision})",
+    },
+    "page.language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
+    "page.pending": {
+        "fi": "Asian automaattinen esiarviointi on vielä kesken. Tarkistuslistan ehdotukset näkyvät täällä, "
+        "kun esiarviointi on valmis.",
+        "sv": "Den automatiska förhandsbedömningen av ärendet pågår ännu. Checklistans förslag visas här "
+        "när förhandsbedömningen är klar.",
+        "en": "The automatic screening of this item has not finished yet. The checklist suggestions will "
+        "appear here once it is done.",
+    },
+    "page.stage0.heading": {
+        "fi": "Vaihe 0: Ilmastomerkityksen esiarviointi",
+        "sv": "Steg 0: Förhandsbedömning av klimatrelevans",
+        "en": "Stage 0: relevance pre-screen",
+    },
+    "page.stage0.intro": {
+        "fi": "Automaattinen esiarviointi on esitäyttänyt vastausehdotukset ja niiden perusteet asian "
+        "tekstistä. Valmistelija vahvistaa tai korjaa vastaukset.",
+        "sv": "Den automatiska förhandsbedömningen har fyllt i svarsförslag och underlaget för dem ur "
+        "ärendets text. Beredaren bekräftar eller rättar svaren.",
+        "en": "The automatic screening has pre-filled suggested answers and the evidence for them from the "
+        "item's text. The preparer confirms or corrects the answers.",
+    },
+    "page.stage0.rule": {
+        "fi": "Jos kaikkiin kysymyksiin vastataan ”Ei”, osioon kirjataan ”Ei arvioitavia "
+        "ilmastovaikutuksia” ja lyhyt perustelu. Jos yksikin vastaus on ”Kyllä” tai ”En tiedä”, "
+        "arviointia jatketaan vaiheessa 1.",
+        "sv": "Om alla svar är ”Nej” skrivs ”Inga bedömbara klimatkonsekvenser” i avsnittet tillsammans "
+        "med en kort motivering. Om något svar är ”Ja” eller ”Vet inte” fortsätter bedömningen i steg 1.",
+        "en": "If every answer is “No”, the section reads “No assessable climate impact” with a one-line "
+        "reason. Any “Yes” or “Don't know” opens stage 1.",
+    },
+    "page.suggestion": {"fi": "Ehdotus", "sv": "Förslag", "en": "Suggestion"},
+    "page.evidence": {"fi": "Perusteet tekstistä", "sv": "Underlag i texten", "en": "Evidence in the text"},
+    "page.term": {"fi": "Hakusana", "sv": "Sökord", "en": "Term"},
+    "page.no_evidence": {
+        "fi": "Tekstistä ei löytynyt tähän liittyviä sanoja.",
+        "sv": "Inga ord som hänför sig till detta hittades i texten.",
+        "en": "No words related to this were found in the text.",
+    },
+    "page.location.title": {"fi": "otsikko", "sv": "rubrik", "en": "title"},
+    "page.location.body": {"fi": "teksti", "sv": "text", "en": "body text"},
+    "page.stage1.heading": {
+        "fi": "Vaihe 1: Vaikutusten arviointi aihepiireittäin",
+        "sv": "Steg 1: Bedömning per område",
+        "en": "Stage 1: rating per category",
+    },
+    "page.stage1.intro": {
+        "fi": "Arvioi jokainen vaiheessa 0 esiin noussut aihepiiri alla olevalla asteikolla. Perustele "
+        "jokainen muu kuin 0-arvio yhdellä–kolmella virkkeellä.",
+        "sv": "Bedöm varje område som aktualiserades i steg 0 enligt skalan nedan. Motivera varje bedömning "
+        "som inte är 0 med en till tre meningar.",
+        "en": "Rate every category that stage 0 triggered on the scale below. Justify every rating other "
+        "than 0 in one to three sentences.",
+    },
+    "page.scale": {"fi": "Arviointiasteikko", "sv": "Bedömningsskala", "en": "Rating scale"},
+    "page.found_by_screening": {
+        "fi": "Tunnistettu esiarvioinnissa",
+        "sv": "Identifierat vid förhandsbedömningen",
+        "en": "Found by screening",
+    },
+    "page.cross.heading": {
+        "fi": "Vaihe 1b: Läpileikkaavat kysymykset",
+        "sv": "Steg 1b: Övergripande frågor",
+        "en": "Stage 1b: cross-cutting questions",
+    },
+    "page.badges": {"fi": "Merkit", "sv": "Märken", "en": "Badges"},
+    "page.checklist_version": {
+        "fi": "Tarkistuslistan versio: {version}",
+        "sv": "Checklistans version: {version}",
+        "en": "Checklist version: {version}",
+    },
+    "page.not_found.title": {"fi": "Sivua ei löytynyt", "sv": "Sidan hittades inte", "en": "Page not found"},
+    "page.not_found.text": {
+        "fi": "Tarkistuslistaa ei löytynyt. Linkki voi olla vanhentunut tai virheellinen.",
+        "sv": "Checklistan hittades inte. Länken kan vara föråldrad eller felaktig.",
+        "en": "The checklist was not found. The link may be out of date or mistyped.",
+    },
+    # --- badges: names and their rules in plain words (the rules are published, see the checklist) ---
+    "badge.climate_check_recommended.name": {
+        "fi": "Ilmastovaikutukset arvioitava",
+        "sv": "Klimatkonsekvenserna ska bedömas",
+        "en": "Climate impacts to be assessed",
+    },
+    "badge.climate_check_recommended.rule": {
+        "fi": "Näytetään, kun automaattinen esiarviointi arvioi asialla todennäköisesti olevan merkittäviä "
+        "ilmastovaikutuksia, eikä valmistelija ole vielä arvioinut niitä. Tämä on tilatieto, ei palkinto.",
+        "sv": "Visas när den automatiska förhandsbedömningen bedömer att ärendet sannolikt har betydande "
+        "klimatkonsekvenser och beredaren ännu inte har bedömt dem. Detta är en statusuppgift, inte en "
+        "utmärkelse.",
+        "en": "Shown when the automatic screening finds that the item likely has significant climate "
+        "impacts and the preparer has not assessed them yet. This is a status, not an award.",
+    },
+    "badge.climate_assessed.name": {
+        "fi": "Ilmastovaikutukset arvioitu",
+        "sv": "Klimatkonsekvenserna bedömda",
+        "en": "Climate impacts assessed",
+    },
+    "badge.climate_assessed.rule": {
+        "fi": "Valmistelija on antanut vähintään yhdelle aihepiirille myönteisen tai kielteisen arvion ja "
+        "perustellut jokaisen muun kuin 0-arvion. Pelkkä ”ei vaikutusta” -arvio ei tuo merkkiä.",
+        "sv": "Beredaren har gett minst ett område en positiv eller negativ bedömning och motiverat varje "
+        "bedömning som inte är 0. Enbart bedömningen ”ingen påverkan” ger inget märke.",
+        "en": "The preparer gave at least one category a positive or negative rating and justified every "
+        "rating other than 0. A “no impact” verdict alone does not earn this badge.",
+    },
+    "badge.alternatives_considered.name": {
+        "fi": "Vaihtoehdot punnittu",
+        "sv": "Alternativ övervägda",
+        "en": "Alternatives considered",
+    },
+    "badge.alternatives_considered.rule": {
+        "fi": "Valmistelija on kuvannut, onko ilmaston kannalta parempia vaihtoehtoja ja miksi niitä ei "
+        "valittu (kysymys X1).",
+        "sv": "Beredaren har beskrivit om det finns alternativ med bättre klimatutfall och varför de inte "
+        "valdes (fråga X1).",
+        "en": "The preparer described whether there are alternatives with a better climate outcome and why "
+        "they were not chosen (question X1).",
+    },
+    "badge.indicator_set.name": {
+        "fi": "Seurantamittari asetettu",
+        "sv": "Uppföljningsindikator fastställd",
+        "en": "Follow-up indicator set",
+    },
+    "badge.indicator_set.rule": {
+        "fi": "Valmistelija on nimennyt mittarin, jolla vaikutusta seurataan, ja seurannan ajankohdan "
+        "(kysymys X5).",
+        "sv": "Beredaren har angett den indikator som konsekvensen följs upp med och när uppföljningen görs "
+        "(fråga X5).",
+        "en": "The preparer named the indicator that will follow the effect up, and when (question X5).",
+    },
+    "badge.commitment_made.name": {
+        "fi": "Sitoumus tehty",
+        "sv": "Åtagande gjort",
+        "en": "Commitment made",
+    },
+    "badge.commitment_made.rule": {
+        "fi": "Asiaan on kirjattu uusi, konkreettinen ja mitattava sitoumus: oma tavoite, mittari ja "
+        "aikataulu. Pelkkä lupaus ”edistää” jotakin ei riitä.",
+        "sv": "Ärendet innehåller ett nytt, konkret och mätbart åtagande: ett eget mål, en indikator och en "
+        "tidsplan. Att bara lova att ”främja” något räcker inte.",
+        "en": "The item records a new, concrete and measurable commitment: its own target, an indicator and "
+        "a timetable. Promising to “promote” something is not enough.",
+    },
+    "badge.commitment_kept.name": {
+        "fi": "Sitoumus pidetty",
+        "sv": "Åtagandet uppfyllt",
+        "en": "Commitment kept",
+    },
+    "badge.commitment_kept.rule": {
+        "fi": "Sitoumuksen toteutuminen on todettu seurannassa sen omalla mittarilla, ja seurannan tulos on "
+        "kirjattu.",
+        "sv": "Uppföljningen har med åtagandets egen indikator visat att åtagandet har uppfyllts, och "
+        "resultatet har förts in.",
+        "en": "Follow-up with the commitment's own indicator showed that it was met, and the result is "
+        "recorded.",
+    },
+}

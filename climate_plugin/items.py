@@ -1,0 +1,58 @@
+"""Storing agenda items as their host systems report them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select
+
+from climate_plugin.db import db
+from climate_plugin.models import AgendaItem
+from climate_plugin.models import Connector as ConnectorRow
+from climate_plugin.models._types import utcnow
+from connectors.base import FetchedItem
+
+
+def content_hash(title: str, body: str, language: str | None) -> str:
+    """Hash of what screening reads: an update that changes none of it needs no new assessment."""
+    return hashlib.sha256(json.dumps([title, body, language], ensure_ascii=False).encode()).hexdigest()
+
+
+def find_item(connector: ConnectorRow, external_id: str) -> AgendaItem | None:
+    return db.session.scalar(
+        select(AgendaItem).where(AgendaItem.connector_id == connector.id, AgendaItem.external_id == external_id)
+    )
+
+
+def upsert_item(connector: ConnectorRow, fetched: FetchedItem) -> AgendaItem:
+    """Insert or update the item; a fetched state older than the stored one changes nothing.
+
+    Events arrive out of order (an "updated" before its "drafted" is common), and a slow fetch can
+    return an older state than a quicker one already stored.
+    """
+    item = find_item(connector, fetched.external_id)
+    if item is None:
+        item = AgendaItem(connector=connector, external_id=fetched.external_id)
+        db.session.add(item)
+    elif item.updated_at and fetched.updated_at and fetched.updated_at < item.updated_at:
+        return item
+    item.title = fetched.title
+    item.body = fetched.body
+    item.language = fetched.language
+    item.meeting = fetched.meeting
+    item.url = fetched.url
+    item.updated_at = fetched.updated_at or item.updated_at
+    item.content_hash = content_hash(fetched.title, fetched.body, fetched.language)
+    item.deleted_at = None
+    item.fetched_at = utcnow()
+    db.session.flush()
+    return item
+
+
+def mark_deleted(connector: ConnectorRow, external_id: str) -> AgendaItem | None:
+    item = find_item(connector, external_id)
+    if item is not None and item.deleted_at is None:
+        item.deleted_at = utcnow()
+        db.session.flush()
+    return item

@@ -1,0 +1,10 @@
+"""Database models, one module per concept."""
+
+from climate_plugin.models.assessment import Assessment
+from climate_plugin.models.connector import Connector
+from climate_plugin.models.delivery import Delivery
+from climate_plugin.models.item import AgendaItem
+from climate_plugin.models.municipality import Municipality
+from climate_plugin.models.write_back import WriteBack
+
+__all__ = ["AgendaItem", "Assessment", "Connector", "Delivery", "Municipality", "WriteBack"]

@@ -1,0 +1,14 @@
+"""Climate relevance screening of agenda items (fi, sv, en).
+
+Lemmatise with simplemma, match per-language lexicons (with compound parts), weigh title over body, dampen
+routine items, and return the level, the checklist categories and the evidence behind them.
+"""
+
+from .jsonl import screen_jsonl
+from .model import CATEGORIES, Evidence, ScreeningResult
+from .screen import screen
+
+#: Stored with each result so stored screenings can be recomputed when the method changes.
+SCREENING_VERSION: str = "1"
+
+__all__ = ["CATEGORIES", "SCREENING_VERSION", "Evidence", "ScreeningResult", "screen", "screen_jsonl"]

@@ -1,0 +1,311 @@
+"""A generic connector for hosts with a JSON REST API that push Standard Webhooks.
+
+The administrator describes the host in the config: base URL, auth, where an item lives, where its
+fields sit (JSON Pointers, RFC 6901) and optionally where the climate block is written back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validates_schema
+from marshmallow.validate import Length, OneOf
+
+from climate_plugin.outbound import OutboundClient, PermanentError
+from connectors.base import Capabilities, Connector, FetchedItem, PayloadError, WebhookEvent
+
+EVENT_ACTIONS = {
+    "agenda_item.drafted": "upsert",
+    "agenda_item.updated": "upsert",
+    "agenda_item.deleted": "delete",
+}
+LANGUAGES = ("fi", "sv", "en")
+_POINTER = re.compile(r"^(/([^~/]|~[01])*)+$")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 token
+_AUTH_FIELDS = {
+    "none": (set(), set()),  # (required, optional)
+    "bearer": ({"token"}, set()),
+    "api_key": ({"key"}, {"header", "query_param"}),
+    "basic": ({"username", "password"}, set()),
+}
+
+
+# --- config ------------------------------------------------------------------------------------
+def _validate_base_url(value: str) -> None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValidationError("Not a valid URL.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError("Must be an http:// or https:// URL with a host name.")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError("Must not contain a user name or password; put credentials in auth.")
+    if parts.query or parts.fragment:
+        raise ValidationError("Must not contain a query string or fragment.")
+
+
+def _validate_path(value: str) -> None:
+    if not value.startswith("/"):
+        raise ValidationError("Must start with '/'.")
+    if "{id}" not in value:
+        raise ValidationError("Must contain {id}, where the item's id goes.")
+
+
+def _validate_pointer(value: str) -> None:
+    if not _POINTER.match(value):
+        raise ValidationError("Not a JSON Pointer: it must start with '/'; '~' may only appear as ~0 or ~1.")
+
+
+def _validate_header(value: str) -> None:
+    if not _HEADER_NAME.match(value):
+        raise ValidationError("Not a valid HTTP header name.")
+
+
+class AuthSchema(Schema):
+    type = fields.String(required=True, validate=OneOf(tuple(_AUTH_FIELDS)))
+    token = fields.String(validate=Length(min=1))
+    header = fields.String(validate=_validate_header)
+    key = fields.String(validate=Length(min=1))
+    query_param = fields.String(validate=Length(min=1))
+    username = fields.String(validate=Length(min=1))
+    password = fields.String()
+
+    @validates_schema
+    def _fields_for_type(self, data: dict[str, Any], **kwargs: Any) -> None:
+        kind = data["type"]
+        required, optional = _AUTH_FIELDS[kind]
+        errors: dict[str, list[str]] = {}
+        for name in sorted(required - data.keys()):
+            errors[name] = [f"Required when auth type is {kind}."]
+        for name in sorted(data.keys() - required - optional - {"type"}):
+            errors[name] = [f"Not used with auth type {kind}."]
+        if "header" in data and "query_param" in data:
+            errors["query_param"] = ["Give either header or query_param, not both."]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _default_header(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data["type"] == "api_key" and "query_param" not in data:
+            data.setdefault("header", "X-API-Key")
+        return data
+
+
+class FieldsSchema(Schema):
+    title = fields.String(required=True, validate=_validate_pointer)
+    # null means "the host has no such field"
+    body = fields.String(load_default="/body", allow_none=True, validate=_validate_pointer)
+    language = fields.String(load_default="/language", allow_none=True, validate=_validate_pointer)
+    updated_at = fields.String(load_default="/updated_at", allow_none=True, validate=_validate_pointer)
+    meeting = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
+    url = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
+
+
+class WriteBackSchema(Schema):
+    method = fields.String(load_default="POST", validate=OneOf(("POST", "PUT", "PATCH")))
+    path = fields.String(required=True, validate=_validate_path)
+
+    @pre_load
+    def _upper_method(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("method"), str):
+            data = {**data, "method": data["method"].upper()}
+        return data
+
+
+class RestConfigSchema(Schema):
+    base_url = fields.String(required=True, validate=_validate_base_url)
+    auth = fields.Nested(AuthSchema, load_default=lambda: {"type": "none"})
+    item_path = fields.String(load_default="/items/{id}", validate=_validate_path)
+    fields_ = fields.Nested(FieldsSchema, required=True, data_key="fields")
+    write_back = fields.Nested(WriteBackSchema, load_default=None, allow_none=True)
+
+    @post_load
+    def _normalise(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        data["fields"] = data.pop("fields_")
+        # item paths start with "/", so a trailing "/" here would double it
+        data["base_url"] = data["base_url"].rstrip("/")
+        return data
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The value at a JSON Pointer (RFC 6901), or None where the document has nothing there."""
+    node = document
+    if pointer == "":
+        return node
+    for token in pointer[1:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")  # this order, as the RFC says
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and re.fullmatch(r"0|[1-9][0-9]*", token) and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def parse_timestamp(value: str) -> datetime:
+    """ISO-8601 to an aware datetime; a time without an offset is taken as UTC."""
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def normalise_language(value: Any) -> str | None:
+    """fi, sv or en from values like "fi-FI", "SV", "svenska"; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip()[:2].lower()
+    return code if code in LANGUAGES else None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+# --- the connector -----------------------------------------------------------------------------
+class RestConnector(Connector):
+    kind = "rest"
+    capabilities = Capabilities(push=True, poll=False, write_back=True, files=False)
+    config_schema = RestConfigSchema
+    secret_fields = ("auth.token", "auth.key", "auth.password")
+
+    def __init__(self, config: Mapping[str, Any], http: OutboundClient) -> None:
+        super().__init__(config, http)
+        # Re-load through the schema so defaults apply even to configs stored by an older version.
+        self.settings: dict[str, Any] = RestConfigSchema().load(dict(config))
+        # The class says write-back is possible; this instance can only do it when a target is configured.
+        self.capabilities = Capabilities(  # type: ignore[misc]
+            push=True, poll=False, write_back=self.settings["write_back"] is not None, files=False
+        )
+
+    # --- inbound ---------------------------------------------------------------------------------
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise PayloadError("the webhook body is not JSON") from None
+        if not isinstance(payload, dict):
+            raise PayloadError("the webhook body must be a JSON object")
+        event_type = payload.get("type")
+        if event_type not in EVENT_ACTIONS:
+            shown = repr(event_type)[:80]
+            raise PayloadError(f"unknown event type {shown}; expected one of {', '.join(EVENT_ACTIONS)}")
+        data = payload.get("data")
+        if not isinstance(data, dict) or "id" not in data:
+            raise PayloadError("the webhook has no data.id")
+        external_id = data["id"]
+        # bool is an int in Python, but true is no item id
+        if isinstance(external_id, bool) or not isinstance(external_id, str | int):
+            raise PayloadError("data.id must be a string or an integer")
+        external_id = str(external_id).strip()
+        if not external_id or external_id in (".", "..") or len(external_id) > 256:
+            raise PayloadError("data.id must be a non-empty id of at most 256 characters")
+        occurred_at = None
+        if payload.get("timestamp") is not None:
+            try:
+                occurred_at = parse_timestamp(payload["timestamp"])
+            except (TypeError, ValueError):
+                raise PayloadError("timestamp must be an ISO-8601 date and time") from None
+        delivery_id = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "").strip()
+        if not delivery_id:
+            raise PayloadError("the webhook-id header is missing")
+        return WebhookEvent(
+            delivery_id=delivery_id,
+            action=EVENT_ACTIONS[event_type],  # type: ignore[arg-type]
+            external_id=external_id,
+            event_type=event_type,
+            occurred_at=occurred_at,
+        )
+
+    # --- outbound --------------------------------------------------------------------------------
+    def _url(self, path_template: str, external_id: str) -> str:
+        if external_id in ("", ".", ".."):
+            # dot segments would be normalised away and address a different resource
+            raise PermanentError(f"{external_id!r} is not a usable item id")
+        return self.settings["base_url"] + path_template.replace("{id}", quote(external_id, safe=""))
+
+    def _request_kwargs(self) -> dict[str, Any]:
+        auth = self.settings["auth"]
+        headers = {"Accept": "application/json"}
+        kwargs: dict[str, Any] = {"headers": headers}
+        if auth["type"] == "bearer":
+            headers["Authorization"] = f"Bearer {auth['token']}"
+        elif auth["type"] == "api_key" and "query_param" in auth:
+            kwargs["params"] = {auth["query_param"]: auth["key"]}
+        elif auth["type"] == "api_key":
+            headers[auth["header"]] = auth["key"]
+        elif auth["type"] == "basic":
+            kwargs["auth"] = (auth["username"], auth["password"])
+        return kwargs
+
+    def fetch_item(self, external_id: str) -> FetchedItem | None:
+        url = self._url(self.settings["item_path"], external_id)
+        try:
+            response = self.http.request("GET", url, **self._request_kwargs())
+        except PermanentError as e:
+            if e.status in (404, 410):
+                return None
+            raise
+        try:
+            document = response.json()
+        except ValueError:
+            raise PermanentError(f"item {external_id}: the host's answer is not JSON") from None
+        if not isinstance(document, dict):
+            raise PermanentError(f"item {external_id}: the host's answer is not a JSON object")
+        return self._to_item(external_id, document)
+
+    def _to_item(self, external_id: str, document: dict[str, Any]) -> FetchedItem:
+        pointers = self.settings["fields"]
+
+        def get(name: str) -> Any:
+            pointer = pointers[name]
+            return None if pointer is None else resolve_pointer(document, pointer)
+
+        title = _text(get("title"))
+        if title is None or not title.strip():
+            raise PermanentError(f"item {external_id}: no title at {pointers['title']} in the host's answer")
+        updated_at = None
+        raw_updated = get("updated_at")
+        if isinstance(raw_updated, str):
+            try:
+                updated_at = parse_timestamp(raw_updated)
+            except ValueError:
+                updated_at = None  # a bad date must not lose the item; ordering falls back to arrival
+        return FetchedItem(
+            external_id=external_id,
+            title=title.strip(),
+            body=_text(get("body")) or "",
+            language=normalise_language(get("language")),
+            meeting=_text(get("meeting")),
+            updated_at=updated_at,
+            url=_text(get("url")),
+        )
+
+    def write_back(self, external_id: str, block: Mapping[str, Any], idempotency_key: str) -> None:
+        target = self.settings["write_back"]
+        if target is None:
+            raise NotImplementedError("this rest connector has no write_back target configured")
+        kwargs = self._request_kwargs()
+        kwargs["headers"]["Idempotency-Key"] = idempotency_key
+        url = self._url(target["path"], external_id)
+        self.http.request(target["method"], url, json=dict(block), **kwargs)
+
+    def test_connection(self) -> None:
+        try:
+            self.http.request("GET", self.settings["base_url"], **self._request_kwargs())
+        except PermanentError as e:
+            if e.status in (401, 403):
+                raise PermanentError(
+                    f"the host refused the configured credentials (HTTP {e.status})", e.status
+                ) from None
+            raise

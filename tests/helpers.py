@@ -1,0 +1,60 @@
+"""Helpers shared by the tests: signed webhooks and a registered connector."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from standardwebhooks.webhooks import Webhook
+
+from climate_plugin.connector_service import create_connector
+from climate_plugin.db import db
+from climate_plugin.models import Municipality
+
+
+def rest_config(base_url: str, write_back: bool = True) -> dict:
+    return {
+        "base_url": base_url,
+        "auth": {"type": "none"},
+        "item_path": "/items/{id}",
+        "fields": {"title": "/title", "body": "/body", "language": "/language",
+                   "updated_at": "/updated_at", "meeting": "/meeting"},
+        "write_back": {"method": "POST", "path": "/items/{id}/climate"} if write_back else None,
+    }
+
+
+def register(base_url: str = "http://127.0.0.1:9", slug: str = "hollola", write_back: bool = True):
+    """Create a municipality and a REST connector in the current app context; return (row, secret)."""
+    town = db.session.query(Municipality).filter_by(slug=slug).one_or_none()
+    if town is None:
+        town = Municipality(slug=slug, name=slug.title(), language="fi")
+        db.session.add(town)
+        db.session.commit()
+    return create_connector(town, "rest", f"{slug} agenda", rest_config(base_url, write_back))
+
+
+def event_body(item_id: str, event_type: str = "agenda_item.drafted") -> bytes:
+    return json.dumps({
+        "type": event_type,
+        "timestamp": datetime.now(UTC).isoformat(),
+        "data": {"id": item_id},
+    }).encode()
+
+
+def signed_headers(secret: str, body: bytes, msg_id: str | None = None,
+                   at: datetime | None = None) -> dict[str, str]:
+    """Headers signed by the standardwebhooks package itself, as a real sender would."""
+    msg_id = msg_id or f"msg_{uuid.uuid4().hex}"
+    at = at or datetime.now(UTC)
+    signature = Webhook(secret).sign(msg_id, at, body.decode())
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": signature,
+        "content-type": "application/json",
+    }
+
+
+def stale(minutes: int) -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=minutes)

@@ -1,0 +1,276 @@
+"""The pipeline on the embedded default: webhook → fetch → screen → assess → write-back, and its failures."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from climate_plugin import pipeline
+from climate_plugin.db import db
+from climate_plugin.demo.sample_host import SampleHost
+from climate_plugin.models import AgendaItem, Assessment, Delivery, WriteBack
+from climate_plugin.models._types import utcnow
+from tests.helpers import event_body, register, signed_headers
+from worker.runner import run_task
+
+SCHOOL = {
+    "id": "2026-41",
+    "title": "Kirkonkylän koulun peruskorjaus ja lämmitysjärjestelmän muutos maalämpöön",
+    "body": "<p>Koulun öljylämmitys korvataan maalämpöjärjestelmällä. Samalla uusitaan ilmanvaihto "
+            "ja lisätään rakennuksen katolle aurinkopaneelit.</p>",
+    "language": "fi",
+    "meeting": "Tekninen lautakunta 12.1.2026",
+}
+MINUTES = {
+    "id": "2026-42",
+    "title": "Pöytäkirjan tarkastajien valinta",
+    "body": "Valitaan kaksi pöytäkirjantarkastajaa tarkastamaan tämän kokouksen pöytäkirja.",
+    "language": "fi",
+    "meeting": "Tekninen lautakunta 12.1.2026",
+}
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def live(app):
+    """The app served on a real port with the embedded worker, and a sample agenda system wired to it."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    host = SampleHost(retry_delays=(0.1,)).start()
+    with app.app_context():
+        row, secret = register(host.base_url)
+        host.configure_webhook(f"{app.config['PUBLIC_URL']}/webhooks/{row.id}", secret)
+    app.extensions["climate_plugin.queue"].start()
+    yield host
+    app.extensions["climate_plugin.queue"].stop()
+    host.stop()
+    server.shutdown()
+
+
+def test_drafted_item_is_screened_and_written_back_once(app, live):
+    webhook_id = live.draft(SCHOOL)
+    wait_for(lambda: live.write_back_count(SCHOOL["id"]) == 1)
+    block = live.climate_blocks()[SCHOOL["id"]]
+    assert block["item"] == SCHOOL["id"]
+    assert block["relevance"] == "high"
+    assert {"energy", "buildings"} <= set(block["categories"])
+    assert all(e["snippet"] and e["term"] for e in block["evidence"])
+    assert block["checklist_url"].startswith(app.config["PUBLIC_URL"] + "/checklist/")
+    assert block["summary"]
+    # Delivered again and again, by the same id and as a fresh "updated" event with unchanged content.
+    for _ in range(3):
+        assert live.redeliver(webhook_id) in (200, 202)
+    live.update(SCHOOL["id"])
+    with app.app_context():
+        wait_for(lambda: db.session.query(Delivery).filter_by(status="done").count() == 2)
+    assert live.write_back_count(SCHOOL["id"]) == 1
+    assert live.write_back_requests(SCHOOL["id"]) == 1
+    with app.app_context():
+        assert db.session.query(Assessment).count() == 1
+
+
+def test_changed_content_gets_a_new_revision_and_a_new_write_back(app, live):
+    live.draft(MINUTES)
+    wait_for(lambda: live.write_back_count(MINUTES["id"]) == 1)
+    first = live.climate_blocks()[MINUTES["id"]]
+    assert first["relevance"] == "none" and first["categories"] == []
+    live.update(MINUTES["id"], title="Jätevesiverkoston saneeraus ja hulevesien hallinta Keskustassa",
+                body="Saneerataan vanha jätevesiverkosto ja rakennetaan hulevesialtaat tulvien ehkäisemiseksi.")
+    wait_for(lambda: live.write_back_count(MINUTES["id"]) == 2)
+    second = live.climate_blocks()[MINUTES["id"]]
+    assert second["revision"] == first["revision"] + 1
+    assert second["relevance"] == "high"
+    assert "adaptation" in second["categories"]
+
+
+def test_deleted_item_is_marked_and_nothing_is_written(app, live):
+    live.draft(SCHOOL)
+    wait_for(lambda: live.write_back_count(SCHOOL["id"]) == 1)
+    live.delete(SCHOOL["id"])
+    with app.app_context():
+        wait_for(lambda: db.session.query(AgendaItem).filter(AgendaItem.deleted_at.isnot(None)).count() == 1)
+        assert db.session.query(WriteBack).count() == 1
+
+
+class FlakyHost:
+    """An agenda API that fails on demand: 503s, slow answers, 404s."""
+
+    def __init__(self) -> None:
+        self.failures = 0  # answer 503 this many times first
+        self.delay = 0.0
+        self.write_backs: list[dict] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def _send(self, status: int, payload: dict) -> None:
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                time.sleep(owner.delay)
+                if owner.failures > 0:
+                    owner.failures -= 1
+                    return self._send(503, {"error": "maintenance"})
+                if self.path != "/items/7":
+                    return self._send(404, {"error": "no such item"})
+                self._send(200, {"id": "7", "title": SCHOOL["title"], "body": SCHOOL["body"], "language": "fi",
+                                 "updated_at": "2026-01-10T08:00:00+00:00"})
+
+            def do_POST(self) -> None:
+                length = int(self.headers["content-length"])
+                owner.write_backs.append({"key": self.headers.get("Idempotency-Key"),
+                                          "body": json.loads(self.rfile.read(length))})
+                self._send(200, {"ok": True})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def flaky(app):
+    host = FlakyHost()
+    yield host
+    host.server.shutdown()
+
+
+def _receive(app, client, external_id: str = "7", msg_id: str | None = None) -> int:
+    body = event_body(external_id)
+    response = client.post(f"/webhooks/{app.config['_connector_id']}", data=body,
+                           headers=signed_headers(app.config["_secret"], body, msg_id))
+    assert response.status_code == 202, response.json
+    return response.json["delivery"]
+
+
+@pytest.fixture
+def wired(app, flaky):
+    with app.app_context():
+        row, secret = register(flaky.base_url)
+        app.config["_connector_id"], app.config["_secret"] = row.id, secret
+    return app
+
+
+def test_host_5xx_is_retried_with_backoff_then_succeeds(wired, client, flaky):
+    app = wired
+    delivery_id = _receive(app, client)
+    flaky.failures = 2
+    with app.app_context():
+        first = run_task("process_delivery", delivery_id, attempt=0, max_retries=5)
+        assert first.retry_in is not None and 0 <= first.retry_in <= 2.0 ** 1
+        delivery = db.session.get(Delivery, delivery_id)
+        assert delivery.status == "received" and "503" in delivery.last_error
+        assert delivery.enqueued_at > utcnow()  # the sweeper leaves it alone until the retry is due
+        assert run_task("process_delivery", delivery_id, attempt=1, max_retries=5).retry_in is not None
+        assert run_task("process_delivery", delivery_id, attempt=2, max_retries=5).retry_in is None
+        db.session.expire_all()
+        assert db.session.get(Delivery, delivery_id).status == "done"
+        [write_back] = db.session.query(WriteBack).all()
+        key = write_back.idempotency_key
+        assert run_task("send_write_back", write_back.id, attempt=0, max_retries=5).retry_in is None
+    assert len(flaky.write_backs) == 1
+    assert flaky.write_backs[0]["key"] == key
+
+
+def test_retries_stop_at_the_maximum_and_the_delivery_is_kept(wired, client, flaky):
+    app = wired
+    delivery_id = _receive(app, client)
+    flaky.failures = 100
+    with app.app_context():
+        outcome = run_task("process_delivery", delivery_id, attempt=3, max_retries=3)
+        assert outcome.retry_in is None
+        delivery = db.session.get(Delivery, delivery_id)
+        assert delivery.status == "failed" and "gave up" in delivery.last_error
+        assert delivery.body  # kept for an administrator to redeliver
+
+
+def test_host_timeout_is_transient(tmp_path, flaky):
+    from tests.conftest import build_app
+
+    app = build_app(tmp_path, outbound_timeout="0.3")
+    flaky.delay = 1.0
+    with app.app_context():
+        row, secret = register(flaky.base_url)
+        connector_id = row.id
+    body = event_body("7")
+    delivery_id = app.test_client().post(f"/webhooks/{connector_id}", data=body,
+                                         headers=signed_headers(secret, body)).json["delivery"]
+    with app.app_context():
+        assert run_task("process_delivery", delivery_id, attempt=0, max_retries=5).retry_in is not None
+        assert db.session.get(Delivery, delivery_id).status == "received"
+    flaky.delay = 0
+    with app.app_context():
+        assert run_task("process_delivery", delivery_id, attempt=1, max_retries=5).retry_in is None
+        assert db.session.get(Delivery, delivery_id).status == "done"
+
+
+def test_item_gone_at_the_host_is_marked_deleted(wired, client, flaky):
+    app = wired
+    delivery_id = _receive(app, client, external_id="404-me")
+    with app.app_context():
+        assert run_task("process_delivery", delivery_id, attempt=0, max_retries=5).retry_in is None
+        assert db.session.get(Delivery, delivery_id).status == "done"
+        assert db.session.query(WriteBack).count() == 0
+
+
+def test_sweeper_hands_over_work_lost_between_commit_and_enqueue(wired, client, flaky):
+    app = wired
+
+    class Recorder:
+        def __init__(self):
+            self.tasks = []
+
+        def enqueue(self, task, record_id, countdown=0):
+            self.tasks.append((task, record_id))
+
+    class Down:
+        def enqueue(self, task, record_id, countdown=0):
+            raise ConnectionError("broker down")
+
+    app.extensions["climate_plugin.queue"] = Down()
+    delivery_id = _receive(app, client)
+    recorder = Recorder()
+    app.extensions["climate_plugin.queue"] = recorder
+    with app.app_context():
+        assert pipeline.sweep(stale_after=timedelta(minutes=5)) == []  # too fresh to be called lost
+        assert pipeline.sweep(stale_after=timedelta(0)) == [("process_delivery", delivery_id)]
+    assert recorder.tasks == [("process_delivery", delivery_id)]
+
+
+def test_older_state_does_not_overwrite_newer(app):
+    from datetime import UTC, datetime
+
+    from climate_plugin.items import upsert_item
+    from connectors.base import FetchedItem
+
+    with app.app_context():
+        row, _ = register()
+        newer = FetchedItem("9", "Uusi otsikko", updated_at=datetime(2026, 1, 2, tzinfo=UTC))
+        older = FetchedItem("9", "Vanha otsikko", updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+        upsert_item(row, newer)
+        item = upsert_item(row, older)
+        db.session.commit()
+        assert item.title == "Uusi otsikko"
+        assert item.updated_at == datetime(2026, 1, 2, tzinfo=UTC)

@@ -1,0 +1,148 @@
+"""The public checklist page and the badge endpoints, on a minimal app with an in-memory database."""
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+import climate_plugin
+from climate_plugin import public
+from climate_plugin.checklist import build_stage0_answers
+from climate_plugin.db import db
+from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
+
+TEMPLATES = Path(next(iter(climate_plugin.__path__))) / "templates"
+
+
+@pytest.fixture()
+def app():
+    app = Flask(__name__, template_folder=str(TEMPLATES))
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///:memory:"
+    db.init_app(app)
+    app.register_blueprint(public.bp)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def add_item(title="Koulun peruskorjaus ja maalämpö", language="fi", relevance="high", categories=None,
+             evidence=None, with_assessment=True):
+    slug = f"m{db.session.query(Municipality).count()}"
+    municipality = Municipality(slug=slug, name="Lahti", language="fi")
+    connector = Connector(municipality=municipality, kind="rest", name="test", config={},
+                          webhook_secret_encrypted="x")
+    item = AgendaItem(connector=connector, external_id="ext-1", title=title, body="", language=language,
+                      meeting="Tekninen lautakunta 3/2026", content_hash="h")
+    db.session.add(item)
+    if with_assessment:
+        categories = ["energy"] if categories is None else categories
+        evidence = evidence if evidence is not None else [
+            {"category": "energy", "term": "maalämpö", "snippet": "lämmitys muutetaan maalämpöön",
+             "location": "body"},
+        ]
+        db.session.add(Assessment(
+            item=item, revision=1, relevance=relevance, categories=categories, evidence=evidence,
+            answers=build_stage0_answers(relevance, categories, evidence), screening_version="s1",
+            content_hash="h",
+        ))
+    db.session.commit()
+    return item
+
+
+def test_page_in_item_language_by_default(client):
+    item = add_item()
+    response = client.get(f"/checklist/{item.public_id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="fi">' in html
+    assert "Ilmastovaikutusten tarkistuslista" in html
+    assert "Tekninen lautakunta 3/2026" in html
+    assert "Todennäköisesti merkittäviä ilmastovaikutuksia" in html
+    assert "lämmitys muutetaan <mark>maalämpö</mark>ön" in html
+    assert "Kyllä" in html and "En tiedä" in html
+    assert "Vaihe 1b: Läpileikkaavat kysymykset" in html
+    created = db.session.get(AgendaItem, item.id).current_assessment.created_at
+    assert f"Esiarvioitu {created.day}.{created.month}.{created.year} (versio 1)" in html
+    assert "<script" not in html
+
+
+def test_page_language_override_and_switch(client):
+    item = add_item()
+    html = client.get(f"/checklist/{item.public_id}?lang=sv").get_data(as_text=True)
+    assert '<html lang="sv">' in html
+    assert "Checklista för klimatkonsekvenser" in html
+    assert "Påverkar ärendet energianvändning" in html
+    assert "Ja" in html and "Vet inte" in html
+    assert f'href="/checklist/{item.public_id}?lang=fi"' in html
+    assert 'hreflang="sv" lang="sv" aria-current="page"' in html
+    # an unsupported override falls back to the item's language
+    assert '<html lang="fi">' in client.get(f"/checklist/{item.public_id}?lang=de").get_data(as_text=True)
+
+
+def test_host_text_is_escaped(client):
+    hostile = "<script>alert(1)</script>"
+    item = add_item(title=hostile, evidence=[
+        {"category": "energy", "term": "<b>", "snippet": 'x <b> y & "z"', "location": "<i>"},
+    ])
+    html = client.get(f"/checklist/{item.public_id}").get_data(as_text=True)
+    assert hostile not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "x <mark>&lt;b&gt;</mark> y &amp; &#34;z&#34;" in html
+    assert "<b>" not in html and "<i>" not in html
+    assert "script-src" not in html  # and the CSP forbids scripts anyway:
+    csp = client.get(f"/checklist/{item.public_id}").headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+
+
+def test_none_item_page(client):
+    item = add_item(title="Pöytäkirjan tarkastus", relevance="none", categories=[], evidence=[])
+    html = client.get(f"/checklist/{item.public_id}").get_data(as_text=True)
+    assert "Ei arvioitavia ilmastovaikutuksia" in html
+    assert "Ilmastovaikutukset arvioitava" not in html  # no marker badge
+    assert "Tunnistettu esiarvioinnissa" not in html
+
+
+def test_pending_item(client):
+    item = add_item(with_assessment=False)
+    response = client.get(f"/checklist/{item.public_id}")
+    assert response.status_code == 200
+    assert "esiarviointi on vielä kesken" in response.get_data(as_text=True)
+
+
+def test_unknown_item_is_404_page(client):
+    response = client.get("/checklist/doesnotexist")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Sivua ei löytynyt" in html and "Traceback" not in html
+    response = client.get("/checklist/doesnotexist", headers={"Accept-Language": "sv-FI,sv;q=0.9"})
+    assert "Sidan hittades inte" in response.get_data(as_text=True)
+
+
+def test_badge_svg_caching(client):
+    response = client.get("/badges/climate_assessed.svg?lang=sv")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.headers["Cache-Control"] in ("public, max-age=86400", "max-age=86400, public")
+    assert "<title id=\"badge-title\">Klimatkonsekvenserna bedömda</title>" in response.get_data(as_text=True)
+    etag = response.headers["ETag"]
+    again = client.get("/badges/climate_assessed.svg?lang=sv", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    other = client.get("/badges/climate_assessed.svg?lang=fi", headers={"If-None-Match": etag})
+    assert other.status_code == 200  # another language is another image
+
+
+def test_badge_json_and_unknown(client):
+    response = client.get("/badges/indicator_set.json")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["code"] == "indicator_set" and data["scope"] == "item"
+    assert data["name"]["fi"] == "Seurantamittari asetettu" and set(data["rule"]) == {"fi", "sv", "en"}
+    assert client.get("/badges/nope.json").status_code == 404
+    assert client.get("/badges/nope.svg").status_code == 404

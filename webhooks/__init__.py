@@ -1,0 +1,1 @@
+"""Inbound webhook helpers shared by connectors (signature schemes)."""

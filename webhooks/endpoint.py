@@ -1,0 +1,80 @@
+"""POST /webhooks/<connector id>: verify → parse → persist → commit → enqueue → answer.
+
+The delivery is committed before it is enqueued, and a sweeper re-enqueues deliveries still waiting,
+so a crash or a broker outage between the two loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, request
+from sqlalchemy.exc import IntegrityError
+
+from climate_plugin import queue
+from climate_plugin.connector_service import build_connector, webhook_secrets
+from climate_plugin.db import db
+from climate_plugin.errors import json_error
+from climate_plugin.models import Connector, Delivery
+from climate_plugin.models._types import utcnow
+from connectors.base import PayloadError, WebhookAuthError
+from connectors.registry import UnknownConnectorKind
+
+log = logging.getLogger(__name__)
+bp = Blueprint("webhooks", __name__)
+
+#: headers kept with a delivery for audit and redelivery; never Authorization or cookies
+KEPT_HEADERS = ("content-type", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature")
+
+
+@bp.post("/webhooks/<int:connector_id>")
+def receive(connector_id: int):
+    row = db.session.get(Connector, connector_id)
+    if row is None:
+        return json_error(404, f"unknown connector {connector_id}")
+    if not row.enabled:
+        return json_error(410, f"connector {connector_id} is disabled")
+    body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
+    try:
+        connector = build_connector(row)
+    except UnknownConnectorKind:
+        log.error("connector %s has kind %r, which is not installed", row.id, row.kind)
+        return json_error(404, f"connector {connector_id} has a kind that is not installed")
+
+    try:
+        connector.verify_webhook(body, request.headers, webhook_secrets(row))
+    except WebhookAuthError as exc:
+        return json_error(401, str(exc))
+    try:
+        event = connector.parse_webhook(body, request.headers)
+    except PayloadError as exc:
+        return json_error(400, str(exc))
+
+    now = utcnow()
+    delivery = Delivery(
+        connector_id=row.id,
+        delivery_id=event.delivery_id,
+        event_type=event.event_type,
+        action=event.action,
+        external_id=event.external_id,
+        occurred_at=event.occurred_at,
+        body=body,
+        headers={k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS},
+        received_at=now,
+        # Set before the enqueue so no second commit is needed; if the enqueue fails the sweeper sees
+        # a delivery that has waited too long and hands it over again.
+        enqueued_at=now,
+    )
+    db.session.add(delivery)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.query(Delivery).filter_by(connector_id=row.id, delivery_id=event.delivery_id).one()
+        return {"delivery": existing.id, "status": existing.status, "duplicate": True}, 200
+
+    try:
+        queue.enqueue("process_delivery", delivery.id)
+    except Exception:  # the broker is down: the delivery is safe in the database
+        log.warning("could not enqueue delivery %s; the sweeper will retry", delivery.id, exc_info=True)
+    return {"delivery": delivery.id, "status": "received", "duplicate": False}, 202

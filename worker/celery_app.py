@@ -1,0 +1,56 @@
+"""Celery wiring (Flask's documented pattern) and its production settings."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+from climate_plugin.queue import TaskName
+
+#: soft limit raises inside the task so it can record why; the hard limit kills a stuck worker child
+SOFT_TIME_LIMIT = 120
+HARD_TIME_LIMIT = 180
+
+
+def celery_init_app(app: Flask) -> Celery:
+    settings = app.extensions["climate_plugin.settings"]
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=settings.broker_url,
+        task_ignore_result=True,
+        task_serializer="json",
+        accept_content=["json"],
+        # A task is acknowledged only after it finished, and put back if its worker dies, so a
+        # killed worker loses nothing; tasks are idempotent, so running one twice is harmless.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=SOFT_TIME_LIMIT,
+        task_time_limit=HARD_TIME_LIMIT,
+        broker_connection_retry_on_startup=True,
+        # Redis re-delivers a task not acknowledged within the visibility timeout; it must be longer
+        # than the longest retry countdown (pipeline.MAX_RETRY_DELAY) or retries run several times.
+        broker_transport_options={"visibility_timeout": 2 * 3600},
+        beat_schedule={
+            "sweep": {"task": "worker.tasks.sweep", "schedule": settings.sweep_interval},
+        },
+        include=["worker.tasks"],
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+class CeleryQueue:
+    """The core's queue interface, backed by Celery."""
+
+    def enqueue(self, task: TaskName, record_id: int, countdown: float = 0) -> None:
+        from worker import tasks
+
+        getattr(tasks, task).apply_async((record_id,), countdown=countdown or None)

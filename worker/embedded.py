@@ -1,0 +1,102 @@
+"""The embedded worker: one thread in the serving process, for the single-machine default.
+
+Its queue lives in memory, but the work does not: every task names a stored record, and the thread
+runs the sweeper at start and then periodically, so whatever was waiting when the process stopped
+is picked up when it starts again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from flask import Flask
+
+from climate_plugin import pipeline
+from climate_plugin.queue import TaskName
+from worker.runner import run_task
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedWorker:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        settings = app.extensions["climate_plugin.settings"]
+        self.max_retries = settings.task_max_retries
+        self.sweep_interval = settings.sweep_interval
+        self._heap: list[tuple[float, int, TaskName, int, int]] = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        # The first sweep takes everything waiting: nothing from a previous run is queued in this
+        # fresh process. Later sweeps take only what has waited long enough to have been lost.
+        self._stale_after = timedelta(0)
+
+    # --- the queue side, called from request threads ---------------------------------------------
+    def enqueue(self, task: TaskName, record_id: int, countdown: float = 0, attempt: int = 0) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (time.monotonic() + countdown, next(self._seq), task, record_id, attempt))
+            self._cond.notify()
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._heap)
+
+    # --- the worker side ---------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="climate-plugin-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _loop(self) -> None:
+        next_sweep = 0.0
+        while True:
+            if time.monotonic() >= next_sweep:
+                self._sweep()
+                next_sweep = time.monotonic() + self.sweep_interval
+            job = self._next_job(until=next_sweep)
+            if job is None:
+                if self._stopping:
+                    return
+                continue
+            _, _, task, record_id, attempt = job
+            with self.app.app_context():
+                outcome = run_task(task, record_id, attempt, self.max_retries)
+            if outcome.retry_in is not None:
+                self.enqueue(task, record_id, countdown=outcome.retry_in, attempt=attempt + 1)
+
+    def _next_job(self, until: float):
+        with self._cond:
+            while not self._stopping:
+                now = time.monotonic()
+                if self._heap and self._heap[0][0] <= now:
+                    return heapq.heappop(self._heap)
+                wake = min(until, self._heap[0][0]) if self._heap else until
+                if now >= wake:
+                    return None
+                self._cond.wait(wake - now)
+            return None
+
+    def _sweep(self) -> None:
+        try:
+            with self.app.app_context():
+                pipeline.sweep(stale_after=self._stale_after)
+            self._stale_after = pipeline.STALE_AFTER
+        except Exception:
+            log.exception("embedded sweeper failed; trying again later")

@@ -1,0 +1,33 @@
+"""Celery tasks: thin wrappers that take record ids and leave the work to the pipeline."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from flask import current_app
+
+from climate_plugin import pipeline
+from climate_plugin.queue import TaskName
+from worker.runner import run_task
+
+
+def _run(task, name: TaskName, record_id: int) -> None:
+    max_retries = current_app.extensions["climate_plugin.settings"].task_max_retries
+    outcome = run_task(name, record_id, task.request.retries, max_retries)
+    if outcome.retry_in is not None:
+        # run_task already enforces the maximum; Celery's own counter only carries the attempt number.
+        raise task.retry(countdown=outcome.retry_in, max_retries=None, exc=outcome.error)
+
+
+@shared_task(bind=True, name="worker.tasks.process_delivery")
+def process_delivery(self, delivery_id: int) -> None:
+    _run(self, "process_delivery", delivery_id)
+
+
+@shared_task(bind=True, name="worker.tasks.send_write_back")
+def send_write_back(self, write_back_id: int) -> None:
+    _run(self, "send_write_back", write_back_id)
+
+
+@shared_task(name="worker.tasks.sweep")
+def sweep() -> None:
+    pipeline.sweep(stale_after=pipeline.STALE_AFTER)
