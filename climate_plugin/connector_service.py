@@ -24,7 +24,9 @@ def _encryptor() -> Encryptor:
     return current_app.extensions["climate_plugin.encryptor"]
 
 
-def create_connector(municipality: Municipality, kind: str, name: str, config: dict) -> tuple[ConnectorRow, str]:
+def create_connector(
+    municipality: Municipality, kind: str, name: str, config: dict
+) -> tuple[ConnectorRow, str]:
     """Validate ``config`` with the kind's schema and store it; return the row and its webhook secret.
 
     Raises ``connectors.registry.UnknownConnectorKind`` or ``marshmallow.ValidationError``.
@@ -61,7 +63,11 @@ def webhook_secrets(row: ConnectorRow, now: datetime | None = None) -> list[str]
     """The secrets a webhook may be signed with right now: current first, then the previous one."""
     now = now or utcnow()
     secrets = [_encryptor().decrypt(row.webhook_secret_encrypted)]
-    if row.previous_webhook_secret_encrypted and row.previous_secret_expires_at and now < row.previous_secret_expires_at:
+    if (
+        row.previous_webhook_secret_encrypted
+        and row.previous_secret_expires_at
+        and now < row.previous_secret_expires_at
+    ):
         secrets.append(_encryptor().decrypt(row.previous_webhook_secret_encrypted))
     return secrets
 

@@ -53,6 +53,9 @@ def development_key(instance_path: str | Path) -> str:
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(Fernet.generate_key().decode())
-            log.warning("generated a development encryption key in %s; set CLIMATE_PLUGIN_ENCRYPTION_KEYS "
-                        "in production", path)
+            log.warning(
+                "generated a development encryption key in %s; set CLIMATE_PLUGIN_ENCRYPTION_KEYS "
+                "in production",
+                path,
+            )
     return path.read_text().strip()

@@ -21,7 +21,9 @@ def content_hash(title: str, body: str, language: str | None) -> str:
 
 def find_item(connector: ConnectorRow, external_id: str) -> AgendaItem | None:
     return db.session.scalar(
-        select(AgendaItem).where(AgendaItem.connector_id == connector.id, AgendaItem.external_id == external_id)
+        select(AgendaItem).where(
+            AgendaItem.connector_id == connector.id, AgendaItem.external_id == external_id
+        )
     )
 
 

@@ -132,7 +132,9 @@ def send_write_back(write_back_id: int) -> None:
     if write_back is None or write_back.status != write_back_status.PENDING:
         return
     newer = db.session.scalar(
-        select(WriteBack.id).where(WriteBack.item_id == write_back.item_id, WriteBack.id > write_back.id).limit(1)
+        select(WriteBack.id)
+        .where(WriteBack.item_id == write_back.item_id, WriteBack.id > write_back.id)
+        .limit(1)
     )
     if newer is not None:
         write_back.status = write_back_status.SUPERSEDED
@@ -141,7 +143,9 @@ def send_write_back(write_back_id: int) -> None:
     item = write_back.item
     write_back.attempts += 1
     try:
-        build_connector(item.connector).write_back(item.external_id, write_back.body, write_back.idempotency_key)
+        build_connector(item.connector).write_back(
+            item.external_id, write_back.body, write_back.idempotency_key
+        )
     except TransientError as exc:
         write_back.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         db.session.commit()

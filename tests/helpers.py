@@ -18,8 +18,13 @@ def rest_config(base_url: str, write_back: bool = True) -> dict:
         "base_url": base_url,
         "auth": {"type": "none"},
         "item_path": "/items/{id}",
-        "fields": {"title": "/title", "body": "/body", "language": "/language",
-                   "updated_at": "/updated_at", "meeting": "/meeting"},
+        "fields": {
+            "title": "/title",
+            "body": "/body",
+            "language": "/language",
+            "updated_at": "/updated_at",
+            "meeting": "/meeting",
+        },
         "write_back": {"method": "POST", "path": "/items/{id}/climate"} if write_back else None,
     }
 
@@ -35,15 +40,18 @@ def register(base_url: str = "http://127.0.0.1:9", slug: str = "hollola", write_
 
 
 def event_body(item_id: str, event_type: str = "agenda_item.drafted") -> bytes:
-    return json.dumps({
-        "type": event_type,
-        "timestamp": datetime.now(UTC).isoformat(),
-        "data": {"id": item_id},
-    }).encode()
+    return json.dumps(
+        {
+            "type": event_type,
+            "timestamp": datetime.now(UTC).isoformat(),
+            "data": {"id": item_id},
+        }
+    ).encode()
 
 
-def signed_headers(secret: str, body: bytes, msg_id: str | None = None,
-                   at: datetime | None = None) -> dict[str, str]:
+def signed_headers(
+    secret: str, body: bytes, msg_id: str | None = None, at: datetime | None = None
+) -> dict[str, str]:
     """Headers signed by the standardwebhooks package itself, as a real sender would."""
     msg_id = msg_id or f"msg_{uuid.uuid4().hex}"
     at = at or datetime.now(UTC)

@@ -23,7 +23,7 @@ SCHOOL = {
     "id": "2026-41",
     "title": "Kirkonkylän koulun peruskorjaus ja lämmitysjärjestelmän muutos maalämpöön",
     "body": "<p>Koulun öljylämmitys korvataan maalämpöjärjestelmällä. Samalla uusitaan ilmanvaihto "
-            "ja lisätään rakennuksen katolle aurinkopaneelit.</p>",
+    "ja lisätään rakennuksen katolle aurinkopaneelit.</p>",
     "language": "fi",
     "meeting": "Tekninen lautakunta 12.1.2026",
 }
@@ -90,8 +90,11 @@ def test_changed_content_gets_a_new_revision_and_a_new_write_back(app, live):
     wait_for(lambda: live.write_back_count(MINUTES["id"]) == 1)
     first = live.climate_blocks()[MINUTES["id"]]
     assert first["relevance"] == "none" and first["categories"] == []
-    live.update(MINUTES["id"], title="Jätevesiverkoston saneeraus ja hulevesien hallinta Keskustassa",
-                body="Saneerataan vanha jätevesiverkosto ja rakennetaan hulevesialtaat tulvien ehkäisemiseksi.")
+    live.update(
+        MINUTES["id"],
+        title="Jätevesiverkoston saneeraus ja hulevesien hallinta Keskustassa",
+        body="Saneerataan vanha jätevesiverkosto ja rakennetaan hulevesialtaat tulvien ehkäisemiseksi.",
+    )
     wait_for(lambda: live.write_back_count(MINUTES["id"]) == 2)
     second = live.climate_blocks()[MINUTES["id"]]
     assert second["revision"] == first["revision"] + 1
@@ -136,13 +139,22 @@ class FlakyHost:
                     return self._send(503, {"error": "maintenance"})
                 if self.path != "/items/7":
                     return self._send(404, {"error": "no such item"})
-                self._send(200, {"id": "7", "title": SCHOOL["title"], "body": SCHOOL["body"], "language": "fi",
-                                 "updated_at": "2026-01-10T08:00:00+00:00"})
+                self._send(
+                    200,
+                    {
+                        "id": "7",
+                        "title": SCHOOL["title"],
+                        "body": SCHOOL["body"],
+                        "language": "fi",
+                        "updated_at": "2026-01-10T08:00:00+00:00",
+                    },
+                )
 
             def do_POST(self) -> None:
                 length = int(self.headers["content-length"])
-                owner.write_backs.append({"key": self.headers.get("Idempotency-Key"),
-                                          "body": json.loads(self.rfile.read(length))})
+                owner.write_backs.append(
+                    {"key": self.headers.get("Idempotency-Key"), "body": json.loads(self.rfile.read(length))}
+                )
                 self._send(200, {"ok": True})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -159,8 +171,11 @@ def flaky(app):
 
 def _receive(app, client, external_id: str = "7", msg_id: str | None = None) -> int:
     body = event_body(external_id)
-    response = client.post(f"/webhooks/{app.config['_connector_id']}", data=body,
-                           headers=signed_headers(app.config["_secret"], body, msg_id))
+    response = client.post(
+        f"/webhooks/{app.config['_connector_id']}",
+        data=body,
+        headers=signed_headers(app.config["_secret"], body, msg_id),
+    )
     assert response.status_code == 202, response.json
     return response.json["delivery"]
 
@@ -179,7 +194,7 @@ def test_host_5xx_is_retried_with_backoff_then_succeeds(wired, client, flaky):
     flaky.failures = 2
     with app.app_context():
         first = run_task("process_delivery", delivery_id, attempt=0, max_retries=5)
-        assert first.retry_in is not None and 0 <= first.retry_in <= 2.0 ** 1
+        assert first.retry_in is not None and 0 <= first.retry_in <= 2.0**1
         delivery = db.session.get(Delivery, delivery_id)
         assert delivery.status == "received" and "503" in delivery.last_error
         assert delivery.enqueued_at > utcnow()  # the sweeper leaves it alone until the retry is due
@@ -215,8 +230,11 @@ def test_host_timeout_is_transient(tmp_path, flaky):
         row, secret = register(flaky.base_url)
         connector_id = row.id
     body = event_body("7")
-    delivery_id = app.test_client().post(f"/webhooks/{connector_id}", data=body,
-                                         headers=signed_headers(secret, body)).json["delivery"]
+    delivery_id = (
+        app.test_client()
+        .post(f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body))
+        .json["delivery"]
+    )
     with app.app_context():
         assert run_task("process_delivery", delivery_id, attempt=0, max_retries=5).retry_in is not None
         assert db.session.get(Delivery, delivery_id).status == "received"

@@ -35,23 +35,36 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
 
 def _env(postgres_url: str, redis_url: str, public_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLIMATE_PLUGIN_")}
-    env.update({
-        "CLIMATE_PLUGIN_DATABASE_URL": postgres_url,
-        "CLIMATE_PLUGIN_BROKER_URL": redis_url,
-        "CLIMATE_PLUGIN_ENCRYPTION_KEYS": TEST_KEY,
-        "CLIMATE_PLUGIN_OUTBOUND_ALLOW": "127.0.0.1",
-        "CLIMATE_PLUGIN_PUBLIC_URL": public_url,
-        "CLIMATE_PLUGIN_LOG_LEVEL": "INFO",
-    })
+    env.update(
+        {
+            "CLIMATE_PLUGIN_DATABASE_URL": postgres_url,
+            "CLIMATE_PLUGIN_BROKER_URL": redis_url,
+            "CLIMATE_PLUGIN_ENCRYPTION_KEYS": TEST_KEY,
+            "CLIMATE_PLUGIN_OUTBOUND_ALLOW": "127.0.0.1",
+            "CLIMATE_PLUGIN_PUBLIC_URL": public_url,
+            "CLIMATE_PLUGIN_LOG_LEVEL": "INFO",
+        }
+    )
     return env
 
 
 def _start_worker(env: dict[str, str], log_path) -> subprocess.Popen:
     log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [sys.executable, "-m", "climate_plugin", "worker", "--concurrency", "2", "--without-gossip",
-         "--without-mingle"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "climate_plugin",
+            "worker",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -63,8 +76,13 @@ def _kill(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 def test_migrations_take_empty_postgres_to_head(tmp_path, postgres_url):
     env = _env(postgres_url, "redis://127.0.0.1:6379/11", "http://plugin.test")
-    done = subprocess.run([sys.executable, "-m", "climate_plugin", "db", "upgrade"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "climate_plugin", "db", "upgrade"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     import psycopg
 
@@ -105,7 +123,10 @@ def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(tmp_pat
         with app.app_context():
             waiting = db.session.query(Delivery).filter_by(external_id=MINUTES["id"]).one()
             assert waiting.status == "received"
-        workers += [_start_worker(env, tmp_path / "worker-2.log"), _start_worker(env, tmp_path / "worker-3.log")]
+        workers += [
+            _start_worker(env, tmp_path / "worker-2.log"),
+            _start_worker(env, tmp_path / "worker-3.log"),
+        ]
         wait_for(lambda: host.write_back_count(MINUTES["id"]) == 1)
         assert host.climate_blocks()[MINUTES["id"]]["relevance"] == "none"
         with app.app_context():

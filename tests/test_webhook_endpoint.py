@@ -99,17 +99,32 @@ def test_previous_secret_verifies_during_rotation_only(app, client, connector):
     assert _post(client, connector_id, body, signed_headers(new_secret, body)).status_code == 202
 
 
-@pytest.mark.parametrize("body, message", [
-    (b"{not json", "JSON"),
-    (b"[1, 2]", "object"),
-    (json.dumps({"type": "agenda_item.drafted", "timestamp": "2026-01-01T00:00:00Z"}).encode(), "data"),
-    (json.dumps({"type": "agenda_item.drafted", "timestamp": "2026-01-01T00:00:00Z",
-                 "data": {"id": None}}).encode(), "id"),
-    (json.dumps({"type": "meeting.exploded", "timestamp": "2026-01-01T00:00:00Z",
-                 "data": {"id": "1"}}).encode(), "type"),
-    (json.dumps({"type": "agenda_item.drafted", "timestamp": "yesterday", "data": {"id": "1"}}).encode(),
-     "timestamp"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"{not json", "JSON"),
+        (b"[1, 2]", "object"),
+        (json.dumps({"type": "agenda_item.drafted", "timestamp": "2026-01-01T00:00:00Z"}).encode(), "data"),
+        (
+            json.dumps(
+                {"type": "agenda_item.drafted", "timestamp": "2026-01-01T00:00:00Z", "data": {"id": None}}
+            ).encode(),
+            "id",
+        ),
+        (
+            json.dumps(
+                {"type": "meeting.exploded", "timestamp": "2026-01-01T00:00:00Z", "data": {"id": "1"}}
+            ).encode(),
+            "type",
+        ),
+        (
+            json.dumps(
+                {"type": "agenda_item.drafted", "timestamp": "yesterday", "data": {"id": "1"}}
+            ).encode(),
+            "timestamp",
+        ),
+    ],
+)
 def test_malformed_signed_bodies_are_400_with_a_message(app, client, connector, body, message):
     connector_id, secret = connector
     response = _post(client, connector_id, body, signed_headers(secret, body))
@@ -143,9 +158,17 @@ def test_oversized_body_is_413(tmp_path):
     with app.app_context():
         row, secret = register()
         connector_id = row.id
-    body = json.dumps({"type": "agenda_item.drafted", "timestamp": "2026-01-01T00:00:00Z",
-                       "data": {"id": "1"}, "pad": "x" * 4096}).encode()
-    response = app.test_client().post(f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body))
+    body = json.dumps(
+        {
+            "type": "agenda_item.drafted",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "data": {"id": "1"},
+            "pad": "x" * 4096,
+        }
+    ).encode()
+    response = app.test_client().post(
+        f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body)
+    )
     assert response.status_code == 413
     assert response.is_json
     with app.app_context():

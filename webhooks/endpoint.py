@@ -70,7 +70,9 @@ def receive(connector_id: int):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = db.session.query(Delivery).filter_by(connector_id=row.id, delivery_id=event.delivery_id).one()
+        existing = (
+            db.session.query(Delivery).filter_by(connector_id=row.id, delivery_id=event.delivery_id).one()
+        )
         return {"delivery": existing.id, "status": existing.status, "duplicate": True}, 200
 
     try:

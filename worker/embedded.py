@@ -41,7 +41,9 @@ class EmbeddedWorker:
     # --- the queue side, called from request threads ---------------------------------------------
     def enqueue(self, task: TaskName, record_id: int, countdown: float = 0, attempt: int = 0) -> None:
         with self._cond:
-            heapq.heappush(self._heap, (time.monotonic() + countdown, next(self._seq), task, record_id, attempt))
+            heapq.heappush(
+                self._heap, (time.monotonic() + countdown, next(self._seq), task, record_id, attempt)
+            )
             self._cond.notify()
 
     def pending(self) -> int:

@@ -24,14 +24,18 @@ def _echo_json(value) -> None:
 def _municipality(slug: str) -> Municipality:
     found = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
     if found is None:
-        raise click.ClickException(f"no municipality with slug {slug!r} (see `climate-plugin municipality list`)")
+        raise click.ClickException(
+            f"no municipality with slug {slug!r} (see `climate-plugin municipality list`)"
+        )
     return found
 
 
 def _connector(connector_id: int) -> Connector:
     found = db.session.get(Connector, connector_id)
     if found is None:
-        raise click.ClickException(f"no connector with id {connector_id} (see `climate-plugin connector list`)")
+        raise click.ClickException(
+            f"no connector with id {connector_id} (see `climate-plugin connector list`)"
+        )
     return found
 
 
@@ -60,7 +64,9 @@ def municipality_create(slug: str, name: str, language: str) -> None:
     import re
 
     if not re.match(SLUG, slug):
-        raise click.BadParameter("use lowercase letters, digits and hyphens (at most 63)", param_hint="--slug")
+        raise click.BadParameter(
+            "use lowercase letters, digits and hyphens (at most 63)", param_hint="--slug"
+        )
     if not name.strip():
         raise click.BadParameter("must not be empty", param_hint="--name")
     _database_ready()
@@ -91,8 +97,13 @@ def connector() -> None:
 @click.option("--municipality", "slug", required=True, help="The municipality's slug.")
 @click.option("--kind", required=True, help="Connector kind, e.g. rest (see `connector kinds`).")
 @click.option("--name", required=True, help="A name for administrators.")
-@click.option("--config", "config_file", required=True, type=click.File("r", encoding="utf-8"),
-              help="JSON file with the kind's configuration ('-' for standard input).")
+@click.option(
+    "--config",
+    "config_file",
+    required=True,
+    type=click.File("r", encoding="utf-8"),
+    help="JSON file with the kind's configuration ('-' for standard input).",
+)
 @with_appcontext
 def connector_create(slug: str, kind: str, name: str, config_file) -> None:
     """Create a connector; prints its id, webhook URL and webhook secret (shown only now)."""
@@ -112,15 +123,19 @@ def connector_create(slug: str, kind: str, name: str, config_file) -> None:
     except UnknownConnectorKind as exc:
         raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
     except ValidationError as exc:
-        raise click.ClickException(f"invalid configuration for kind {kind!r}: {_messages(exc.messages)}") from None
+        raise click.ClickException(
+            f"invalid configuration for kind {kind!r}: {_messages(exc.messages)}"
+        ) from None
     _echo_json({"id": row.id, "webhook_url": webhook_url(row), "webhook_secret": secret})
 
 
 def _messages(messages, prefix: str = "") -> str:
     """Flatten marshmallow's nested messages to 'auth.token: Missing data…; base_url: …'."""
     if isinstance(messages, dict):
-        return "; ".join(_messages(v, f"{prefix}{k}." if not isinstance(v, list) else f"{prefix}{k}")
-                         for k, v in messages.items())
+        return "; ".join(
+            _messages(v, f"{prefix}{k}." if not isinstance(v, list) else f"{prefix}{k}")
+            for k, v in messages.items()
+        )
     if isinstance(messages, list):
         return f"{prefix.rstrip('.')}: " + " ".join(str(m) for m in messages)
     return f"{prefix.rstrip('.')}: {messages}"
@@ -137,11 +152,20 @@ def connector_list(slug: str | None) -> None:
     stmt = select(Connector).order_by(Connector.id)
     if slug:
         stmt = stmt.where(Connector.municipality_id == _municipality(slug).id)
-    _echo_json([
-        {"id": c.id, "municipality": c.municipality.slug, "kind": c.kind, "name": c.name, "enabled": c.enabled,
-         "webhook_url": webhook_url(c), "config": c.config}
-        for c in db.session.scalars(stmt)
-    ])
+    _echo_json(
+        [
+            {
+                "id": c.id,
+                "municipality": c.municipality.slug,
+                "kind": c.kind,
+                "name": c.name,
+                "enabled": c.enabled,
+                "webhook_url": webhook_url(c),
+                "config": c.config,
+            }
+            for c in db.session.scalars(stmt)
+        ]
+    )
 
 
 @connector.command("rotate-secret")
@@ -154,7 +178,9 @@ def connector_rotate_secret(connector_id: int) -> None:
     _database_ready()
     row = _connector(connector_id)
     secret = rotate_webhook_secret(row)
-    _echo_json({"id": row.id, "webhook_secret": secret, "previous_valid_until": row.previous_secret_expires_at})
+    _echo_json(
+        {"id": row.id, "webhook_secret": secret, "previous_valid_until": row.previous_secret_expires_at}
+    )
 
 
 @connector.command("kinds")
@@ -191,21 +217,25 @@ def items_list(slug: str, as_json: bool) -> None:
         latest = db.session.scalar(
             select(WriteBack).where(WriteBack.item_id == item.id).order_by(WriteBack.id.desc()).limit(1)
         )
-        rows.append({
-            "external_id": item.external_id,
-            "connector": item.connector_id,
-            "title": item.title,
-            "relevance": assessment.relevance if assessment else None,
-            "categories": assessment.categories if assessment else [],
-            "write_back": latest.status if latest else None,
-            "deleted": item.deleted_at is not None,
-        })
+        rows.append(
+            {
+                "external_id": item.external_id,
+                "connector": item.connector_id,
+                "title": item.title,
+                "relevance": assessment.relevance if assessment else None,
+                "categories": assessment.categories if assessment else [],
+                "write_back": latest.status if latest else None,
+                "deleted": item.deleted_at is not None,
+            }
+        )
     if as_json:
         _echo_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['external_id']:<14} {row['relevance'] or '-':<6} {','.join(row['categories']):<32} "
-                   f"{row['write_back'] or '-':<10} {row['title'][:60]}")
+        click.echo(
+            f"{row['external_id']:<14} {row['relevance'] or '-':<6} {','.join(row['categories']):<32} "
+            f"{row['write_back'] or '-':<10} {row['title'][:60]}"
+        )
 
 
 # --- secrets --------------------------------------------------------------------------------------

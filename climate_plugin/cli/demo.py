@@ -14,8 +14,13 @@ import click
 
 @click.command()
 @click.option("--keep-running", is_flag=True, help="Keep both servers up for browsing until Ctrl-C.")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(1, 600),
-              help="Seconds to wait for every item to be screened and written back.")
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(1, 600),
+    help="Seconds to wait for every item to be screened and written back.",
+)
 def demo(keep_running: bool, timeout: float) -> None:
     """Draft sample agenda items in a sample agenda system and show them screened and written back."""
     from flask_migrate import upgrade
@@ -29,12 +34,14 @@ def demo(keep_running: bool, timeout: float) -> None:
     workdir = tempfile.mkdtemp(prefix="climate-plugin-demo-")
     # The demo always runs the embedded default in a fresh folder, whatever this shell has configured.
     environ = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
-    environ.update({
-        PREFIX + "DATABASE_URL": f"sqlite:///{workdir}/demo.sqlite3",
-        # The sample agenda system runs on this machine: allow exactly its loopback address.
-        PREFIX + "OUTBOUND_ALLOW": "127.0.0.1",
-        PREFIX + "LOG_LEVEL": "WARNING",
-    })
+    environ.update(
+        {
+            PREFIX + "DATABASE_URL": f"sqlite:///{workdir}/demo.sqlite3",
+            # The sample agenda system runs on this machine: allow exactly its loopback address.
+            PREFIX + "OUTBOUND_ALLOW": "127.0.0.1",
+            PREFIX + "LOG_LEVEL": "WARNING",
+        }
+    )
     app = create_app(load_settings(workdir, environ))
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
@@ -84,8 +91,13 @@ def _register(app, host) -> int:
             "base_url": host.base_url,
             "auth": {"type": "none"},
             "item_path": "/items/{id}",
-            "fields": {"title": "/title", "body": "/body", "language": "/language",
-                       "updated_at": "/updated_at", "meeting": "/meeting"},
+            "fields": {
+                "title": "/title",
+                "body": "/body",
+                "language": "/language",
+                "updated_at": "/updated_at",
+                "meeting": "/meeting",
+            },
             "write_back": {"method": "POST", "path": "/items/{id}/climate"},
         }
         row, secret = create_connector(town, "rest", "Sample agenda system", config)
@@ -129,8 +141,10 @@ def _rows(app, connector_id: int) -> list[dict]:
 def _print_table(rows: list[dict]) -> None:
     click.echo(f"{'item':<10} {'lang':<4} {'relevance':<9} {'categories':<34} checklist")
     for row in rows:
-        click.echo(f"{row['item']:<10} {row['language'] or '-':<4} {row['relevance']:<9} "
-                   f"{','.join(row['categories']) or '-':<34} {row['checklist_url']}")
+        click.echo(
+            f"{row['item']:<10} {row['language'] or '-':<4} {row['relevance']:<9} "
+            f"{','.join(row['categories']) or '-':<34} {row['checklist_url']}"
+        )
         click.echo(f"{'':<10} {row['title'][:90]}")
     if os.environ.get("CLIMATE_PLUGIN_DEMO_JSON"):
         click.echo(json.dumps(rows, ensure_ascii=False))

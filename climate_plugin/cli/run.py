@@ -14,8 +14,12 @@ def _settings():
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help="Web worker processes (with a broker; default 2 × cores + 1).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Web worker processes (with a broker; default 2 × cores + 1).",
+)
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 @with_appcontext
 def serve(host: str, port: int, workers: int | None, threads: int) -> None:
@@ -31,8 +35,10 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     embedded = _settings().broker_url is None
     if embedded:
         if workers not in (None, 1):
-            raise click.BadParameter("the embedded worker needs exactly one process; set "
-                                     "CLIMATE_PLUGIN_BROKER_URL to run several", param_hint="--workers")
+            raise click.BadParameter(
+                "the embedded worker needs exactly one process; set CLIMATE_PLUGIN_BROKER_URL to run several",
+                param_hint="--workers",
+            )
         workers = 1
     elif workers is None:
         workers = 2 * (os.cpu_count() or 1) + 1
@@ -53,8 +59,10 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
         def load(self):
             return app
 
-    click.echo(f"climate-plugin serving on http://{host}:{port} "
-               f"({'embedded worker' if embedded else f'{workers} web workers; run `climate-plugin worker`'})")
+    click.echo(
+        f"climate-plugin serving on http://{host}:{port} "
+        f"({'embedded worker' if embedded else f'{workers} web workers; run `climate-plugin worker`'})"
+    )
     Server().run()
 
 
@@ -62,15 +70,20 @@ def _celery():
     celery = current_app.extensions.get("celery")
     if celery is None:
         raise click.ClickException(
-            "no broker configured: set CLIMATE_PLUGIN_BROKER_URL=redis://… (without it `serve` runs the worker "
-            "in-process)"
+            "no broker configured: set CLIMATE_PLUGIN_BROKER_URL=redis://… "
+            "(without it `serve` runs the worker in-process)"
         )
     return celery
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
-@click.option("--concurrency", "-c", type=click.IntRange(1, 256), default=None,
-              help="Worker processes (default: one per core).")
+@click.option(
+    "--concurrency",
+    "-c",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes (default: one per core).",
+)
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 @with_appcontext
 def worker(concurrency: int | None, celery_args: tuple[str, ...]) -> None:

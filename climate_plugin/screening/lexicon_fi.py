@@ -4,7 +4,9 @@ Term syntax (see matcher.py): ``word`` matches the lemma or surface form and, wh
 also as a part of a compound lemma; ``=word`` matches whole words only; ``+word`` allows a short compound
 part; ``two words`` matches consecutive lemmas. Tiers: ``core`` (explicit climate, land-use plans and
 building permits; never dampened by routine cues), ``strong``, ``weak``.
-``_routine`` lists cues of routine items; ``_block`` lists words that contain a stem but mean something else.
+``_routine`` lists cues of routine items (``hard``: minutes, claims, personnel...; ``soft``: appointments),
+``_minor`` cues of small or indirect items, ``_person`` heads of job titles whose words are not evidence,
+``_block`` words that contain a stem but mean something else.
 """
 
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
