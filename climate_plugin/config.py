@@ -7,6 +7,7 @@ fixes a deployment in one go instead of one restart per mistake.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ class Settings:
     database_url: str
     #: None runs the embedded in-process worker instead of Celery
     broker_url: str | None
+    #: the Celery queue; separate names let several deployments share one Redis
+    queue_name: str
     public_url: str
     secret_key: str | None
     #: Fernet keys, newest first; None uses a key file in the instance folder (development only)
@@ -96,6 +99,12 @@ def _keys(raw: str) -> tuple[str, ...]:
     return keys
 
 
+def _queue_name(raw: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,100}", raw):
+        raise ValueError("use letters, digits and . _ : - (at most 100)")
+    return raw
+
+
 def _log_level(raw: str) -> str:
     level = raw.upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -122,6 +131,7 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
     settings = Settings(
         database_url=get("DATABASE_URL", _database_url, default_db),
         broker_url=get("BROKER_URL", _url(("redis", "rediss", "amqp", "memory")), None),
+        queue_name=get("QUEUE_NAME", _queue_name, "climate-plugin"),
         public_url=get("PUBLIC_URL", _url(("http", "https")), "http://127.0.0.1:5000").rstrip("/"),
         secret_key=get("SECRET_KEY", str, None),
         encryption_keys=get("ENCRYPTION_KEYS", _keys, None),

@@ -95,7 +95,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 def redis_url() -> str:
-    """A Redis database of its own for one test (flushed before use)."""
+    """Redis for one test; pair it with :func:`queue_name` so parallel runs do not share a queue."""
     import redis
 
     url = REDIS_URL.rsplit("/", 1)[0] + "/11"
@@ -104,5 +104,9 @@ def redis_url() -> str:
         client.ping()
     except redis.RedisError as exc:
         unavailable(f"Redis not reachable at {url}: {exc}")
-    client.flushdb()
     return url
+
+
+@pytest.fixture
+def queue_name() -> str:
+    return f"climate-plugin-test-{uuid.uuid4().hex[:12]}"

@@ -25,7 +25,7 @@ from tests.test_pipeline import MINUTES, SCHOOL
 pytestmark = pytest.mark.services
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -33,12 +33,13 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         time.sleep(0.1)
 
 
-def _env(postgres_url: str, redis_url: str, public_url: str) -> dict[str, str]:
+def _env(postgres_url: str, redis_url: str, public_url: str, queue_name: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLIMATE_PLUGIN_")}
     env.update(
         {
             "CLIMATE_PLUGIN_DATABASE_URL": postgres_url,
             "CLIMATE_PLUGIN_BROKER_URL": redis_url,
+        "CLIMATE_PLUGIN_QUEUE_NAME": queue_name,
             "CLIMATE_PLUGIN_ENCRYPTION_KEYS": TEST_KEY,
             "CLIMATE_PLUGIN_OUTBOUND_ALLOW": "127.0.0.1",
             "CLIMATE_PLUGIN_PUBLIC_URL": public_url,
@@ -75,7 +76,7 @@ def _kill(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 
 def test_migrations_take_empty_postgres_to_head(tmp_path, postgres_url):
-    env = _env(postgres_url, "redis://127.0.0.1:6379/11", "http://plugin.test")
+    env = _env(postgres_url, "redis://127.0.0.1:6379/11", "http://plugin.test", "unused")
     done = subprocess.run(
         [sys.executable, "-m", "climate_plugin", "db", "upgrade"],
         env=env,
@@ -91,11 +92,13 @@ def test_migrations_take_empty_postgres_to_head(tmp_path, postgres_url):
     assert {"municipality", "connector", "delivery", "agenda_item", "assessment", "write_back"} <= tables
 
 
-def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(tmp_path, postgres_url, redis_url):
+def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(
+    tmp_path, postgres_url, redis_url, queue_name
+):
     from werkzeug.serving import make_server
 
     host = SampleHost(retry_delays=(0.2, 0.5)).start()
-    app = build_app(tmp_path, database_url=postgres_url, broker_url=redis_url)
+    app = build_app(tmp_path, database_url=postgres_url, broker_url=redis_url, queue_name=queue_name)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     public_url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_URL"] = public_url
@@ -103,7 +106,7 @@ def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(tmp_pat
     with app.app_context():
         row, secret = register(host.base_url)
         host.configure_webhook(f"{public_url}/webhooks/{row.id}", secret)
-    env = _env(postgres_url, redis_url, public_url)
+    env = _env(postgres_url, redis_url, public_url, queue_name)
     workers = [_start_worker(env, tmp_path / "worker-1.log")]
     try:
         webhook_id = host.draft(SCHOOL)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from flask import Flask
 
 from climate_plugin.queue import TaskName
@@ -23,6 +23,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
         broker_url=settings.broker_url,
+        task_default_queue=settings.queue_name,
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
@@ -45,6 +46,15 @@ def celery_init_app(app: Flask) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
+
+
+@signals.worker_init.connect
+def _warm_up(**_kwargs) -> None:
+    # In the main worker process, before the pool forks: children inherit the loaded dictionaries
+    # instead of each spending seconds on its first item of every language.
+    from climate_plugin.screening import warm_up
+
+    warm_up()
 
 
 class CeleryQueue:

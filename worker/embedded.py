@@ -67,6 +67,9 @@ class EmbeddedWorker:
             self._thread = None
 
     def _loop(self) -> None:
+        from climate_plugin.screening import warm_up
+
+        warm_up()  # here, not at start-up: the web service answers while the dictionaries load
         next_sweep = 0.0
         while True:
             if time.monotonic() >= next_sweep:

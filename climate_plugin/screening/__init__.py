@@ -11,4 +11,21 @@ from .screen import screen
 #: Stored with each result so stored screenings can be recomputed when the method changes.
 SCREENING_VERSION: str = "1"
 
-__all__ = ["CATEGORIES", "SCREENING_VERSION", "Evidence", "ScreeningResult", "screen", "screen_jsonl"]
+__all__ = [
+    "CATEGORIES",
+    "SCREENING_VERSION",
+    "Evidence",
+    "ScreeningResult",
+    "screen",
+    "screen_jsonl",
+    "warm_up",
+]
+
+
+def warm_up() -> None:
+    """Load simplemma's fi, sv and en dictionaries now rather than on the first item of each language.
+
+    Each takes seconds to load; a worker calls this before it forks, so its children share them.
+    """
+    for title, language in (("Kaavoitus", "fi"), ("Detaljplan", "sv"), ("Zoning plan", "en")):
+        screen(title, "", language)
