@@ -49,7 +49,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
     from climate_plugin import public
+    from connectors.registry import load_connectors
     from webhooks.endpoint import bp as webhooks_bp
+
+    load_connectors()  # a broken or duplicate connector kind fails here, at start-up, not on a webhook
 
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(public.bp)

@@ -150,7 +150,7 @@ _ICONS: dict[str, str] = {
 _COLOURS = {"status": "#0b4a7a", "achievement": "#1d5e2a"}
 
 # A rough average glyph advance for 12 px sans-serif; the viewBox scales, so a little slack is harmless.
-_CHAR_WIDTH = 6.8
+_CHAR_WIDTH = 7.6
 
 
 def render_badge_svg(code: str, lang: str) -> str:

@@ -10,8 +10,9 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the application's loggers: `climate-plugin demo` runs migrations in-process.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# The application configures logging itself (create_app); alembic.ini's logging is for bare `alembic`.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

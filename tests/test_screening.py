@@ -225,3 +225,15 @@ def test_cold_vocabulary_is_not_quadratic() -> None:
     result = screen("Asia", body, "fi")
     assert result.relevance == "minor" or result.relevance == "high"
     assert time.perf_counter() - start < 2.0
+
+
+def test_each_word_and_sentence_is_shown_once_per_category() -> None:
+    # Several lexicon entries (bygga, byggande, …) can hit one word; the preparer should read it once.
+    result = screen(
+        "Dagvattenprogram för Borgå stad 2026–2035",
+        "Programmet fastställer hur dagvatten ska fördröjas och renas i detaljplaner och vid byggande.",
+        "sv",
+    )
+    keys = [(e.category, e.term.casefold(), e.snippet) for e in result.evidence]
+    assert any(term == "byggande" for _, term, _ in keys)
+    assert len(keys) == len(set(keys))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -14,6 +15,7 @@ import click
 
 @click.command()
 @click.option("--keep-running", is_flag=True, help="Keep both servers up for browsing until Ctrl-C.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of a table.")
 @click.option(
     "--timeout",
     default=60.0,
@@ -21,7 +23,7 @@ import click
     type=click.FloatRange(1, 600),
     help="Seconds to wait for every item to be screened and written back.",
 )
-def demo(keep_running: bool, timeout: float) -> None:
+def demo(keep_running: bool, as_json: bool, timeout: float) -> None:
     """Draft sample agenda items in a sample agenda system and show them screened and written back."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
@@ -43,6 +45,9 @@ def demo(keep_running: bool, timeout: float) -> None:
         }
     )
     app = create_app(load_settings(workdir, environ))
+    # Only the table is meant for the reader: no migration or request chatter.
+    for name in ("alembic", "werkzeug"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
 
@@ -60,7 +65,13 @@ def demo(keep_running: bool, timeout: float) -> None:
             host.draft(item)
         done = _wait_for_write_backs(host, [i["id"] for i in DEMO_ITEMS], timeout)
         rows = _rows(app, connector_id)
-        _print_table(rows)
+        expected = {i["id"]: i["expected"] for i in DEMO_ITEMS}
+        for row in rows:
+            row["expected"] = expected.get(row["item"])
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            _print_table(rows)
         missing = [i["id"] for i in DEMO_ITEMS if i["id"] not in done]
         if missing:
             click.echo(f"not written back within {timeout:.0f}s: {', '.join(missing)}", err=True)
@@ -139,12 +150,11 @@ def _rows(app, connector_id: int) -> list[dict]:
 
 
 def _print_table(rows: list[dict]) -> None:
-    click.echo(f"{'item':<10} {'lang':<4} {'relevance':<9} {'categories':<34} checklist")
+    click.echo(f"\n{'item':<9} {'lang':<4} {'relevance':<9} {'expected':<8} {'categories':<52} checklist")
     for row in rows:
         click.echo(
-            f"{row['item']:<10} {row['language'] or '-':<4} {row['relevance']:<9} "
-            f"{','.join(row['categories']) or '-':<34} {row['checklist_url']}"
+            f"{row['item']:<9} {row['language'] or '-':<4} {row['relevance']:<9} {row['expected'] or '-':<8} "
+            f"{','.join(row['categories']) or '-':<52} {row['checklist_url']}"
         )
-        click.echo(f"{'':<10} {row['title'][:90]}")
-    if os.environ.get("CLIMATE_PLUGIN_DEMO_JSON"):
-        click.echo(json.dumps(rows, ensure_ascii=False))
+        click.echo(f"{'':<9} {row['title'][:100]}")
+    click.echo()

@@ -57,9 +57,13 @@ def _pick_evidence(
     first_seen: dict[tuple[str, str, str], Evidence], categories: tuple[str, ...]
 ) -> tuple[Evidence, ...]:
     per_category: dict[str, list[Evidence]] = {c: [] for c in categories}
+    shown: set[tuple[str, str, str]] = set()
     # Title evidence first: it is what the preparer recognises at a glance.
     for (category, _, _), ev in sorted(first_seen.items(), key=lambda kv: kv[0][2] != "title"):
         bucket = per_category.get(category)
-        if bucket is not None and len(bucket) < MAX_EVIDENCE_PER_CATEGORY:
+        # Several lexicon entries can hit the same word: show the word and its sentence once.
+        key = (category, ev.term.casefold(), ev.snippet)
+        if bucket is not None and len(bucket) < MAX_EVIDENCE_PER_CATEGORY and key not in shown:
+            shown.add(key)
             bucket.append(ev)
     return tuple(ev for c in categories for ev in per_category[c])
