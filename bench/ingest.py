@@ -206,26 +206,40 @@ def wait_ready(target: Target, path: str, timeout: float = 30) -> None:
     raise RuntimeError(f"{target.name} server did not answer within {timeout:.0f}s")
 
 
-def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of ``pid`` and its direct children (gunicorn master and workers)."""
+#: processes of the backing services, by command name, whose CPU is counted as "db+redis"
+BACKING_SERVICES = ("postgres", "redis-server")
 
-    def cpu_and_ppid(stat_path: str) -> tuple[float, int]:
-        with open(stat_path) as fh:
-            # The command name may contain spaces; everything after the last ")" is positional.
-            fields = fh.read().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK, int(fields[1])
 
-    total = 0.0
+def _processes() -> Iterator[tuple[int, int, str, float]]:
+    """(pid, ppid, command name, CPU seconds) of every process we can see."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            cpu, ppid = cpu_and_ppid(f"/proc/{entry}/stat")
-        except (OSError, IndexError, ValueError):
+            with open(f"/proc/{entry}/stat") as fh:
+                raw = fh.read()
+        except OSError:
             continue  # a process that ended while we looked
-        if int(entry) == pid or ppid == pid:
-            total += cpu
-    return total
+        # The command name may contain spaces and parentheses; everything after the last ")" is positional.
+        head, _, tail = raw.rpartition(")")
+        fields = tail.split()
+        yield (
+            int(entry),
+            int(fields[1]),
+            head.partition("(")[2],
+            (int(fields[11]) + int(fields[12])) / CLK_TCK,
+        )
+
+
+def cpu_snapshot(server_pid: int | None) -> tuple[float, float]:
+    """CPU seconds so far of (the server: gunicorn master and workers, PostgreSQL and Redis processes)."""
+    server = backing = 0.0
+    for pid, ppid, name, cpu in _processes():
+        if server_pid is not None and server_pid in (pid, ppid):
+            server += cpu
+        elif name in BACKING_SERVICES:
+            backing += cpu
+    return server, backing
 
 
 def machine_busy() -> tuple[float, float]:
@@ -312,12 +326,16 @@ class RoundResult:
     statuses: dict[str, int]
     client_cpu_s: float
     server_cpu_s: float
+    #: CPU seconds of the PostgreSQL and Redis processes during the round
+    backing_cpu_s: float
     machine_busy_s: float
-    #: CPU seconds spent by everything else (PostgreSQL, Redis, kernel) during the round
+    #: CPU seconds of everything else during the round: the kernel, and anything else running on the machine
     other_cpu_s: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.other_cpu_s = max(0.0, self.machine_busy_s - self.client_cpu_s - self.server_cpu_s)
+        self.other_cpu_s = max(
+            0.0, self.machine_busy_s - self.client_cpu_s - self.server_cpu_s - self.backing_cpu_s
+        )
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -340,12 +358,12 @@ def run_round(target: Target, requests: list[Request], concurrency: int, client_
     ]
     for p in procs:
         p.start()
-    server_cpu0 = process_tree_cpu(target.proc.pid) if target.proc else 0.0
+    server_cpu0, backing0 = cpu_snapshot(target.proc.pid if target.proc else None)
     busy0, _ = machine_busy()
     barrier.wait(timeout=60)
     collected = [results.get(timeout=600) for _ in procs]
     busy1, _ = machine_busy()
-    server_cpu1 = process_tree_cpu(target.proc.pid) if target.proc else 0.0
+    server_cpu1, backing1 = cpu_snapshot(target.proc.pid if target.proc else None)
     for p in procs:
         p.join(timeout=30)
 
@@ -366,6 +384,7 @@ def run_round(target: Target, requests: list[Request], concurrency: int, client_
         statuses=dict(statuses),
         client_cpu_s=sum(r[3] for r in collected),
         server_cpu_s=server_cpu1 - server_cpu0,
+        backing_cpu_s=backing1 - backing0,
         machine_busy_s=busy1 - busy0,
     )
 
@@ -420,6 +439,106 @@ def profile_service(app, secret: str, connector_id: int, count: int) -> dict[str
     }
 
 
+def _timed(count: int, step: Any) -> tuple[float, float]:
+    """(wall ms, CPU ms) per call of ``step(i)``, averaged over ``count`` calls, without a profiler."""
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for i in range(count):
+        step(i)
+    return (time.perf_counter() - t0) / count * 1000, (time.process_time() - cpu0) / count * 1000
+
+
+def component_costs(app, secret: str, connector_id: int, count: int) -> dict[str, tuple[float, float]]:
+    """Each step of the view on its own, in this process, next to the floor a leaner tool would have.
+
+    Every ORM step runs in its own app context, as a request does: pool check-out (with pre-ping) and the
+    session teardown are part of what a request pays.
+    """
+    import psycopg
+    import redis
+
+    from climate_plugin import queue
+    from climate_plugin.connector_service import build_connector, webhook_secrets
+    from climate_plugin.db import db
+    from climate_plugin.models import Connector, Delivery
+    from climate_plugin.models._types import utcnow
+
+    body = json.dumps({"type": "agenda_item.drafted", "data": {"id": "item"}}).encode()
+    signed = sign_requests(secret, connector_id, count, "parts")
+    out: dict[str, tuple[float, float]] = {}
+
+    def in_ctx(fn: Any) -> Any:
+        return lambda i: _with_ctx(app, lambda: fn(i))
+
+    def delivery(i: int, tag: str) -> Delivery:
+        now = utcnow()
+        return Delivery(connector_id=connector_id, delivery_id=f"{tag}-{i}-{uuid.uuid4().hex[:6]}",
+                        event_type="agenda_item.drafted", action="upsert", external_id=f"item-{i}",
+                        occurred_at=now, body=body, headers={"content-type": "application/json"},
+                        received_at=now, enqueued_at=now)  # fmt: skip
+
+    out["connector lookup: session.get (checkout, pre-ping, SELECT, teardown)"] = _timed(
+        count, in_ctx(lambda i: db.session.get(Connector, connector_id))
+    )
+    with app.app_context():
+        row = db.session.get(Connector, connector_id)
+        out["webhook_secrets (Fernet decrypt)"] = _timed(count, lambda i: webhook_secrets(row))
+        out["build_connector (marshmallow config load)"] = _timed(count, lambda i: build_connector(row))
+        connector = build_connector(row)
+        secrets = webhook_secrets(row)
+
+        def verify_parse(i: int) -> None:
+            _path, raw, headers = signed[i]
+            connector.verify_webhook(raw, headers, secrets)
+            connector.parse_webhook(raw, headers)
+
+        out["verify_webhook + parse_webhook"] = _timed(count, verify_parse)
+        db.session.remove()
+
+    def insert_commit(i: int) -> None:
+        db.session.add(delivery(i, "commit"))
+        db.session.commit()
+
+    out["Delivery insert + commit (ORM)"] = _timed(count, in_ctx(insert_commit))
+
+    def insert_commit_reload(i: int) -> None:
+        d = delivery(i, "reload")
+        db.session.add(d)
+        db.session.commit()
+        _ = d.id  # expire_on_commit: the view's delivery.id reloads the whole row with a SELECT
+
+    out["... + delivery.id after commit (expired: SELECT)"] = _timed(count, in_ctx(insert_commit_reload))
+    out["queue.enqueue (Celery apply_async to Redis)"] = _timed(
+        count, in_ctx(lambda i: queue.enqueue("process_delivery", 1))
+    )
+
+    # Floors: the same work with the drivers alone.
+    pg_url = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(pg_url) as conn:
+
+        def raw_insert(i: int) -> None:
+            conn.execute(
+                "INSERT INTO delivery (connector_id, delivery_id, event_type, action, external_id, body,"
+                " headers, status, attempts, received_at, enqueued_at)"
+                " VALUES (%s, %s, 'agenda_item.drafted', 'upsert', %s, %s, '{}', 'received', 0, now(), now())"
+                " RETURNING id",
+                (connector_id, f"raw-{i}-{uuid.uuid4().hex[:6]}", f"item-{i}", body),
+            ).fetchone()
+            conn.commit()
+
+        out["floor: psycopg INSERT ... RETURNING + commit"] = _timed(count, raw_insert)
+    client = redis.Redis.from_url(REDIS_URL)
+    scratch = f"climate-plugin-bench-floor-{uuid.uuid4().hex[:8]}"
+    message = b"x" * 1000  # a Celery task message for one id is about 1 kB
+    out["floor: redis LPUSH of a 1 kB message"] = _timed(count, lambda i: client.lpush(scratch, message))
+    client.delete(scratch)
+    return out
+
+
+def _with_ctx(app, fn: Any) -> Any:
+    with app.app_context():
+        return fn()
+
+
 def count_stored(app) -> int:
     from climate_plugin.db import db
     from climate_plugin.models import Delivery
@@ -445,6 +564,7 @@ def summarise(results: list[RoundResult]) -> dict[str, float]:
         "p99_ms": med(r.p99_ms for r in results),
         "server_cpu_ms_per_request": med(r.server_cpu_s / r.requests * 1000 for r in results),
         "client_cpu_ms_per_request": med(r.client_cpu_s / r.requests * 1000 for r in results),
+        "backing_cpu_ms_per_request": med(r.backing_cpu_s / r.requests * 1000 for r in results),
         "other_cpu_ms_per_request": med(r.other_cpu_s / r.requests * 1000 for r in results),
         "machine_busy_share": med(r.machine_busy_s / (r.seconds * (os.cpu_count() or 1)) for r in results),
     }
@@ -455,12 +575,14 @@ def print_table(summary: dict[str, dict[str, float]], ratio: float) -> None:
         ("throughput_rps", "req/s", "{:8.0f}"),
         ("p50_ms", "p50 ms", "{:8.2f}"),
         ("p99_ms", "p99 ms", "{:8.2f}"),
-        ("server_cpu_ms_per_request", "srv cpu ms/req", "{:14.3f}"),
-        ("client_cpu_ms_per_request", "cli cpu ms/req", "{:14.3f}"),
-        ("other_cpu_ms_per_request", "other cpu ms/req", "{:16.3f}"),
+        ("server_cpu_ms_per_request", "server", "{:6.3f}"),
+        ("backing_cpu_ms_per_request", "pg+redis", "{:8.3f}"),
+        ("client_cpu_ms_per_request", "client", "{:6.3f}"),
+        ("other_cpu_ms_per_request", "other", "{:6.3f}"),
         ("machine_busy_share", "busy", "{:5.0%}"),
     ]
     header = f"{'target':8} " + " ".join(f"{title:>{len(fmt.format(0))}}" for _, title, fmt in cols)
+    print(" " * 36 + "CPU ms per request (median of rounds)")
     print(header)
     print("-" * len(header))
     for name, row in summary.items():
@@ -607,6 +729,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             for name, ms in profile["view_callees_ms_per_request"][:12]:
                 print(f"    {ms:7.3f} ms  {name}")
+            components = component_costs(app, secret, connector_id, args.profile)
+            profile["components_ms_wall_cpu"] = components
+            print(f"\neach step alone, {args.profile} calls, ms per call (no profiler):")
+            print(f"  {'wall':>7} {'CPU':>7}")
+            for name, (wall, cpu) in components.items():
+                print(f"  {wall:7.3f} {cpu:7.3f}  {name}")
 
         report = {
             "machine": {"cpus": cpus, "platform": platform.platform(), "python": platform.python_version()},
