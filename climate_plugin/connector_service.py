@@ -61,15 +61,18 @@ def rotate_webhook_secret(row: ConnectorRow, now: datetime | None = None) -> str
 
 def webhook_secrets(row: ConnectorRow, now: datetime | None = None) -> list[str]:
     """The secrets a webhook may be signed with right now: current first, then the previous one."""
+    previous = row.previous_webhook_secret_encrypted
+    return _valid_secrets(
+        _encryptor().decrypt(row.webhook_secret_encrypted),
+        _encryptor().decrypt(previous) if previous else None,
+        row.previous_secret_expires_at,
+        now,
+    )
+
+
+def _valid_secrets(current: str, previous: str | None, expires: datetime | None, now=None) -> list[str]:
     now = now or utcnow()
-    secrets = [_encryptor().decrypt(row.webhook_secret_encrypted)]
-    if (
-        row.previous_webhook_secret_encrypted
-        and row.previous_secret_expires_at
-        and now < row.previous_secret_expires_at
-    ):
-        secrets.append(_encryptor().decrypt(row.previous_webhook_secret_encrypted))
-    return secrets
+    return [current, previous] if previous and expires and now < expires else [current]
 
 
 def full_config(row: ConnectorRow) -> dict:
@@ -81,6 +84,42 @@ def full_config(row: ConnectorRow) -> dict:
 def build_connector(row: ConnectorRow) -> Connector:
     cls = get_connector_class(row.kind)
     return cls(full_config(row), current_app.extensions["climate_plugin.outbound"])
+
+
+#: connectors built for the webhook path, keyed by everything they are built from (see inbound_connector)
+_INBOUND_CACHE_SIZE = 256
+
+
+def inbound_connector(row) -> tuple[Connector, list[str]]:
+    """The connector and its currently valid webhook secrets, for verifying and parsing a webhook.
+
+    ``row`` is a connector row (ORM object or Core row). Building a connector means a schema load and
+    decryptions, which would dominate the webhook path; the result is cached per process under a key made
+    of every column it depends on, so a changed config or a rotated secret is seen on the next request.
+    """
+    cache: dict = current_app.extensions.setdefault("climate_plugin.inbound_connectors", {})
+    key = (
+        row.id,
+        row.kind,
+        json.dumps(row.config, sort_keys=True),
+        row.secrets_encrypted,
+        row.webhook_secret_encrypted,
+        row.previous_webhook_secret_encrypted,
+    )
+    built = cache.get(key)
+    if built is None:
+        current = _encryptor().decrypt(row.webhook_secret_encrypted)
+        previous = (
+            _encryptor().decrypt(row.previous_webhook_secret_encrypted)
+            if row.previous_webhook_secret_encrypted
+            else None
+        )
+        built = (build_connector(row), current, previous)
+        if len(cache) >= _INBOUND_CACHE_SIZE:
+            cache.clear()
+        cache[key] = built
+    connector, current, previous = built
+    return connector, _valid_secrets(current, previous, row.previous_secret_expires_at)
 
 
 def webhook_url(row: ConnectorRow) -> str:
