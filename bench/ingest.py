@@ -136,22 +136,11 @@ def register_connector(app) -> tuple[int, str]:
     from climate_plugin.app import MIGRATIONS_DIR
     from climate_plugin.connector_service import create_connector
     from climate_plugin.db import db
+    from climate_plugin.demo.sample_host import rest_connector_config
     from climate_plugin.models import Municipality
 
     # Port 9 (discard): the worker is not started, so nothing is fetched; the config only has to validate.
-    config = {
-        "base_url": "http://127.0.0.1:9",
-        "auth": {"type": "none"},
-        "item_path": "/items/{id}",
-        "fields": {
-            "title": "/title",
-            "body": "/body",
-            "language": "/language",
-            "updated_at": "/updated_at",
-            "meeting": "/meeting",
-        },
-        "write_back": {"method": "POST", "path": "/items/{id}/climate"},
-    }
+    config = rest_connector_config("http://127.0.0.1:9")
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
         town = Municipality(slug="benchtown", name="Benchtown", language="fi")

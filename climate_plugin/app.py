@@ -28,6 +28,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings = settings or load_settings(app.instance_path)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # urllib3 logs every request line at DEBUG, query string included: an API key sent as a query
+    # parameter would end up in the logs.
+    logging.getLogger("urllib3").setLevel(max(logging.INFO, logging.getLogger().level))
 
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,

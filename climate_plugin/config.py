@@ -6,6 +6,7 @@ fixes a deployment in one go instead of one restart per mistake.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -47,15 +48,22 @@ class Settings:
 
 
 def _positive_int(raw: str) -> int:
-    value = int(raw)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0  # int()'s own message ("invalid literal for int() with base 10") tells an operator little
     if value <= 0:
         raise ValueError("must be a positive whole number")
     return value
 
 
 def _positive_float(raw: str) -> float:
-    value = float(raw)
-    if not value > 0:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    # "inf" parses as a float, but a timer of infinite length overflows the worker's wait
+    if not (value > 0 and math.isfinite(value)):
         raise ValueError("must be a positive number")
     return value
 
@@ -63,7 +71,8 @@ def _positive_float(raw: str) -> float:
 def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         parts = urlsplit(raw)
-        if parts.scheme not in schemes or not (parts.netloc or parts.path):
+        # Celery's in-memory broker is written "memory://", without a host
+        if parts.scheme not in schemes or not (parts.netloc or parts.path or parts.scheme == "memory"):
             raise ValueError(f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
         return raw
 
@@ -71,14 +80,16 @@ def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
 
 
 def _database_url(raw: str) -> str:
-    scheme = urlsplit(raw).scheme.split("+")[0]
-    if scheme not in ("sqlite", "postgresql", "postgres"):
+    scheme, separator, rest = raw.partition("://")
+    dialect, _, driver = scheme.partition("+")
+    if not separator or dialect not in ("sqlite", "postgresql", "postgres"):
         raise ValueError("must be a sqlite:/// or postgresql:// URL")
-    # psycopg 3 is the driver we ship; a bare postgresql:// would look for psycopg2.
-    if raw.startswith("postgres://"):
-        raw = "postgresql://" + raw[len("postgres://") :]
-    if raw.startswith("postgresql://"):
-        raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
+    # psycopg 3 and the standard library's sqlite3 are the drivers we ship; any other one (a bare
+    # postgresql:// means psycopg2 to SQLAlchemy) fails at start-up with an import error.
+    if driver not in ("", "psycopg" if dialect != "sqlite" else "pysqlite"):
+        raise ValueError(f"the database driver {driver!r} is not installed; leave it out of the URL")
+    if dialect != "sqlite":
+        return "postgresql+psycopg://" + rest
     return raw
 
 

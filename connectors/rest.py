@@ -192,12 +192,12 @@ class RestConnector(Connector):
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack
             raise PayloadError("the webhook body is not JSON") from None
         if not isinstance(payload, dict):
             raise PayloadError("the webhook body must be a JSON object")
         event_type = payload.get("type")
-        if event_type not in EVENT_ACTIONS:
+        if not isinstance(event_type, str) or event_type not in EVENT_ACTIONS:
             shown = repr(event_type)[:80]
             raise PayloadError(f"unknown event type {shown}; expected one of {', '.join(EVENT_ACTIONS)}")
         data = payload.get("data")

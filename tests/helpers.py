@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from standardwebhooks.webhooks import Webhook
 
 from climate_plugin.connector_service import create_connector
 from climate_plugin.db import db
+from climate_plugin.demo.sample_host import rest_connector_config
 from climate_plugin.models import Municipality
-
-
-def rest_config(base_url: str, write_back: bool = True) -> dict:
-    return {
-        "base_url": base_url,
-        "auth": {"type": "none"},
-        "item_path": "/items/{id}",
-        "fields": {
-            "title": "/title",
-            "body": "/body",
-            "language": "/language",
-            "updated_at": "/updated_at",
-            "meeting": "/meeting",
-        },
-        "write_back": {"method": "POST", "path": "/items/{id}/climate"} if write_back else None,
-    }
 
 
 def register(base_url: str = "http://127.0.0.1:9", slug: str = "hollola", write_back: bool = True):
@@ -36,7 +23,7 @@ def register(base_url: str = "http://127.0.0.1:9", slug: str = "hollola", write_
         town = Municipality(slug=slug, name=slug.title(), language="fi")
         db.session.add(town)
         db.session.commit()
-    return create_connector(town, "rest", f"{slug} agenda", rest_config(base_url, write_back))
+    return create_connector(town, "rest", f"{slug} agenda", rest_connector_config(base_url, write_back))
 
 
 def event_body(item_id: str, event_type: str = "agenda_item.drafted") -> bytes:
@@ -66,3 +53,12 @@ def signed_headers(
 
 def stale(minutes: int) -> datetime:
     return datetime.now(UTC) - timedelta(minutes=minutes)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Poll until ``condition()`` holds; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)

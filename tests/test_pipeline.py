@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,7 +15,7 @@ from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import AgendaItem, Assessment, Delivery, WriteBack
 from climate_plugin.models._types import utcnow
-from tests.helpers import event_body, register, signed_headers
+from tests.helpers import event_body, register, signed_headers, wait_for
 from worker.runner import run_task
 
 SCHOOL = {
@@ -34,14 +33,6 @@ MINUTES = {
     "language": "fi",
     "meeting": "Tekninen lautakunta 12.1.2026",
 }
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -19,18 +18,10 @@ from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import Delivery, WriteBack
 from tests.conftest import TEST_KEY, build_app
-from tests.helpers import register
+from tests.helpers import register, wait_for
 from tests.test_pipeline import MINUTES, SCHOOL
 
 pytestmark = pytest.mark.services
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
 
 
 def _env(postgres_url: str, redis_url: str, public_url: str, queue_name: str) -> dict[str, str]:
@@ -39,7 +30,7 @@ def _env(postgres_url: str, redis_url: str, public_url: str, queue_name: str) ->
         {
             "CLIMATE_PLUGIN_DATABASE_URL": postgres_url,
             "CLIMATE_PLUGIN_BROKER_URL": redis_url,
-        "CLIMATE_PLUGIN_QUEUE_NAME": queue_name,
+            "CLIMATE_PLUGIN_QUEUE_NAME": queue_name,
             "CLIMATE_PLUGIN_ENCRYPTION_KEYS": TEST_KEY,
             "CLIMATE_PLUGIN_OUTBOUND_ALLOW": "127.0.0.1",
             "CLIMATE_PLUGIN_PUBLIC_URL": public_url,
@@ -110,12 +101,15 @@ def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(
     workers = [_start_worker(env, tmp_path / "worker-1.log")]
     try:
         webhook_id = host.draft(SCHOOL)
-        wait_for(lambda: host.write_back_count(SCHOOL["id"]) == 1)
+        wait_for(timeout=120, condition=lambda: host.write_back_count(SCHOOL["id"]) == 1)
         for _ in range(3):
             host.redeliver(webhook_id)
         host.update(SCHOOL["id"])  # a new event id, content unchanged
         with app.app_context():
-            wait_for(lambda: db.session.query(Delivery).filter_by(status="done").count() == 2)
+            wait_for(
+                timeout=120,
+                condition=lambda: db.session.query(Delivery).filter_by(status="done").count() == 2,
+            )
         assert host.write_back_count(SCHOOL["id"]) == 1
         assert host.climate_blocks()[SCHOOL["id"]]["relevance"] == "high"
 
@@ -130,7 +124,7 @@ def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(
             _start_worker(env, tmp_path / "worker-2.log"),
             _start_worker(env, tmp_path / "worker-3.log"),
         ]
-        wait_for(lambda: host.write_back_count(MINUTES["id"]) == 1)
+        wait_for(timeout=120, condition=lambda: host.write_back_count(MINUTES["id"]) == 1)
         assert host.climate_blocks()[MINUTES["id"]]["relevance"] == "none"
         with app.app_context():
             assert {w.status for w in db.session.query(WriteBack)} == {"sent"}

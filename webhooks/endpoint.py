@@ -21,7 +21,7 @@ from climate_plugin.db import db
 from climate_plugin.errors import json_error
 from climate_plugin.models import Connector, Delivery
 from climate_plugin.models._types import utcnow
-from connectors.base import PayloadError, WebhookAuthError
+from connectors.base import PayloadError, WebhookAuthError, WebhookEvent
 from connectors.registry import UnknownConnectorKind
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ bp = Blueprint("webhooks", __name__)
 KEPT_HEADERS = ("content-type", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature")
 
 
-@bp.post("/webhooks/<int:connector_id>")
+# Ids beyond the integer column's range are unknown connectors (404), not a database overflow.
+@bp.post("/webhooks/<int(max=2147483647):connector_id>")
 def receive(connector_id: int):
     with db.engine.connect() as conn:
         row = conn.execute(select(Connector.__table__).where(Connector.id == connector_id)).first()
@@ -52,6 +53,7 @@ def receive(connector_id: int):
             return json_error(401, str(exc))
         try:
             event = connector.parse_webhook(body, request.headers)
+            _check_storable(event)
         except PayloadError as exc:
             return json_error(400, str(exc))
 
@@ -88,6 +90,18 @@ def receive(connector_id: int):
     except Exception:  # the broker is down: the delivery is safe in the database
         log.warning("could not enqueue delivery %s; the sweeper will retry", delivery_id, exc_info=True)
     return {"delivery": delivery_id, "status": "received", "duplicate": False}, 202
+
+
+def _check_storable(event: WebhookEvent) -> None:
+    """Refuse ids the database cannot store, whatever the connector accepted (a 400, not a 500)."""
+    for name, value, limit in (
+        ("the delivery id (webhook-id)", event.delivery_id, Delivery.delivery_id.type.length),
+        ("the item id", event.external_id, Delivery.external_id.type.length),
+    ):
+        if len(value) > limit:
+            raise PayloadError(f"{name} is longer than {limit} characters")
+        if "\x00" in value:
+            raise PayloadError(f"{name} contains a NUL character")
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from climate_plugin.i18n import LANGUAGES
 from climate_plugin.models import AgendaItem, Connector, Municipality, WriteBack
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
+NAME_MAX = 200  # Municipality.name and Connector.name
 
 
 def _echo_json(value) -> None:
@@ -48,6 +49,14 @@ def _database_ready() -> None:
         ) from None
 
 
+def _check_name(name: str) -> None:
+    if not name.strip():
+        raise click.BadParameter("must not be empty", param_hint="--name")
+    # the column is VARCHAR(200): PostgreSQL would refuse a longer name with a database error
+    if len(name.strip()) > NAME_MAX:
+        raise click.BadParameter(f"at most {NAME_MAX} characters", param_hint="--name")
+
+
 # --- municipality ---------------------------------------------------------------------------------
 @click.group()
 def municipality() -> None:
@@ -67,8 +76,7 @@ def municipality_create(slug: str, name: str, language: str) -> None:
         raise click.BadParameter(
             "use lowercase letters, digits and hyphens (at most 63)", param_hint="--slug"
         )
-    if not name.strip():
-        raise click.BadParameter("must not be empty", param_hint="--name")
+    _check_name(name)
     _database_ready()
     if db.session.scalar(select(Municipality).where(Municipality.slug == slug)) is not None:
         raise click.ClickException(f"a municipality with slug {slug!r} exists already")
@@ -110,10 +118,13 @@ def connector_create(slug: str, kind: str, name: str, config_file) -> None:
     from climate_plugin.connector_service import create_connector, webhook_url
     from connectors.registry import UnknownConnectorKind
 
+    _check_name(name)
     try:
         config = json.load(config_file)
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"{config_file.name}: not valid JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{config_file.name}: not valid JSON: the file is not UTF-8") from None
     if not isinstance(config, dict):
         raise click.ClickException(f"{config_file.name}: the configuration must be a JSON object")
     _database_ready()
@@ -121,7 +132,8 @@ def connector_create(slug: str, kind: str, name: str, config_file) -> None:
     try:
         row, secret = create_connector(owner, kind, name, config)
     except UnknownConnectorKind as exc:
-        raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
+        # str(), not args[0]: the args hold only the kind, str() also lists the installed kinds
+        raise click.ClickException(str(exc)) from None
     except ValidationError as exc:
         raise click.ClickException(
             f"invalid configuration for kind {kind!r}: {_messages(exc.messages)}"

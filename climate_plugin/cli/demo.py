@@ -92,26 +92,16 @@ def demo(keep_running: bool, as_json: bool, timeout: float) -> None:
 def _register(app, host) -> int:
     from climate_plugin.connector_service import create_connector, webhook_url
     from climate_plugin.db import db
+    from climate_plugin.demo.sample_host import rest_connector_config
     from climate_plugin.models import Municipality
 
     with app.app_context():
         town = Municipality(slug="hollola", name="Hollolan kunta", language="fi")
         db.session.add(town)
         db.session.commit()
-        config = {
-            "base_url": host.base_url,
-            "auth": {"type": "none"},
-            "item_path": "/items/{id}",
-            "fields": {
-                "title": "/title",
-                "body": "/body",
-                "language": "/language",
-                "updated_at": "/updated_at",
-                "meeting": "/meeting",
-            },
-            "write_back": {"method": "POST", "path": "/items/{id}/climate"},
-        }
-        row, secret = create_connector(town, "rest", "Sample agenda system", config)
+        row, secret = create_connector(
+            town, "rest", "Sample agenda system", rest_connector_config(host.base_url)
+        )
         host.configure_webhook(webhook_url(row), secret)
         return row.id
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 
 import click
 
 
 @click.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("file", type=click.File("rb"), default="-")
 def screen(file) -> None:
     """Screen agenda items given as JSON Lines in FILE (default: standard input).
 
@@ -17,6 +18,20 @@ def screen(file) -> None:
     """
     from climate_plugin.screening import screen_jsonl
 
-    bad = screen_jsonl(file, sys.stdout, sys.stderr)
-    if bad:
+    undecodable: list[int] = []
+    bad = screen_jsonl(_utf8_lines(file, undecodable), sys.stdout, sys.stderr)
+    if bad or undecodable:
         sys.exit(1)
+
+
+def _utf8_lines(raw: Iterable[bytes], undecodable: list[int]) -> Iterator[str]:
+    """Decode line by line, so one line that is not UTF-8 is reported by number instead of ending the run
+    with a UnicodeDecodeError; in its place an empty line keeps the line numbers of the others."""
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            undecodable.append(number)
+            sys.stderr.write(f"line {number}: not valid UTF-8\n")
+            sys.stderr.flush()
+            yield "\n"

@@ -89,6 +89,23 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
+def rest_connector_config(base_url: str, write_back: bool = True) -> dict:
+    """The generic REST connector's config for an agenda API shaped like this sample host's."""
+    return {
+        "base_url": base_url,
+        "auth": {"type": "none"},
+        "item_path": "/items/{id}",
+        "fields": {
+            "title": "/title",
+            "body": "/body",
+            "language": "/language",
+            "updated_at": "/updated_at",
+            "meeting": "/meeting",
+        },
+        "write_back": {"method": "POST", "path": "/items/{id}/climate"} if write_back else None,
+    }
+
+
 class SampleHost:
     """An in-memory agenda system speaking HTTP on a free local port; see the module docstring."""
 

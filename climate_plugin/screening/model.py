@@ -5,19 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-#: Checklist categories in the order of the climate checklist (stage 1).
-CATEGORIES: tuple[str, ...] = (
-    "energy",
-    "transport",
-    "buildings",
-    "land_use",
-    "procurement",
-    "consumption",
-    "waste",
-    "carbon_sinks",
-    "adaptation",
-    "steering",
-)
+from climate_plugin.checklist import CATEGORY_CODES
+
+#: Checklist categories in the checklist's order (stage 1); the checklist is their one home.
+CATEGORIES: tuple[str, ...] = CATEGORY_CODES
 
 RELEVANCE_LEVELS: tuple[str, ...] = ("high", "minor", "none")
 
