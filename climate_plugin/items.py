@@ -39,13 +39,17 @@ def upsert_item(connector: ConnectorRow, fetched: FetchedItem) -> AgendaItem:
         db.session.add(item)
     elif item.updated_at and fetched.updated_at and fetched.updated_at < item.updated_at:
         return item
+    new_hash = content_hash(fetched.title, fetched.body, fetched.language)
+    # A host that gives no language gets it detected at screening; keep that while the text is the same,
+    # or an unchanged item would come out in another language and be written back again.
+    if fetched.language is not None or new_hash != item.content_hash:
+        item.language = fetched.language
     item.title = fetched.title
     item.body = fetched.body
-    item.language = fetched.language
     item.meeting = fetched.meeting
     item.url = fetched.url
     item.updated_at = fetched.updated_at or item.updated_at
-    item.content_hash = content_hash(fetched.title, fetched.body, fetched.language)
+    item.content_hash = new_hash
     item.deleted_at = None
     item.fetched_at = utcnow()
     db.session.flush()

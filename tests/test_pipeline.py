@@ -93,6 +93,25 @@ def test_changed_content_gets_a_new_revision_and_a_new_write_back(app, live):
     assert "adaptation" in second["categories"]
 
 
+def test_detected_language_is_kept_while_the_text_is_unchanged(app, live):
+    swedish = {
+        **MINUTES,
+        "id": "2026-43",
+        "language": None,
+        "title": "Val av protokolljusterare",
+        "body": "Nämnden väljer två protokolljusterare för detta sammanträde.",
+    }
+    live.draft(swedish)
+    wait_for(lambda: live.write_back_count("2026-43") == 1)
+    first = live.climate_blocks()["2026-43"]
+    live.update("2026-43")  # same text, still no language from the host
+    with app.app_context():
+        wait_for(lambda: db.session.query(Delivery).filter_by(status="done").count() == 2)
+        assert db.session.query(AgendaItem).filter_by(external_id="2026-43").one().language == "sv"
+    assert live.write_back_count("2026-43") == 1
+    assert live.climate_blocks()["2026-43"] == first
+
+
 def test_deleted_item_is_marked_and_nothing_is_written(app, live):
     live.draft(SCHOOL)
     wait_for(lambda: live.write_back_count(SCHOOL["id"]) == 1)
