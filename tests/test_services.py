@@ -40,24 +40,20 @@ def _env(postgres_url: str, redis_url: str, public_url: str, queue_name: str) ->
     return env
 
 
-def _start_worker(env: dict[str, str], log_path) -> subprocess.Popen:
+def _start(env: dict[str, str], log_path, *command: str) -> subprocess.Popen:
     log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "climate_plugin",
-            "worker",
-            "--concurrency",
-            "2",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        [sys.executable, "-m", "climate_plugin", *command],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        cwd=log_path.parent,
     )
+
+
+def _start_worker(env: dict[str, str], log_path) -> subprocess.Popen:
+    return _start(env, log_path, "worker", "--concurrency", "2", "--without-gossip", "--without-mingle")
 
 
 def _kill(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -174,3 +170,48 @@ def test_sweeper_on_postgres_skips_rows_locked_by_another_sweeper(tmp_path, post
             other.close()
         assert handed == [("process_delivery", ids[1])]
         db.engine.dispose()
+
+
+def test_work_accepted_while_redis_is_down_is_swept_by_beat_once_it_is_back(
+    tmp_path, postgres_url, redis_url, queue_name
+):
+    from datetime import timedelta
+
+    from climate_plugin.models._types import utcnow
+    from tests.helpers import event_body, signed_headers
+
+    host = SampleHost(retry_delays=(0.2,)).start()
+    host.add(SCHOOL)
+    # The web side's broker is a closed port: Redis is down when the webhook arrives.
+    app = build_app(
+        tmp_path, database_url=postgres_url, broker_url="redis://127.0.0.1:1/0", queue_name=queue_name
+    )
+    with app.app_context():
+        row, secret = register(host.base_url)
+        connector_id = row.id
+    body = event_body(SCHOOL["id"])
+    started = time.monotonic()
+    response = app.test_client().post(
+        f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body)
+    )
+    assert response.status_code == 202
+    assert time.monotonic() - started < 10  # senders give up after 10–15 s
+    with app.app_context():
+        delivery = db.session.get(Delivery, response.json["delivery"])
+        assert delivery.status == "received"
+        # Time passes: the delivery has waited longer than the sweeper's limit.
+        delivery.enqueued_at = utcnow() - timedelta(minutes=10)
+        db.session.commit()
+        db.engine.dispose()
+
+    env = _env(postgres_url, redis_url, "http://plugin.test", queue_name)
+    env["CLIMATE_PLUGIN_SWEEP_INTERVAL"] = "1"
+    beat = _start(env, tmp_path / "beat.log", "beat")
+    worker = _start_worker(env, tmp_path / "worker.log")
+    try:
+        wait_for(timeout=120, condition=lambda: host.write_back_count(SCHOOL["id"]) == 1)
+        assert host.climate_blocks()[SCHOOL["id"]]["relevance"] == "high"
+    finally:
+        _kill(beat)
+        _kill(worker)
+        host.stop()

@@ -98,4 +98,8 @@ def worker(concurrency: int | None, celery_args: tuple[str, ...]) -> None:
 @with_appcontext
 def beat() -> None:
     """Run Celery beat (the sweeper schedule); run exactly one."""
-    _celery().start(["beat", "--loglevel", _settings().log_level])
+    import os
+
+    # Beat keeps its last-run times in a file: in the instance folder, not wherever it was started.
+    schedule = os.path.join(current_app.instance_path, "celerybeat-schedule")
+    _celery().start(["beat", "--loglevel", _settings().log_level, "--schedule", schedule])
