@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,14 @@ def register_error_handlers(app: Flask) -> None:
         if request.path.startswith("/webhooks/") or request.accept_mimetypes.best == "application/json":
             return json_error(exc.code or 500, exc.description or exc.name)
         return exc
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        # The database is down or locked: nothing was stored, and the sender should try again.
+        log.error("database unavailable on %s %s: %s", request.method, request.path, exc.orig)
+        response = json_error(503, "the service cannot store this right now; please retry")
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -195,3 +195,24 @@ def test_broker_down_still_answers_202_and_keeps_the_delivery(app, client, conne
     assert response.status_code == 202
     [delivery] = _deliveries(app)
     assert delivery.status == "received"
+
+
+def test_database_down_is_503_with_retry_after(tmp_path):
+    from tests.conftest import build_app
+
+    app = build_app(tmp_path)
+    with app.app_context():
+        row, secret = register()
+        connector_id = row.id
+    # The database goes away: point the engine at a file in a directory that does not exist.
+    with app.app_context():
+        from sqlalchemy import create_engine
+
+        db.engines[None] = create_engine(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
+    body = event_body("1")
+    response = app.test_client().post(
+        f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body)
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "retry" in response.json["error"]

@@ -35,6 +35,16 @@ def celery_init_app(app: Flask) -> Celery:
         task_soft_time_limit=SOFT_TIME_LIMIT,
         task_time_limit=HARD_TIME_LIMIT,
         broker_connection_retry_on_startup=True,
+        # The web process publishes inside a webhook request: with the broker unreachable it must give
+        # up within a second or two (the delivery is already committed; the sweeper enqueues it later)
+        # rather than hold the sender past its own 10–15 s timeout.
+        broker_connection_timeout=2,
+        task_publish_retry_policy={
+            "max_retries": 2,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+        },
         # Redis re-delivers a task not acknowledged within the visibility timeout; it must be longer
         # than the longest retry countdown (pipeline.MAX_RETRY_DELAY) or retries run several times.
         broker_transport_options={"visibility_timeout": 2 * 3600},
