@@ -42,6 +42,10 @@ class Settings:
     outbound_allow: AllowList
     outbound_timeout: float
     max_body_bytes: int
+    #: a larger attachment is not downloaded further (and so not read)
+    max_attachment_bytes: int
+    #: attachments read per item; 0 switches reading attachments off
+    max_attachments: int
     task_max_retries: int
     sweep_interval: float
     log_level: str
@@ -54,6 +58,16 @@ def _positive_int(raw: str) -> int:
         value = 0  # int()'s own message ("invalid literal for int() with base 10") tells an operator little
     if value <= 0:
         raise ValueError("must be a positive whole number")
+    return value
+
+
+def _whole_number(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or more")
     return value
 
 
@@ -149,6 +163,8 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
         outbound_allow=get("OUTBOUND_ALLOW", AllowList.parse, AllowList(())),
         outbound_timeout=get("OUTBOUND_TIMEOUT", _positive_float, 10.0),
         max_body_bytes=get("MAX_BODY_BYTES", _positive_int, 1024 * 1024),
+        max_attachment_bytes=get("MAX_ATTACHMENT_BYTES", _positive_int, 10 * 1024 * 1024),
+        max_attachments=get("MAX_ATTACHMENTS", _whole_number, 5),
         task_max_retries=get("TASK_MAX_RETRIES", _positive_int, 8),
         sweep_interval=get("SWEEP_INTERVAL", _positive_float, 60.0),
         log_level=get("LOG_LEVEL", _log_level, "INFO"),

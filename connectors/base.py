@@ -41,6 +41,15 @@ class WebhookEvent:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the host lists for an item: an absolute http(s) URL and what the host says about it."""
+
+    url: str
+    name: str | None = None  #: the host's file name or title, for people
+    mime_type: str | None = None  #: the host's declared type, lower case, without parameters
+
+
+@dataclass(frozen=True)
 class FetchedItem:
     """An agenda item as the host system has it now."""
 
@@ -52,6 +61,9 @@ class FetchedItem:
     updated_at: datetime | None = None  #: the host's own modification time, timezone-aware
     url: str | None = None  #: where a person reads the item in the host system
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: files attached to the item (only from connectors with ``capabilities.files``); last, so positional
+    #: construction by existing connectors keeps working
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Connector(abc.ABC):

@@ -1,7 +1,8 @@
 """A generic connector for hosts with a JSON REST API that push Standard Webhooks.
 
 The administrator describes the host in the config: base URL, auth, where an item lives, where its
-fields sit (JSON Pointers, RFC 6901) and optionally where the climate block is written back.
+fields sit (JSON Pointers, RFC 6901), optionally where the item's files are listed, and optionally where
+the climate block is written back.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validates_schema
 from marshmallow.validate import Length, OneOf
 
 from climate_plugin.outbound import OutboundClient, PermanentError
-from connectors.base import Capabilities, Connector, FetchedItem, PayloadError, WebhookEvent
+from connectors.base import Attachment, Capabilities, Connector, FetchedItem, PayloadError, WebhookEvent
 
 EVENT_ACTIONS = {
     "agenda_item.drafted": "upsert",
@@ -105,6 +106,16 @@ class FieldsSchema(Schema):
     updated_at = fields.String(load_default="/updated_at", allow_none=True, validate=_validate_pointer)
     meeting = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
     url = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
+    #: where the item's files are listed: a list of objects or of URL strings (a single one is taken too)
+    attachments = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
+
+
+class AttachmentFieldsSchema(Schema):
+    """Pointers relative to one element of the attachment list (OParl's File, Ahjo's PDF, …)."""
+
+    url = fields.String(load_default="/url", validate=_validate_pointer)
+    name = fields.String(load_default="/name", allow_none=True, validate=_validate_pointer)
+    mime_type = fields.String(load_default="/mime_type", allow_none=True, validate=_validate_pointer)
 
 
 class WriteBackSchema(Schema):
@@ -123,13 +134,25 @@ class RestConfigSchema(Schema):
     auth = fields.Nested(AuthSchema, load_default=lambda: {"type": "none"})
     item_path = fields.String(load_default="/items/{id}", validate=_validate_path)
     fields_ = fields.Nested(FieldsSchema, required=True, data_key="fields")
+    # None until fields.attachments is set; the defaults are filled in then (see _normalise), so a config
+    # without attachments stays as short as before
+    attachment_fields = fields.Nested(AttachmentFieldsSchema, load_default=None, allow_none=True)
     write_back = fields.Nested(WriteBackSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _attachment_fields_need_a_list(self, data: dict[str, Any], **kwargs: Any) -> None:
+        # Mapping fields of a list that is never read is a mistake the administrator should hear about.
+        listed = data.get("fields_", {}).get("attachments") is not None
+        if data.get("attachment_fields") is not None and not listed:
+            raise ValidationError("Only used together with fields.attachments.", "attachment_fields")
 
     @post_load
     def _normalise(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         data["fields"] = data.pop("fields_")
         # item paths start with "/", so a trailing "/" here would double it
         data["base_url"] = data["base_url"].rstrip("/")
+        if data["fields"]["attachments"] is not None and data["attachment_fields"] is None:
+            data["attachment_fields"] = AttachmentFieldsSchema().load({})
         return data
 
 
@@ -172,10 +195,18 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _mime_type(value: Any) -> str | None:
+    """ "Application/PDF; name=x.pdf" → "application/pdf"; None for anything that is not a type/subtype."""
+    if not isinstance(value, str):
+        return None
+    essence = value.split(";", 1)[0].strip().lower()
+    return essence if re.fullmatch(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+", essence) else None
+
+
 # --- the connector -----------------------------------------------------------------------------
 class RestConnector(Connector):
     kind = "rest"
-    capabilities = Capabilities(push=True, poll=False, write_back=True, files=False)
+    capabilities = Capabilities(push=True, poll=False, write_back=True, files=True)
     config_schema = RestConfigSchema
     secret_fields = ("auth.token", "auth.key", "auth.password")
 
@@ -183,9 +214,12 @@ class RestConnector(Connector):
         super().__init__(config, http)
         # Re-load through the schema so defaults apply even to configs stored by an older version.
         self.settings: dict[str, Any] = RestConfigSchema().load(dict(config))
-        # The class says write-back is possible; this instance can only do it when a target is configured.
+        # The class says write-back and files are possible; this instance only has them when configured.
         self.capabilities = Capabilities(  # type: ignore[misc]
-            push=True, poll=False, write_back=self.settings["write_back"] is not None, files=False
+            push=True,
+            poll=False,
+            write_back=self.settings["write_back"] is not None,
+            files=self.settings["fields"]["attachments"] is not None,
         )
 
     # --- inbound ---------------------------------------------------------------------------------
@@ -289,7 +323,50 @@ class RestConnector(Connector):
             meeting=_text(get("meeting")),
             updated_at=updated_at,
             url=_text(get("url")),
+            attachments=self._attachments(get("attachments")),
         )
+
+    def _attachments(self, listed: Any) -> tuple[Attachment, ...]:
+        """The files at fields.attachments, with URLs made absolute against base_url.
+
+        Entries without a usable URL are left out rather than failing the item: the item's own text is
+        what matters, and its files are read on a best-effort basis anyway.
+        """
+        if listed is None:
+            return ()
+        # Some hosts give one file as an object (Ahjo's PDF) where others give a list (OParl's auxiliaryFile).
+        elements = listed if isinstance(listed, list) else [listed]
+        pointers = self.settings["attachment_fields"]
+        # base_url is kept without a trailing "/"; with one, "files/a.pdf" lands under it instead of replacing
+        # its last segment, while "/files/a.pdf" still resolves against the host's root, as RFC 3986 says.
+        base = self.settings["base_url"] + "/"
+
+        def pick(element: dict[str, Any], name: str) -> Any:
+            pointer = pointers[name]
+            return None if pointer is None else resolve_pointer(element, pointer)
+
+        found: list[Attachment] = []
+        for element in elements:
+            if isinstance(element, str):
+                raw_url, name, mime_type = element, None, None
+            elif isinstance(element, dict):
+                raw_url = pick(element, "url")
+                name = _text(pick(element, "name"))
+                mime_type = _mime_type(pick(element, "mime_type"))
+            else:
+                continue
+            if not isinstance(raw_url, str) or not raw_url.strip():
+                continue
+            try:
+                url = urljoin(base, raw_url.strip())
+                scheme = urlsplit(url).scheme.lower()
+            except ValueError:  # e.g. an unbalanced "[" in the host part
+                continue
+            # mailto:, data:, file: and the like are no file this service could download
+            if scheme not in ("http", "https"):
+                continue
+            found.append(Attachment(url=url, name=(name or "").strip() or None, mime_type=mime_type))
+        return tuple(found)
 
     def write_back(self, external_id: str, block: Mapping[str, Any], idempotency_key: str) -> None:
         target = self.settings["write_back"]

@@ -15,7 +15,7 @@ import pytest
 from marshmallow import ValidationError
 
 from climate_plugin.outbound import AllowList, OutboundClient, PermanentError, TransientError
-from connectors.base import PayloadError
+from connectors.base import Attachment, PayloadError
 from connectors.rest import RestConfigSchema, RestConnector, normalise_language, resolve_pointer
 
 ITEM = {
@@ -107,7 +107,8 @@ def test_minimal_config_gets_defaults() -> None:
         "auth": {"type": "none"},
         "item_path": "/items/{id}",
         "fields": {"title": "/title", "body": "/body", "language": "/language",
-                   "updated_at": "/updated_at", "meeting": None, "url": None},
+                   "updated_at": "/updated_at", "meeting": None, "url": None, "attachments": None},
+        "attachment_fields": None,
         "write_back": None,
     }
 
@@ -154,6 +155,15 @@ _OK = {"base_url": "https://h.example", "fields": {"title": "/t"}}
         (_OK | {"auth": {"type": "basic", "username": "u"}}, ("auth", "password"), "Required"),
         (_OK | {"write_back": {"method": "DELETE", "path": "/i/{id}"}}, ("write_back", "method"), "one of"),
         (_OK | {"write_back": {"method": "POST"}}, ("write_back", "path"), "Missing data"),
+        (_OK | {"fields": {"title": "/t", "attachments": "files"}}, ("fields", "attachments"),
+         "JSON Pointer"),
+        (_OK | {"attachment_fields": {"url": "/href"}}, ("attachment_fields",), "fields.attachments"),
+        (_OK | {"fields": {"title": "/t", "attachments": "/f"}, "attachment_fields": {"url": "href"}},
+         ("attachment_fields", "url"), "JSON Pointer"),
+        (_OK | {"fields": {"title": "/t", "attachments": "/f"}, "attachment_fields": {"url": None}},
+         ("attachment_fields", "url"), "null"),
+        (_OK | {"fields": {"title": "/t", "attachments": "/f"}, "attachment_fields": {"size": "/s"}},
+         ("attachment_fields", "size"), "Unknown"),
     ],
 )
 def test_invalid_configs(config: dict[str, Any], where: tuple[str, ...], words: str) -> None:
@@ -170,6 +180,18 @@ def test_validation_messages_do_not_echo_secrets() -> None:
         _load({"base_url": "https://h.example", "fields": {"title": "/t"},
                "auth": {"type": "none", "token": "tok-SECRET"}})
     assert "tok-SECRET" not in json.dumps(excinfo.value.messages)
+
+
+def test_attachment_config_defaults() -> None:
+    listed = _load(_OK | {"fields": {"title": "/t", "attachments": "/files"}})
+    assert listed["fields"]["attachments"] == "/files"
+    assert listed["attachment_fields"] == {"url": "/url", "name": "/name", "mime_type": "/mime_type"}
+    partial = _load(_OK | {"fields": {"title": "/t", "attachments": "/files"},
+                           "attachment_fields": {"url": "/accessUrl", "name": None}})
+    assert partial["attachment_fields"] == {"url": "/accessUrl", "name": None, "mime_type": "/mime_type"}
+    # a stored, normalised config loads again unchanged (the connector re-loads what was stored)
+    assert _load(dict(partial)) == partial
+    assert _load(dict(_load(_OK))) == _load(_OK)
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -261,6 +283,69 @@ def test_dot_ids_refused_before_any_request(host: Host) -> None:
     with pytest.raises(PermanentError):
         _connector(host).fetch_item("..")
     assert host.seen == []
+
+
+# --- attachments ---------------------------------------------------------------------------------------
+def _with_files(host: Host, files: Any, **config: Any) -> tuple[RestConnector, tuple[Attachment, ...]]:
+    host.routes["/api/items/1"] = (200, json.dumps({"name": "T", "files": files}).encode())
+    connector = _connector(host, fields={"title": "/name", "attachments": "/files"}, **config)
+    item = connector.fetch_item("1")
+    assert item is not None
+    return connector, item.attachments
+
+
+def test_attachments_from_a_list_of_objects(host: Host) -> None:
+    files = [
+        {"url": "https://files.example/a.pdf", "name": " Liite 1 ", "mime_type": "Application/PDF; x=y"},
+        {"url": "/files/b.pdf", "name": "", "mime_type": "not a type"},
+        {"url": "files/c.pdf?sig=1", "name": 7},
+        {"name": "no URL"},
+        {"url": ""},
+        {"url": ["not", "a", "string"]},
+        {"url": "mailto:clerk@town.example"},
+        {"url": "javascript:alert(1)"},
+        "//cdn.example/d.pdf",
+        42,
+        None,
+    ]
+    connector, attachments = _with_files(host, files)
+    assert connector.capabilities.files
+    base = host.base_url
+    assert attachments == (
+        Attachment("https://files.example/a.pdf", "Liite 1", "application/pdf"),
+        Attachment(f"{base}/files/b.pdf"),  # "/…" is relative to the host's root, as in a browser
+        Attachment(f"{base}/api/files/c.pdf?sig=1", "7"),  # "…" is relative to base_url
+        Attachment("http://cdn.example/d.pdf"),  # a network-path reference keeps the base's scheme
+    )
+
+
+def test_attachments_from_a_list_of_strings(host: Host) -> None:
+    _, attachments = _with_files(host, ["a.pdf", " https://files.example/b.pdf "])
+    assert attachments == (Attachment(f"{host.base_url}/api/a.pdf"), Attachment("https://files.example/b.pdf"))
+
+
+def test_a_single_attachment_object_and_own_pointers(host: Host) -> None:
+    # Ahjo-like: one PDF object with its own field names
+    pdf = {"FileURI": "https://ahjo.example/files/1.pdf", "Language": "fi", "Title": {"fi": "Liite"}}
+    _, attachments = _with_files(
+        host, pdf, attachment_fields={"url": "/FileURI", "name": "/Title/fi", "mime_type": None}
+    )
+    assert attachments == (Attachment("https://ahjo.example/files/1.pdf", "Liite"),)
+
+
+@pytest.mark.parametrize("files", [None, [], {"no": "url"}, 5])
+def test_no_usable_attachments(host: Host, files: Any) -> None:
+    _, attachments = _with_files(host, files)
+    assert attachments == ()
+
+
+def test_attachments_off_unless_configured(host: Host) -> None:
+    host.routes["/api/items/1"] = (200, json.dumps({"name": "T", "attachments": ["a.pdf"]}).encode())
+    connector = _connector(host)
+    assert not connector.capabilities.files
+    assert RestConnector.capabilities.files  # the class can; this instance is not configured to
+    item = connector.fetch_item("1")
+    assert item is not None and item.attachments == ()
 
 
 # --- auth variants -------------------------------------------------------------------------------------
