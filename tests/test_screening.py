@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_bench():
-    spec = importlib.util.spec_from_file_location("regex_baseline", ROOT / "bench" / "regex_baseline.py")
+    spec = importlib.util.spec_from_file_location(
+        "screening_quality", ROOT / "bench" / "screening_quality.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -195,22 +197,54 @@ def test_screen_jsonl_contract() -> None:
 
 def test_dev_set_is_well_formed() -> None:
     items = bench.load()
-    assert len(items) >= 80
+    assert len(items) >= 300
     assert sum(i["relevance"] == "none" for i in items) / len(items) >= 0.4
+    assert sum(i["lang"] == "sv" for i in items) >= 60
+    assert sum(i["lang"] == "en" for i in items) >= 40
+    assert sum(i["source"] == "real" for i in items) >= 70
     for item in items:
         assert item["relevance"] in ("high", "minor", "none")
         assert set(item["categories"]) <= set(CATEGORIES)
         assert (item["relevance"] == "none") == (not item["categories"])
+        assert item["lang"] in ("fi", "sv", "en") and item["source"] in ("real", "written")
+        assert item["language"] in (None, item["lang"])
+
+
+@pytest.fixture(scope="module")
+def dev_figures() -> dict[str, dict]:
+    return bench.full_report(bench.load())
+
+
+@pytest.mark.parametrize(
+    "subset",
+    ["all", "real", "fi", "sv", "en", "title:all", "title:real", "title:fi", "title:sv", "title:en"],
+)
+def test_quality_targets_on_dev_set(dev_figures: dict[str, dict], subset: str) -> None:
+    """The issue's targets, full texts and title-only drafts, overall, per language and on real items."""
+    figures = dev_figures[subset]
+    assert figures["recall_high"] >= 0.9, figures
+    assert figures["high_to_none"] == 0, figures
+    assert figures["none_to_high"] <= 0.05, figures
+    assert figures["none_flagged"] <= 0.25, figures
+    assert figures["category_f1"] >= 0.75, figures
+
+
+def test_quality_targets_on_holdout_set() -> None:
+    """Items written after the lexicons were tuned on the dev set, to watch for over-fitting."""
+    figures = bench.full_report(bench.load(ROOT / "tests" / "data" / "screening_holdout.jsonl"))
+    for subset in ("all", "title:all"):
+        assert bench.meets_targets(figures[subset]) == dict.fromkeys(bench.TARGETS, True), figures[subset]
 
 
 def test_screener_beats_regex_baseline_on_dev_set() -> None:
-    figures = bench.report(bench.load())
-    ours, regex = figures["screener"], figures["regex"]
-    assert ours["recall_high"] >= 0.85
-    assert ours["accuracy"] > regex["accuracy"]
-    assert ours["none_to_high"] < regex["none_to_high"]
-    assert ours["none_flagged"] <= regex["none_flagged"]
-    assert ours["category_f1"] > regex["category_f1"]
+    items = bench.load()
+    ours, regex = bench.full_report(items), bench.full_report(items, bench.baseline_predict)
+    for subset in ("all", "title:all"):
+        assert ours[subset]["accuracy"] > regex[subset]["accuracy"]
+        assert ours[subset]["none_to_high"] < regex[subset]["none_to_high"]
+        assert ours[subset]["none_flagged"] <= regex[subset]["none_flagged"]
+        assert ours[subset]["category_f1"] > regex[subset]["category_f1"]
+        assert ours[subset]["high_to_none"] <= regex[subset]["high_to_none"]
 
 
 def test_throughput_on_5000_char_texts() -> None:
@@ -237,3 +271,115 @@ def test_each_word_and_sentence_is_shown_once_per_category() -> None:
     keys = [(e.category, e.term.casefold(), e.snippet) for e in result.evidence]
     assert any(term == "byggande" for _, term, _ in keys)
     assert len(keys) == len(set(keys))
+
+
+# --- known weak spots of version 1 ---------------------------------------------------------------------
+
+
+def test_energy_consumption_is_energy_not_consumption() -> None:
+    result = screen(
+        "Energiankulutuksen seuranta kouluissa", "Kiinteistöjen energiankulutus raportoidaan.", "fi"
+    )
+    assert "energy" in result.categories and "consumption" not in result.categories
+
+
+def test_street_and_company_names_are_not_evidence() -> None:
+    # Names are capitalised mid-sentence: a street (Kauppakatu) or a company (Vaasan Energia Oy).
+    assert screen("Lausunto, Kauppakadun kioskin anniskelulupa", "", "fi").relevance == "none"
+    assert screen("Edustajan nimeäminen Vaasan Energia Oy:n yhtiökokoukseen", "", "fi").relevance == "none"
+    assert screen("Försäljning av kommunens aktier i Vasa Energi Ab", "", "sv").relevance == "none"
+
+
+def test_swedish_school_food_procurement() -> None:
+    result = screen("Upphandling av skolmat och daghemsmat", "", "sv")
+    assert result.relevance == "high"
+    assert {"procurement", "consumption"} <= set(result.categories)
+
+
+def test_street_renovation_with_trees_and_stormwater_names_all_categories() -> None:
+    result = screen(
+        "Torikadun peruskorjaus",
+        "Katu peruskorjataan vuonna 2027. Kahdeksan puuta kaadetaan ja tilalle istutetaan uudet. "
+        "Hulevedet johdetaan viherpainanteisiin.",
+        "fi",
+    )
+    assert result.relevance == "high"
+    assert {"transport", "buildings", "carbon_sinks", "adaptation"} <= set(result.categories)
+
+
+@pytest.mark.parametrize(
+    ("title", "language"),
+    [
+        ("Viranhaltijapäätösten ilmoitusasiat", "fi"),
+        ("Oikaisuvaatimus kotihoidon asiakasmaksusta", "fi"),
+        ("Tiedoksi merkittävät asiat", "fi"),
+        ("Rättelseyrkande gällande beslut om färdtjänst", "sv"),
+        ("Anmälningsärenden och tjänsteinnehavarbeslut", "sv"),
+        ("Staffing restructure in Highways", "en"),
+    ],
+)
+def test_more_routine_items_are_none(title: str, language: str) -> None:
+    assert screen(title, "", language).relevance == "none"
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("Toimistotilojen vuokrasopimus, Asemakatu 4", "minor"),
+        ("Lisätyö päiväkodin saneerausurakassa", "minor"),
+        ("Puiden kaataminen Rantapuistossa", "high"),
+        ("Koulukuljetusten hankinta 2026–2030", "high"),
+        ("Uuden päiväkodin rakentaminen, hankesuunnitelma", "high"),
+    ],
+)
+def test_minor_and_high_follow_the_levels(title: str, level: str) -> None:
+    assert screen(title, "", "fi").relevance == level
+
+
+def test_short_title_falls_back_to_the_language_whose_lexicon_understands_it() -> None:
+    result = screen("Kommunstrategi 2026–2030")
+    assert (result.relevance, result.language) == ("high", "sv")
+
+
+# --- attachments --------------------------------------------------------------------------------------
+
+
+def test_attachment_evidence_has_its_location() -> None:
+    result = screen(
+        "Kirjaston perusparannus, hankesuunnitelma",
+        "Hankesuunnitelma on liitteenä.",
+        "fi",
+        attachments=["Rakennus liitetään kaukolämpöön ja katolle asennetaan aurinkopaneelit."],
+    )
+    assert result.relevance == "high"
+    energy = [e for e in result.evidence if e.category == "energy"]
+    assert energy and {e.location for e in energy} == {"attachment"}
+    assert energy[0].snippet.startswith("Rakennus liitetään kaukolämpöön")
+
+
+def test_core_word_only_in_an_attachment_does_not_make_an_item_high() -> None:
+    # The city strategy attached to a routine item mentions climate; the item itself is not about it.
+    attachment = "Kaupunkistrategia: kaupunki on hiilineutraali vuonna 2035."
+    assert screen("Kirjaston aukioloajat", "", "fi", attachments=[attachment]).relevance != "high"
+    assert screen("Pöytäkirjan tarkastus", "", "fi", attachments=[attachment]).relevance == "none"
+
+
+def test_screen_jsonl_accepts_attachments() -> None:
+    lines = [
+        json.dumps(
+            {
+                "id": 1,
+                "title": "Koulun laajennus",
+                "language": "fi",
+                "attachments": ["Lämmitys maalämmöllä. Katolle aurinkopaneelit."],
+            }
+        ),
+        json.dumps({"id": 2, "title": "Asia", "attachments": "not a list"}),
+        json.dumps({"id": 3, "title": "Asia", "attachments": [1]}),
+    ]
+    out, err = io.StringIO(), io.StringIO()
+    assert screen_jsonl(lines, out, err) == 2
+    record = json.loads(out.getvalue())
+    assert set(record) == {"id", "relevance", "categories", "evidence"}
+    assert any(e["location"] == "attachment" for e in record["evidence"])
+    assert err.getvalue().count("'attachments' must be a list of strings") == 2

@@ -9,7 +9,7 @@ from .model import CATEGORIES, Evidence, ScreeningResult
 from .screen import screen
 
 #: Stored with each result so stored screenings can be recomputed when the method changes.
-SCREENING_VERSION: str = "1"
+SCREENING_VERSION: str = "2"
 
 __all__ = [
     "CATEGORIES",
@@ -25,7 +25,8 @@ __all__ = [
 def warm_up() -> None:
     """Load simplemma's fi, sv and en dictionaries now rather than on the first item of each language.
 
-    Each takes seconds to load; a worker calls this before it forks, so its children share them.
+    They are simplemma's low-memory (front-coded) backend, shared by lemmatisation and language detection:
+    about 2 s and 60 MB for the three. A worker calls this before it forks, so its children share them.
     """
     for title, language in (("Kaavoitus", "fi"), ("Detaljplan", "sv"), ("Zoning plan", "en")):
         screen(title, "", language)

@@ -1,4 +1,8 @@
-"""The `climate-plugin screen` command contract: JSON lines in, JSON lines out, bad lines reported."""
+"""The `climate-plugin screen` command contract: JSON lines in, JSON lines out, bad lines reported.
+
+Each line: {"id", "title", "body", "language"} and optionally "attachments": [str] (texts already extracted
+from the item's PDF files). The output lines are unchanged: {"id", "relevance", "categories", "evidence"}.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,11 @@ def _parse(line: str) -> dict[str, Any]:
         raise _BadLine("'body' must be a string or null")
     if not isinstance(obj.get("language"), str | None):
         raise _BadLine("'language' must be a string or null")
+    attachments = obj.get("attachments")
+    if attachments is not None and not (
+        isinstance(attachments, list) and all(isinstance(a, str) for a in attachments)
+    ):
+        raise _BadLine("'attachments' must be a list of strings")
     if isinstance(obj.get("id"), dict | list):
         raise _BadLine("'id' must be a JSON scalar")
     return obj
@@ -44,7 +53,9 @@ def screen_jsonl(lines: Iterable[str], out: TextIO, err: TextIO) -> int:
             err.write(f"line {number}: {exc}\n")
             err.flush()
             continue
-        result = screen(item["title"], item.get("body") or "", item.get("language"))
+        result = screen(
+            item["title"], item.get("body") or "", item.get("language"), item.get("attachments") or ()
+        )
         record = {
             "id": item.get("id"),
             "relevance": result.relevance,

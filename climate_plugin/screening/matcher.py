@@ -75,12 +75,23 @@ class _Index:
 
 
 _INDEX = {lang: _Index(lexicon, lang in _COMPOUNDING) for lang, lexicon in _LEXICONS.items()}
+# Tiers a capitalised mid-sentence word (usually a name) may still carry, per language (see match_sentence).
+_NAME_TIERS: dict[str, frozenset[str]] = {
+    "fi": frozenset({"core"}),
+    "sv": frozenset({"core"}),
+    "en": frozenset({"core", "strong"}),
+}
 
 
 @lru_cache(maxsize=262_144)
 def lemma(word: str, lang: str) -> str:
-    """Lower-case lemma of a lower-case word (simplemma is the slow step, hence the cache)."""
-    return lemmatize(word, lang=lang).lower()
+    """Lower-case lemma of a lower-case word (simplemma is the slow step, hence the cache).
+
+    low_memory: simplemma's front-coded dictionaries, searched in place. The same data and results as its
+    default dict-of-bytes backend at about a seventh of the memory (about 60 MB instead of 490 MB for
+    fi + sv + en); a lookup is slower, which this cache hides. See docs/performance.md.
+    """
+    return lemmatize(word, lang=lang, low_memory=True).lower()
 
 
 @lru_cache(maxsize=262_144)
@@ -91,11 +102,27 @@ def word_hits(word: str, lang: str) -> tuple[Hit, ...]:
     if base in index.exact and not index.exact[base] or word in index.exact and not index.exact[word]:
         return ()  # the whole word is blocked
     found: list[Hit] = []
-    for form in (base, word):
+    # When the word as written is itself a lexicon term, it is more specific than its lemma: English
+    # "parking" is transport, while its lemma "park" would add carbon sinks.
+    for form in (word,) if word in index.exact else (base, word):
         found.extend(index.exact.get(form, ()))
+    found.extend(_compound_hits(index, base))
+    # The lemmatiser sometimes returns only the first part of a compound it does not know ("koulukadun" ->
+    # "koulu"); then the parts are looked for in the word as written too. Only then: elsewhere an inflected
+    # surface can hide a blocked word ("ympäristölautakunnan" does not contain "ympäristölautakunta").
+    if len(word) - len(base) >= 4 and word.startswith(base):
+        found.extend(_compound_hits(index, word))
+    if any(base.endswith(head) and len(base) > len(head) for head in index.person_heads):
+        # "strategiapäällikkö", "kaavoitusarkkitehti": a person's title; keep only routine/minor cues.
+        found = [hit for hit in found if hit.category.startswith("_")]
+    return tuple(dict.fromkeys(found))
+
+
+def _compound_hits(index: _Index, text: str) -> list[Hit]:
+    found: list[Hit] = []
     if index.compound_re is not None:
         spans = sorted(
-            ((m.start(), m.start() + len(m.group(1)), m.group(1)) for m in index.compound_re.finditer(base)),
+            ((m.start(), m.start() + len(m.group(1)), m.group(1)) for m in index.compound_re.finditer(text)),
             key=lambda s: s[0] - s[1],
         )
         kept: list[tuple[int, int]] = []
@@ -103,12 +130,13 @@ def word_hits(word: str, lang: str) -> tuple[Hit, ...]:
             # Skip a stem inside a longer matched one (lämpö in kaukolämpö, ympäristö in a blocked word).
             if any(s <= start and end <= e for s, e in kept):
                 continue
-            kept.append((start, end))
-            found.extend(index.parts[stem])
-    if any(base.endswith(head) and len(base) > len(head) for head in index.person_heads):
-        # "strategiapäällikkö", "kaavoitusarkkitehti": a person's title; keep only routine/minor cues.
-        found = [hit for hit in found if hit.category.startswith("_")]
-    return tuple(dict.fromkeys(found))
+            hits = index.parts[stem]
+            # Routine and minor cues do not hide the category stems inside them: "opintomatka" is both a
+            # minor cue and travel (matka); a blocked stem (empty hits) does hide them.
+            if not hits or any(not hit.category.startswith("_") for hit in hits):
+                kept.append((start, end))
+            found.extend(hits)
+    return found
 
 
 def match_sentence(sentence: str, lang: str) -> Iterator[Match]:
@@ -129,9 +157,12 @@ def match_sentence(sentence: str, lang: str) -> Iterator[Match]:
         if i in covered:
             continue
         surface = sentence[start:end]
-        # A capitalised word inside a sentence is usually a name (Peltokorpi, Kauppakatu, Station Road):
-        # it can still carry strong evidence (Ilmastosuunnitelma 2029) but not weak evidence.
+        # A capitalised word inside a sentence is usually a name (Peltokorpi, Kauppakatu, Lahti Energia Oy,
+        # Station Road). In Finnish and Swedish, where only names are capitalised, such a word carries only
+        # core evidence (Hiilineutraali Helsinki 2035); English capitalises titles (Local Cycling Plan), so
+        # there a capitalised word loses only its weak evidence. Routine and minor cues always count.
         is_name = i > 0 and surface[0].isupper() and not surface.isupper()
+        keep_tiers = _NAME_TIERS[lang] if is_name else None
         for hit in word_hits(word, lang):
-            if not (is_name and hit.tier == "weak"):
+            if keep_tiers is None or hit.tier in keep_tiers or hit.category.startswith("_"):
                 yield Match(hit, surface, start, end)

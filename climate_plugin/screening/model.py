@@ -23,7 +23,7 @@ class Evidence:
     category: str
     term: str
     snippet: str
-    location: str  # "title" | "body"
+    location: str  # "title" | "body" | "attachment"
 
     def to_dict(self) -> dict[str, str]:
         return {

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TIER_WEIGHT = {"core": 3, "strong": 2, "weak": 1}
-TITLE_FACTOR = 2  # the title names what is decided; the body also carries boilerplate and background
+# The title names what is decided; the body also carries boilerplate and background; an attachment (a whole
+# plan, a report, a contract) carries even more that is not decided in this item, so it counts half.
+LOCATION_FACTOR = {"title": 2.0, "body": 1.0, "attachment": 0.5}
+TITLE_FACTOR = LOCATION_FACTOR["title"]
 HIGH_SCORE = 8  # enough independent evidence in the body alone
 MINOR_SCORE = 2  # a single weak body word is too often incidental
 
@@ -17,6 +20,7 @@ class Tally:
     terms: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (category, term, location) -> tier
     minor_in_title: bool = False  # sale, lease, travel, event: small or indirect by nature
     routine_in_title: str | None = None  # "hard" or "soft" once a routine cue is seen in the title
+    cues_seen: bool = False  # any routine or minor cue anywhere (the text was understood, if not as climate)
 
     def add(self, category: str, term: str, location: str, tier: str) -> None:
         self.terms.setdefault((category, term, location), tier)
@@ -24,15 +28,19 @@ class Tally:
     def categories(self) -> set[str]:
         return {category for category, _, _ in self.terms}
 
+    def empty(self) -> bool:
+        """Nothing in the lexicon matched: no category word and no routine or minor cue."""
+        return not self.terms and not self.cues_seen
+
 
 def decide(tally: Tally) -> str:
     """high / minor / none.
 
-    Core terms (explicit climate, land-use plans, building permits) always give high. A routine cue in the
-    title caps everything else: hard cues (minutes, claims, personnel, legal, social matters) give none; soft
-    cues (appointments, nominations) give minor with a strong title word, else none. A minor cue in the title
-    (sale, lease, travel, event) gives minor. Otherwise strong title words or plenty of body evidence give
-    high, some evidence minor.
+    Core terms (explicit climate, land-use plans, building permits) in the title or body always give high. A
+    routine cue in the title caps everything else: hard cues (minutes, claims, personnel, legal, social
+    matters) give none; soft cues (appointments, nominations) give minor with a strong title word, else none.
+    A minor cue in the title (sale, lease, travel, event) gives minor. Otherwise strong title words or plenty
+    of body and attachment evidence give high, some evidence minor.
     """
     if not tally.terms:
         return "none"
@@ -48,11 +56,8 @@ def decide(tally: Tally) -> str:
         return "minor"
     if strong_title:
         return "high"
-    score = sum(
-        TIER_WEIGHT[tier] * (TITLE_FACTOR if loc == "title" else 1)
-        for (_, _, loc), tier in tally.terms.items()
-    )
-    strong_body = {term for (_, term, loc), tier in tally.terms.items() if tier == "strong"}
-    if score >= HIGH_SCORE and len(strong_body) >= 2:
+    score = sum(TIER_WEIGHT[tier] * LOCATION_FACTOR[loc] for (_, _, loc), tier in tally.terms.items())
+    strong_text = {term for (_, term, loc), tier in tally.terms.items() if tier == "strong"}
+    if score >= HIGH_SCORE and len(strong_text) >= 2:
         return "high"
     return "minor" if score >= MINOR_SCORE else "none"

@@ -1,0 +1,79 @@
+"""Screening lemmatises with simplemma's low-memory backend, and that changes no result.
+
+simplemma's default backend holds fi + sv + en as dicts of bytes (about 490 MB of RSS); its low_memory
+backend searches the same front-coded data in place (about 60 MB). Speed and memory are measured by
+bench/screening.py, not here; these tests pin the two facts those figures rest on.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from simplemma import lemmatize
+
+from climate_plugin.demo.items import DEMO_ITEMS
+from climate_plugin.screening import language, matcher, screen
+
+DEV_SET = Path(__file__).parent / "data" / "screening_dev.jsonl"
+
+_PROBE = r"""
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, LOW_MEMORY_DICTIONARY_FACTORY
+from climate_plugin.screening import screen, warm_up
+warm_up()
+# Language detection's tie-breaker (no stopwords decide these) and every lexicon language.
+screen("Kaukolämpöverkon laajentaminen", "")
+screen("Detaljplan för Kvarnbacken", "")
+screen("Cycling strategy", "")
+for text, lang in (("Kaavoitus", "fi"), ("Detaljplanen", "sv"), ("Zoning plans", "en")):
+    screen(text, text, lang)
+print(DEFAULT_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize,
+      LOW_MEMORY_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize)
+"""
+
+
+def test_screening_never_loads_the_full_dictionaries() -> None:
+    # A fresh interpreter: other tests in this process may have loaded the default backend on purpose.
+    out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True)
+    default_loaded, low_memory_loaded = map(int, out.stdout.split())
+    assert default_loaded == 0, "a screening path loaded simplemma's 490 MB default dictionaries"
+    assert low_memory_loaded == 3  # fi, sv and en, all through warm_up()
+
+
+def _cases() -> list[tuple[str, str, str | None]]:
+    cases = []
+    with DEV_SET.open(encoding="utf-8") as fh:
+        for line in fh:
+            item = json.loads(line)
+            cases.append((item["title"], item.get("body") or "", item.get("language")))
+    cases += [(item["title"], item.get("body") or "", item.get("language")) for item in DEMO_ITEMS]
+    # Without the language as well, so detection's dictionary probing is compared too.
+    return cases + [(title, body, None) for title, body, _ in cases]
+
+
+@pytest.fixture
+def full_dictionaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backend before the change: simplemma's default dictionaries for lemmas and detection."""
+    full = lru_cache(maxsize=None)(lambda word, lang: lemmatize(word, lang=lang).lower())
+    monkeypatch.setattr(matcher, "lemma", full)
+    detect = language.langdetect
+    monkeypatch.setattr(language, "langdetect", lambda text, lang, low_memory=False: detect(text, lang=lang))
+
+
+def test_same_results_as_with_the_full_dictionaries(request: pytest.FixtureRequest) -> None:
+    cases = _cases()
+    matcher.word_hits.cache_clear()
+    shipped = [screen(*case).to_dict() for case in cases]
+    request.getfixturevalue("full_dictionaries")
+    matcher.word_hits.cache_clear()  # its entries were computed with the other backend's lemmas
+    try:
+        full = [screen(*case).to_dict() for case in cases]
+    finally:
+        matcher.word_hits.cache_clear()
+    differing = [(case[0], a, b) for case, a, b in zip(cases, shipped, full, strict=True) if a != b]
+    assert not differing, differing[:3]
+    assert any(r["relevance"] == "high" for r in shipped)  # the comparison covers real evidence
