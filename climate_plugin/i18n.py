@@ -166,6 +166,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page.location.title": {"fi": "otsikko", "sv": "rubrik", "en": "title"},
     "page.location.body": {"fi": "teksti", "sv": "text", "en": "body text"},
+    "page.location.attachment": {"fi": "liite", "sv": "bilaga", "en": "attachment"},
+    "page.extra_question": {
+        "fi": "kunnan oma kysymys",
+        "sv": "kommunens egen fråga",
+        "en": "the municipality's own question",
+    },
+    "page.prompt": {"fi": "Tästä asiasta", "sv": "I det här ärendet", "en": "In this item"},
     "page.stage1.heading": {
         "fi": "Vaihe 1: Vaikutusten arviointi aihepiireittäin",
         "sv": "Steg 1: Bedömning per område",
@@ -201,6 +208,124 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "Tarkistuslistaa ei löytynyt. Linkki voi olla vanhentunut tai virheellinen.",
         "sv": "Checklistan hittades inte. Länken kan vara föråldrad eller felaktig.",
         "en": "The checklist was not found. The link may be out of date or mistyped.",
+    },
+    # --- tailored prompts (climate_plugin.checklist.prompts); {terms} are the item's own words ---
+    "prompt.mentions": {
+        "fi": "Tekstissä mainitaan {terms}: {effect}.",
+        "sv": "Texten nämner {terms}: {effect}.",
+        "en": "The text mentions {terms}: {effect}.",
+    },
+    "prompt.list": {"fi": "{head} ja {last}", "sv": "{head} och {last}", "en": "{head} and {last}"},
+    # --- answer validation (climate_plugin.checklist.answers): say what is missing, not just "invalid" ---
+    "validation.malformed": {
+        "fi": "Vastausta ei voitu lukea.",
+        "sv": "Svaret kunde inte läsas.",
+        "en": "The answer could not be read.",
+    },
+    "validation.unknown_question": {
+        "fi": "Tarkistuslistassa ei ole kysymystä {id}.",
+        "sv": "Checklistan har ingen fråga {id}.",
+        "en": "The checklist has no question {id}.",
+    },
+    "validation.stage0_answer": {
+        "fi": "Vastaa kysymykseen: Kyllä, Ei tai En tiedä.",
+        "sv": "Svara på frågan: Ja, Nej eller Vet inte.",
+        "en": "Answer the question: Yes, No or Don't know.",
+    },
+    "validation.no_impact_reason": {
+        "fi": "Kaikki vastaukset ovat ”Ei”: kirjoita yhden rivin perustelu sille, ettei asialla ole "
+        "arvioitavia ilmastovaikutuksia.",
+        "sv": "Alla svar är ”Nej”: skriv en motivering på en rad till att ärendet saknar bedömbara "
+        "klimatkonsekvenser.",
+        "en": "Every answer is “No”: give a one-line reason why the item has no assessable climate impact.",
+    },
+    "validation.one_line": {
+        "fi": "Perustelun on oltava yksi rivi, enintään {max} merkkiä.",
+        "sv": "Motiveringen ska vara en rad, högst {max} tecken.",
+        "en": "The reason must be one line of at most {max} characters.",
+    },
+    "validation.rating_required": {
+        "fi": "Arvioi aihepiiri {category}: ++, +, 0, −, −− tai ?.",
+        "sv": "Bedöm området {category}: ++, +, 0, −, −− eller ?.",
+        "en": "Rate {category}: ++, +, 0, −, −− or ?.",
+    },
+    "validation.rating_invalid": {
+        "fi": "Aihepiirin {category} arvion on oltava jokin asteikon arvoista ++, +, 0, −, −− tai ?.",
+        "sv": "Bedömningen av {category} ska vara ett av skalans värden ++, +, 0, −, −− eller ?.",
+        "en": "The rating for {category} must be one of the scale's values ++, +, 0, −, −− or ?.",
+    },
+    "validation.justification_required": {
+        "fi": "Arvio {rating} ({category}) tarvitsee perustelun: kerro 1–3 virkkeellä, mihin arvio perustuu.",
+        "sv": "Bedömningen {rating} ({category}) behöver en motivering: berätta med 1–3 meningar vad "
+        "bedömningen grundar sig på.",
+        "en": "The rating {rating} ({category}) needs a justification: say in 1–3 sentences what it is "
+        "based on.",
+    },
+    "validation.justification_too_short": {
+        "fi": "Arvion {rating} ({category}) perustelusta puuttuu kokonainen virke: kerro, mikä muuttuu ja "
+        "miksi.",
+        "sv": "Motiveringen till bedömningen {rating} ({category}) saknar en hel mening: berätta vad som "
+        "förändras och varför.",
+        "en": "The justification for {rating} ({category}) is missing a full sentence: say what changes "
+        "and why.",
+    },
+    "validation.justification_too_long": {
+        "fi": "Perustelussa on {count} virkettä: tiivistä se 1–3 virkkeeseen.",
+        "sv": "Motiveringen har {count} meningar: korta den till 1–3 meningar.",
+        "en": "The justification has {count} sentences: shorten it to 1–3.",
+    },
+    "validation.scope": {
+        "fi": "Rajaus on joko kunnan oma toiminta (own_operations) tai koko alue (area).",
+        "sv": "Avgränsningen är antingen kommunens egen verksamhet (own_operations) eller hela området "
+        "(area).",
+        "en": "The scope is either the municipality's own operations (own_operations) or the whole area "
+        "(area).",
+    },
+    "validation.category_off": {
+        "fi": "Aihepiiri {category} ei ole käytössä tämän kunnan tarkistuslistassa.",
+        "sv": "Området {category} används inte i den här kommunens checklista.",
+        "en": "The category {category} is switched off in this municipality's checklist.",
+    },
+    "validation.unknown_category": {
+        "fi": "Tarkistuslistassa ei ole aihepiiriä {category}.",
+        "sv": "Checklistan har inget område {category}.",
+        "en": "The checklist has no category {category}.",
+    },
+    "validation.category_not_opened": {
+        "fi": "Vaihe 0 ei avannut aihepiiriä {category}: vastaa ensin ”Kyllä” tai ”En tiedä” kysymykseen "
+        "{questions}.",
+        "sv": "Steg 0 öppnade inte området {category}: svara först ”Ja” eller ”Vet inte” på fråga "
+        "{questions}.",
+        "en": "Stage 0 did not open {category}: first answer “Yes” or “Don't know” to question {questions}.",
+    },
+    "validation.text_too_long": {
+        "fi": "Vastaus on liian pitkä (enintään {max} merkkiä).",
+        "sv": "Svaret är för långt (högst {max} tecken).",
+        "en": "The answer is too long (at most {max} characters).",
+    },
+    # --- stage 2 escalation reasons (climate_plugin.checklist.escalation) ---
+    "escalation.strongly_negative": {
+        "fi": "Jokin aihepiiri on arvioitu merkittävän kielteiseksi (−−).",
+        "sv": "Något område har bedömts som klart negativt (−−).",
+        "en": "A category is rated strongly negative (−−).",
+    },
+    "escalation.negative_count": {
+        "fi": "Vähintään {count} aihepiiriä on arvioitu kielteisiksi (−).",
+        "sv": "Minst {count} områden har bedömts som negativa (−).",
+        "en": "At least {count} categories are rated negative (−).",
+    },
+    "escalation.unknown_in_key_category": {
+        "fi": "Keskeisen aihepiirin vaikutus on ei tiedossa (?), ja asiaan liittyy yli {limit} euron "
+        "investointi tai kaava.",
+        "sv": "Konsekvensen i ett centralt område är okänd (?), och ärendet gäller en investering på över "
+        "{limit} euro eller en plan.",
+        "en": "The effect in a key category is unknown (?) on an item with an investment over €{limit} or a "
+        "land-use plan.",
+    },
+    "escalation.nonzero_steering": {
+        "fi": "Ohjausvaikutus on arvioitu muuksi kuin 0.",
+        "sv": "Den styrande effekten har bedömts som något annat än 0.",
+        "en": "The steering effect is rated other than 0.",
     },
     # --- badges: names and their rules in plain words (the rules are published, see the checklist) ---
     "badge.climate_check_recommended.name": {

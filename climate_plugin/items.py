@@ -14,9 +14,14 @@ from climate_plugin.models._types import utcnow
 from connectors.base import FetchedItem
 
 
-def content_hash(title: str, body: str, language: str | None) -> str:
+def content_hash(title: str, body: str, language: str | None, attachment_texts: list[str] = ()) -> str:
     """Hash of what screening reads: an update that changes none of it needs no new assessment."""
-    return hashlib.sha256(json.dumps([title, body, language], ensure_ascii=False).encode()).hexdigest()
+    payload = [title, body, language, *attachment_texts]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def attachment_texts(item: AgendaItem) -> list[str]:
+    return [a["text"] for a in item.attachments or [] if a.get("text")]
 
 
 def find_item(connector: ConnectorRow, external_id: str) -> AgendaItem | None:
@@ -27,8 +32,12 @@ def find_item(connector: ConnectorRow, external_id: str) -> AgendaItem | None:
     )
 
 
-def upsert_item(connector: ConnectorRow, fetched: FetchedItem) -> AgendaItem:
+def upsert_item(
+    connector: ConnectorRow, fetched: FetchedItem, attachments: list[dict] | None = None
+) -> AgendaItem:
     """Insert or update the item; a fetched state older than the stored one changes nothing.
+
+    ``attachments`` is what was read from the item's files (None: unchanged, keep what is stored).
 
     Events arrive out of order (an "updated" before its "drafted" is common), and a slow fetch can
     return an older state than a quicker one already stored.
@@ -39,7 +48,9 @@ def upsert_item(connector: ConnectorRow, fetched: FetchedItem) -> AgendaItem:
         db.session.add(item)
     elif item.updated_at and fetched.updated_at and fetched.updated_at < item.updated_at:
         return item
-    new_hash = content_hash(fetched.title, fetched.body, fetched.language)
+    if attachments is not None:
+        item.attachments = attachments
+    new_hash = content_hash(fetched.title, fetched.body, fetched.language, attachment_texts(item))
     # A host that gives no language gets it detected at screening; keep that while the text is the same,
     # or an unchanged item would come out in another language and be written back again.
     if fetched.language is not None or new_hash != item.content_hash:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import random
+from dataclasses import asdict
 from datetime import timedelta
 
 from flask import current_app
@@ -18,10 +19,11 @@ from sqlalchemy import select
 
 from climate_plugin import queue
 from climate_plugin.assessments import assess
+from climate_plugin.attachments import fetch_attachment_texts, safe_url
 from climate_plugin.climate_block import build_climate_block
 from climate_plugin.connector_service import build_connector
 from climate_plugin.db import db
-from climate_plugin.items import mark_deleted, upsert_item
+from climate_plugin.items import find_item, mark_deleted, upsert_item
 from climate_plugin.models import AgendaItem, Delivery, WriteBack
 from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models import write_back as write_back_status
@@ -79,13 +81,38 @@ def _run(delivery: Delivery) -> int | None:
     if fetched is None:  # gone at the host between the webhook and the fetch
         mark_deleted(delivery.connector, delivery.external_id)
         return None
-    item = upsert_item(delivery.connector, fetched)
+    item = upsert_item(delivery.connector, fetched, _read_attachments(connector, delivery.connector, fetched))
     if item.deleted_at is not None:
         return None
     assessment = assess(item)
     if not (connector.capabilities.write_back and delivery.connector.config.get("write_back")):
         return None
     return plan_write_back(item, assessment)
+
+
+def _read_attachments(connector, row, fetched) -> list[dict] | None:
+    """Read the item's attachments if they are new or changed; None when the stored reading still holds.
+
+    Repeated update events of one item must not download its PDFs again and again.
+    """
+    wanted = sorted({safe_url(a.url) for a in fetched.attachments})
+    stored = find_item(row, fetched.external_id)
+    if stored is not None:
+        readings = stored.attachments or []
+        if sorted(a["url"] for a in readings) == wanted and not any(a.get("transient") for a in readings):
+            return None
+    if not wanted:
+        return []
+    # Downloads can take a while: hold no database transaction open meanwhile.
+    db.session.commit()
+    settings = current_app.extensions["climate_plugin.settings"]
+    results = fetch_attachment_texts(
+        connector.http,
+        fetched.attachments,
+        max_bytes=settings.max_attachment_bytes,
+        max_files=settings.max_attachments,
+    )
+    return [asdict(r) for r in results]
 
 
 def _record(delivery: Delivery, status: str, exc: Exception) -> None:

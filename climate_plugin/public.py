@@ -16,12 +16,11 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from climate_plugin.badges import BADGES, item_badges, render_badge_svg
 from climate_plugin.checklist import (
     ANSWER_LABELS,
-    CATEGORIES,
-    CHECKLIST_VERSION,
-    CROSS_CUTTING,
     RATING_SCALE,
-    STAGE0_QUESTIONS,
+    Checklist,
+    checklist_for,
     prefill_stage0,
+    tailored_prompts,
 )
 from climate_plugin.climate_block import block_categories, item_language, summary_text
 from climate_plugin.db import db
@@ -62,21 +61,28 @@ def _location_label(location: str, lang: str) -> str:
     return t(key, lang) if key in MESSAGES else location
 
 
-def _prescreen(assessment: Any) -> Mapping[str, Any]:
-    answers = assessment.answers if isinstance(assessment.answers, Mapping) else {}
-    stored = answers.get("prescreen")
+def _answers(assessment: Any | None) -> Mapping[str, Any]:
+    answers = getattr(assessment, "answers", None)
+    return answers if isinstance(answers, Mapping) else {}
+
+
+def _prescreen(assessment: Any, checklist: Checklist) -> Mapping[str, Any]:
+    stored = _answers(assessment).get("prescreen")
     if isinstance(stored, Mapping):
         return stored
     # Older or hand-made rows without stored suggestions: derive them the same way screening would.
     return prefill_stage0(
-        assessment.categories or (), assessment.evidence or (), relevance=assessment.relevance
+        assessment.categories or (),
+        assessment.evidence or (),
+        relevance=assessment.relevance,
+        checklist=checklist,
     )
 
 
-def _stage0_rows(assessment: Any | None, lang: str) -> list[dict[str, Any]]:
-    prescreen = _prescreen(assessment) if assessment is not None else {}
+def _stage0_rows(assessment: Any | None, checklist: Checklist, lang: str) -> list[dict[str, Any]]:
+    prescreen = _prescreen(assessment, checklist) if assessment is not None else {}
     rows = []
-    for question in STAGE0_QUESTIONS:
+    for question in checklist.stage0:
         entry = prescreen.get(question.id)
         entry = entry if isinstance(entry, Mapping) else {}
         suggestion = entry.get("suggestion")
@@ -85,6 +91,7 @@ def _stage0_rows(assessment: Any | None, lang: str) -> list[dict[str, Any]]:
             {
                 "id": question.id,
                 "text": question.text[lang],
+                "extra": question.id in checklist.extra_ids,
                 "suggestion": suggestion if suggestion in ANSWER_LABELS else None,
                 "suggestion_label": ANSWER_LABELS[suggestion][lang] if suggestion in ANSWER_LABELS else "",
                 "evidence": [
@@ -98,6 +105,22 @@ def _stage0_rows(assessment: Any | None, lang: str) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _categories(checklist: Checklist, assessment: Any | None, lang: str) -> list[dict[str, Any]]:
+    """The switched-on categories; the ones screening found carry the item's tailored prompt."""
+    found = set(block_categories(assessment)) if assessment is not None else set()
+    prompts = {p["category"]: p["prompt"] for p in tailored_prompts(checklist, assessment, lang)}
+    return [
+        {
+            "code": c.code,
+            "name": c.name[lang],
+            "question": c.question[lang],
+            "found": c.code in found,
+            "prompt": prompts.get(c.code),
+        }
+        for c in checklist.categories
+    ]
 
 
 def _date(value: datetime | None, lang: str) -> str:
@@ -121,8 +144,9 @@ def checklist_page(public_id: str) -> Any:
         return _not_found(lang)
     lang = pick_language(request.args.get("lang"), item_language(item))
     assessment = item.current_assessment
-    found = set(block_categories(assessment)) if assessment is not None else set()
     municipality = getattr(item.connector, "municipality", None)
+    # The checklist the assessment was made with, not the latest: its answers belong to those questions.
+    checklist = checklist_for(municipality, _answers(assessment).get("checklist_version"))
     return render_template(
         "public/checklist.html",
         lang=lang,
@@ -150,16 +174,14 @@ def checklist_page(public_id: str) -> Any:
             }
             for b in item_badges(item, assessment)
         ],
-        stage0=_stage0_rows(assessment, lang),
-        categories=[
-            {"code": c.code, "name": c.name[lang], "question": c.question[lang], "found": c.code in found}
-            for c in CATEGORIES
-        ],
+        stage0=_stage0_rows(assessment, checklist, lang),
+        categories=_categories(checklist, assessment, lang),
         scale=[{"symbol": r.symbol, "label": r.label[lang]} for r in RATING_SCALE],
-        cross=[{"id": q.id, "text": q.text[lang]} for q in CROSS_CUTTING],
-        checklist_version=(assessment.answers or {}).get("checklist_version", CHECKLIST_VERSION)
-        if assessment is not None
-        else CHECKLIST_VERSION,
+        cross=[
+            {"id": q.id, "text": q.text[lang], "extra": q.id in checklist.extra_ids}
+            for q in checklist.cross_cutting
+        ],
+        checklist_version=checklist.version,
     )
 
 

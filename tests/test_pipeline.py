@@ -12,7 +12,7 @@ import pytest
 
 from climate_plugin import pipeline
 from climate_plugin.db import db
-from climate_plugin.demo.sample_host import SampleHost
+from climate_plugin.demo.sample_host import SampleHost, rest_connector_config
 from climate_plugin.models import AgendaItem, Assessment, Delivery, WriteBack
 from climate_plugin.models._types import utcnow
 from tests.helpers import event_body, register, signed_headers, wait_for
@@ -302,3 +302,76 @@ def test_older_state_does_not_overwrite_newer(app):
         db.session.commit()
         assert item.title == "Uusi otsikko"
         assert item.updated_at == datetime(2026, 1, 2, tzinfo=UTC)
+
+
+def test_attachment_text_is_screened_and_read_once(app):
+    from tests.test_attachments import make_pdf
+
+    pdf = make_pdf(["Koulun öljylämmitys korvataan maalämmöllä ja katolle asennetaan aurinkopaneelit."])
+    downloads: list[str] = []
+    blocks: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("content-type", content_type)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            if self.path == "/files/selvitys.pdf":
+                downloads.append(self.path)
+                return self._send(200, pdf, "application/pdf")
+            item = {
+                "id": "9",
+                "title": "Hankesuunnitelman hyväksyminen",
+                "body": "Liitteenä selvitys.",
+                "language": "fi",
+                "updated_at": "2026-01-10T08:00:00+00:00",
+                "files": [{"url": "files/selvitys.pdf", "name": "selvitys.pdf"}],
+            }
+            self._send(200, json.dumps(item).encode(), "application/json")
+
+        def do_POST(self) -> None:
+            blocks.append(json.loads(self.rfile.read(int(self.headers["content-length"]))))
+            self._send(200, b"{}", "application/json")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = {**rest_connector_config(f"http://127.0.0.1:{server.server_port}")}
+        config["fields"] = {**config["fields"], "attachments": "/files"}
+        with app.app_context():
+            from climate_plugin.connector_service import create_connector
+            from climate_plugin.models import Municipality
+
+            town = Municipality(slug="orimattila", name="Orimattila", language="fi")
+            db.session.add(town)
+            db.session.commit()
+            row, secret = create_connector(town, "rest", "files", config)
+            connector_id = row.id
+        for msg_id in ("msg_a", "msg_b"):  # the second is an update with nothing changed
+            body = event_body("9")
+            response = app.test_client().post(
+                f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body, msg_id)
+            )
+            with app.app_context():
+                delivery_id = response.json["delivery"]
+                assert run_task("process_delivery", delivery_id, attempt=0, max_retries=3).retry_in is None
+                for write_back in db.session.query(WriteBack).filter_by(status="pending"):
+                    run_task("send_write_back", write_back.id, attempt=0, max_retries=3)
+        assert downloads == ["/files/selvitys.pdf"]
+        [block] = blocks
+        assert "energy" in block["categories"]
+        assert any(e["location"] == "attachment" and e["category"] == "energy" for e in block["evidence"])
+        with app.app_context():
+            [item] = db.session.query(AgendaItem).all()
+            assert (
+                item.attachments[0]["name"] == "selvitys.pdf" and "maalämmöllä" in item.attachments[0]["text"]
+            )
+    finally:
+        server.shutdown()

@@ -30,13 +30,14 @@ def main() -> None:
 
 
 def _register() -> None:
-    from climate_plugin.cli import admin, demo, run, screen
+    from climate_plugin.cli import admin, checklist, demo, run, screen
 
     main.add_command(screen.screen)
     main.add_command(admin.municipality)
     main.add_command(admin.connector)
     main.add_command(admin.items)
     main.add_command(admin.secrets)
+    main.add_command(checklist.checklist)
     main.add_command(run.serve)
     main.add_command(run.worker)
     main.add_command(run.beat)

@@ -1,6 +1,7 @@
 """Database models, one module per concept."""
 
 from climate_plugin.models.assessment import Assessment
+from climate_plugin.models.checklist_template import ChecklistTemplate as ChecklistTemplate
 from climate_plugin.models.connector import Connector
 from climate_plugin.models.delivery import Delivery
 from climate_plugin.models.item import AgendaItem

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from climate_plugin.db import db
@@ -29,6 +29,8 @@ class AgendaItem(db.Model):
     language: Mapped[str | None] = mapped_column(db.String(2))
     meeting: Mapped[str | None] = mapped_column(db.String(500))
     url: Mapped[str | None] = mapped_column(db.Text)
+    #: what was read from the item's attachments: [{"url", "name", "text", "error", …}] (see attachments.py)
+    attachments: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     #: the host's modification time; an event older than this changes nothing
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: sha256 of what screening reads (title, body, language)

@@ -1,29 +1,17 @@
-"""The climate checklist (docs: shared/reference/climate-checklist.md) as versioned data.
+"""The default checklist (docs: shared/reference/climate-checklist.md, docs/checklist.md) as data.
 
-The wording is data, not code, so a municipality can later get its own edited version; every stored
-assessment records ``CHECKLIST_VERSION`` so old answers keep pointing at the questions they answered.
-
-Shape of ``Assessment.answers`` (JSON):
-
-- ``checklist_version``: the version the answers belong to, e.g. "default-1"
-- ``prescreen``: stage 0 suggestions from screening, ``{R-id: {"suggestion", "evidence"}}``
-  (see ``prefill_stage0``)
-- written by the preparer later (read by ``climate_plugin.badges``):
-  ``ratings``: ``{category code: {"rating": one of RATING_CODES, "justification": str, "scope"?: str}}``;
-  ``questions``: ``{X-id: str}``;
-  ``commitment``: ``{"target", "indicator", "deadline": str, "kept"?: bool, "follow_up"?: str}``
+The wording is data, not code, so a municipality can override it (``climate_plugin.checklist.overrides``)
+and every stored assessment records the version its answers belong to. Change anything a person reads
+here only together with ``CHECKLIST_VERSION``: stored assessments point at the questions they answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+#: the default checklist's version; municipality templates are versioned on top of it
 CHECKLIST_VERSION = "default-1"
-
-#: the three stage 0 answers, stored as these codes
-YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 
 @dataclass(frozen=True)
@@ -37,6 +25,8 @@ class Category:
     code: str
     name: dict[str, str]
     question: dict[str, str]  #: the guiding question for stage 1
+    #: the end of a tailored prompt, "arvioi energiavaikutus" in "Tekstissä mainitaan …: arvioi …"
+    effect: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -44,6 +34,10 @@ class Rating:
     code: str  #: ASCII, as stored in answers["ratings"]
     symbol: str  #: as shown (typographic minus)
     label: dict[str, str]
+
+
+#: the three stage 0 answers, stored as these codes
+YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 
 ANSWER_LABELS: dict[str, dict[str, str]] = {
@@ -106,6 +100,7 @@ CATEGORIES: tuple[Category, ...] = (
             "och förnybar energi?",
             "en": "Does it raise or lower energy demand, or shift supply between fossil and renewable?",
         },
+        {"fi": "arvioi energiavaikutus", "sv": "bedöm energikonsekvensen", "en": "rate the energy effect"},
     ),
     Category(
         "transport",
@@ -116,6 +111,11 @@ CATEGORIES: tuple[Category, ...] = (
             "sv": "Hur påverkar ärendet antalet bilkilometer, kollektivtrafiken, gång och cykel samt "
             "fordonens utsläpp?",
             "en": "Car-kilometres, public transport and active travel, fleet emissions?",
+        },
+        {
+            "fi": "arvioi liikennevaikutus",
+            "sv": "bedöm trafikkonsekvensen",
+            "en": "rate the transport effect",
         },
     ),
     Category(
@@ -131,6 +131,11 @@ CATEGORIES: tuple[Category, ...] = (
             "sv": "Uppvärmningssätt, energiklass, byggmaterialens klimatavtryck, renovering eller nybygge?",
             "en": "Heating mode, energy class, embodied carbon, renovation versus new build?",
         },
+        {
+            "fi": "arvioi rakennusten ja rakentamisen ilmastovaikutus",
+            "sv": "bedöm klimatkonsekvensen av byggnaderna och byggandet",
+            "en": "rate the climate effect of the buildings and construction",
+        },
     ),
     Category(
         "land_use",
@@ -144,6 +149,11 @@ CATEGORIES: tuple[Category, ...] = (
             "sv": "Förtätar eller sprider ärendet samhällsstrukturen? Ökar den hårdgjorda ytan?",
             "en": "Densify or disperse; sealed soil?",
         },
+        {
+            "fi": "arvioi vaikutus maankäyttöön ja yhdyskuntarakenteeseen",
+            "sv": "bedöm konsekvensen för markanvändningen och samhällsstrukturen",
+            "en": "rate the effect on land use and urban structure",
+        },
     ),
     Category(
         "procurement",
@@ -155,6 +165,11 @@ CATEGORIES: tuple[Category, ...] = (
             "är det som köps?",
             "en": "Climate and life-cycle criteria; volume and carbon intensity of what is bought?",
         },
+        {
+            "fi": "arvioi hankinnan ilmastovaikutus",
+            "sv": "bedöm upphandlingens klimatkonsekvens",
+            "en": "rate the climate effect of the procurement",
+        },
     ),
     Category(
         "consumption",
@@ -163,6 +178,11 @@ CATEGORIES: tuple[Category, ...] = (
             "fi": "Kasvisruoan osuus, ruokahävikki, kertakäyttötuotteet?",
             "sv": "Andelen vegetarisk mat, matsvinn, engångsartiklar?",
             "en": "Plant-based share, food waste, single-use items?",
+        },
+        {
+            "fi": "arvioi vaikutus kulutukseen ja ruokaan",
+            "sv": "bedöm konsekvensen för konsumtion och mat",
+            "en": "rate the effect on consumption and food",
         },
     ),
     Category(
@@ -177,6 +197,11 @@ CATEGORIES: tuple[Category, ...] = (
             "sv": "Minskar avfallet? Återanvändning, återvinning, cirkulära material?",
             "en": "Less waste, reuse, recycling, circular materials?",
         },
+        {
+            "fi": "arvioi vaikutus jätteisiin ja kiertotalouteen",
+            "sv": "bedöm konsekvensen för avfall och cirkulär ekonomi",
+            "en": "rate the effect on waste and circularity",
+        },
     ),
     Category(
         "carbon_sinks",
@@ -186,6 +211,11 @@ CATEGORIES: tuple[Category, ...] = (
             "lisääntyykö viheralue?",
             "sv": "Fälls eller planteras träd? Kol i skog, torv och mark? Minskar eller ökar grönytan?",
             "en": "Trees felled or planted, forest, peat and soil carbon, green area lost or gained?",
+        },
+        {
+            "fi": "arvioi vaikutus hiilinieluihin ja -varastoihin",
+            "sv": "bedöm konsekvensen för kolsänkor och kollager",
+            "en": "rate the effect on carbon sinks and stocks",
         },
     ),
     Category(
@@ -203,6 +233,11 @@ CATEGORIES: tuple[Category, ...] = (
             "en": "Exposure to heat, flood, stormwater, drought, storm; vulnerable groups; "
             "service continuity?",
         },
+        {
+            "fi": "arvioi vaikutus ilmastonmuutokseen sopeutumiseen",
+            "sv": "bedöm konsekvensen för klimatanpassningen",
+            "en": "rate the effect on adaptation and resilience",
+        },
     ),
     Category(
         "steering",
@@ -213,6 +248,11 @@ CATEGORIES: tuple[Category, ...] = (
             "sv": "Låser ärendet fast framtida utsläpp eller öppnar det för utsläppsminskningar (planer, "
             "budgetar, avtal på över tio år)?",
             "en": "Does it lock in or open future emissions (plans, budgets, contracts over 10 years)?",
+        },
+        {
+            "fi": "arvioi ohjausvaikutus",
+            "sv": "bedöm den styrande effekten",
+            "en": "rate the steering effect",
         },
     ),
 )
@@ -229,6 +269,15 @@ RATING_SCALE: tuple[Rating, ...] = (
     Rating("?", "?", {"fi": "ei tiedossa", "sv": "okänd", "en": "unknown"}),
 )
 RATING_CODES: tuple[str, ...] = tuple(r.code for r in RATING_SCALE)
+#: the optional scope flag on a rating: whom the effect concerns
+SCOPE_LABELS: dict[str, dict[str, str]] = {
+    "own_operations": {
+        "fi": "kunnan oma toiminta",
+        "sv": "kommunens egen verksamhet",
+        "en": "the municipality's own operations",
+    },
+    "area": {"fi": "koko alue", "sv": "hela området", "en": "the whole area"},
+}
 #: ratings that say which way the effect goes (a "0" or "?" says nothing about direction)
 DIRECTIONAL_RATINGS: frozenset[str] = frozenset({"++", "+", "-", "--"})
 
@@ -297,67 +346,3 @@ CATEGORY_TO_STAGE0: dict[str, str] = {
 STAGE0_TO_CATEGORIES: dict[str, tuple[str, ...]] = {
     q.id: tuple(c for c in CATEGORY_CODES if CATEGORY_TO_STAGE0[c] == q.id) for q in STAGE0_QUESTIONS
 }
-
-
-def _clean_evidence(entry: Mapping[str, Any]) -> dict[str, str]:
-    # Only the four documented keys, always strings: the result is stored as JSON and hashed.
-    return {key: str(entry.get(key) or "") for key in ("category", "term", "snippet", "location")}
-
-
-def prefill_stage0(
-    categories: Iterable[str], evidence: Iterable[Mapping[str, Any]], relevance: str | None = None
-) -> dict[str, dict[str, Any]]:
-    """Stage 0 suggestions: ``{R-id: {"suggestion": "yes"|"no"|"unknown", "evidence": [...]}}``.
-
-    "yes" where screening found a category that maps to the question. Where nothing was found, the
-    suggestion is "no" only for items screened ``none``, and "unknown" (En tiedä) otherwise. Why: on a
-    none item the screening looked and found nothing, and "no" everywhere lets the preparer confirm "no
-    assessable climate impact" in one step. On a minor or high item the screening already saw a climate
-    link, and a missing keyword is weak evidence (inflected words, indirect effects); suggesting "no"
-    there would let a machine quietly close a question a person should answer, and a missed effect is the
-    costliest error. ``relevance=None`` (not given) is treated like a non-none item.
-    """
-    found = set(categories)
-    entries = [_clean_evidence(e) for e in evidence]
-    fallback = NO if relevance == "none" else UNKNOWN
-    result: dict[str, dict[str, Any]] = {}
-    for question in STAGE0_QUESTIONS:
-        mapped = STAGE0_TO_CATEGORIES[question.id]
-        result[question.id] = {
-            "suggestion": YES if found.intersection(mapped) else fallback,
-            "evidence": [e for e in entries if e["category"] in mapped],
-        }
-    return result
-
-
-def build_stage0_answers(
-    relevance: str, categories: Iterable[str], evidence: Iterable[Mapping[str, Any]]
-) -> dict[str, Any]:
-    """The ``answers`` dict to store on a screening assessment."""
-    return {
-        "checklist_version": CHECKLIST_VERSION,
-        "prescreen": prefill_stage0(categories, evidence, relevance=relevance),
-    }
-
-
-def escalation_reasons(
-    ratings: Mapping[str, str],
-    *,
-    investment_eur: float | None = None,
-    land_use_plan: bool = False,
-    rules: Mapping[str, Any] = ESCALATION_DEFAULTS,
-) -> list[str]:
-    """Which stage 2 rules fire for ``{category: rating code}``; empty means no escalation."""
-    reasons: list[str] = []
-    values = list(ratings.values())
-    if rules.get("strongly_negative") and "--" in values:
-        reasons.append("strongly_negative")
-    if values.count("-") >= rules.get("negative_count", 2):
-        reasons.append("negative_count")
-    big = (investment_eur or 0) > rules.get("unknown_investment_over_eur", 100_000)
-    plan = land_use_plan and rules.get("unknown_on_land_use_plan", True)
-    if (big or plan) and any(ratings.get(c) == "?" for c in rules.get("unknown_categories", ())):
-        reasons.append("unknown_in_key_category")
-    if rules.get("nonzero_steering") and ratings.get("steering", "0") != "0":
-        reasons.append("nonzero_steering")
-    return reasons
