@@ -216,6 +216,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The text mentions {terms}: {effect}.",
     },
     "prompt.list": {"fi": "{head} ja {last}", "sv": "{head} och {last}", "en": "{head} and {last}"},
+    "prompt.term": {"fi": "”{term}”", "sv": "”{term}”", "en": "“{term}”"},
     # --- answer validation (climate_plugin.checklist.answers): say what is missing, not just "invalid" ---
     "validation.malformed": {
         "fi": "Vastausta ei voitu lukea.",

@@ -315,12 +315,12 @@ def test_escalation_reasons_in_words_with_the_municipality_numbers():
 @pytest.mark.parametrize(
     "lang, term, expected",
     [
-        ("fi", "maalämpökaivot", "Tekstissä mainitaan maalämpökaivot: arvioi energiavaikutus."),
-        ("sv", "bergvärmebrunnar", "Texten nämner bergvärmebrunnar: bedöm energikonsekvensen."),
+        ("fi", "maalämpökaivot", "Tekstissä mainitaan ”maalämpökaivot”: arvioi energiavaikutus."),
+        ("sv", "bergvärmebrunnar", "Texten nämner ”bergvärmebrunnar”: bedöm energikonsekvensen."),
         (
             "en",
             "ground-source heat wells",
-            "The text mentions ground-source heat wells: rate the energy effect.",
+            "The text mentions “ground-source heat wells”: rate the energy effect.",
         ),
     ],
 )
@@ -334,6 +334,18 @@ def test_prompt_from_evidence_in_the_item_language(lang, term, expected):
             "terms": [term],
         }
     ]
+
+
+def test_inflected_forms_of_one_word_are_named_once():
+    evidence = [
+        ev("buildings", "peruskorjauksen", "title"),
+        ev("buildings", "peruskorjaukseen"),
+        ev("energy", "maalämpö"),
+        ev("energy", "maalämmöllä"),
+        ev("energy", "ilmanvaihto"),
+    ]
+    prompts = tailored_prompts(DEFAULT_CHECKLIST, (["energy", "buildings"], evidence), "fi")
+    assert [p["terms"] for p in prompts] == [["maalämpö", "ilmanvaihto"], ["peruskorjauksen"]]
 
 
 def test_prompt_lists_terms_once_in_checklist_order_and_skips_switched_off():
@@ -350,9 +362,9 @@ def test_prompt_lists_terms_once_in_checklist_order_and_skips_switched_off():
     prompts = tailored_prompts(cl, (["waste", "transport", "energy"], evidence), "fi")
     assert [p["category"] for p in prompts] == ["energy", "transport"]
     assert prompts[0]["prompt"] == (
-        "Tekstissä mainitaan Kaukolämpö, aurinkopaneelit ja maalämpö: arvioi energiavaikutus."
+        "Tekstissä mainitaan ”Kaukolämpö”, ”aurinkopaneelit” ja ”maalämpö”: arvioi energiavaikutus."
     )
-    assert prompts[1]["prompt"] == "Tekstissä mainitaan pyörätie: arvioi liikennevaikutus."
+    assert prompts[1]["prompt"] == "Tekstissä mainitaan ”pyörätie”: arvioi liikennevaikutus."
 
 
 def test_prompt_without_evidence_and_for_none_items():
@@ -438,11 +450,11 @@ def test_page_shows_the_municipality_checklist_and_the_tailored_prompts(app, cli
     assert "Vesihuolto fi" in html and "Asukasvaikutus fi" in html and "kunnan oma kysymys" in html
     assert 'id="category-waste"' not in html and 'id="category-consumption"' not in html
     assert 'id="category-transport"' in html
-    assert "Tekstissä mainitaan maalämpökaivot: arvioi energiavaikutus." in html
+    assert "Tekstissä mainitaan ”maalämpökaivot”: arvioi energiavaikutus." in html
     assert "(liite)" in html  # the attachment location label
     assert "Tarkistuslistan versio: lahti-1+default-1" in html
     sv = client.get(f"/checklist/{public_id}?lang=sv").get_data(as_text=True)
-    assert "Texten nämner maalämpökaivot: bedöm energikonsekvensen." in sv and "(bilaga)" in sv
+    assert "Texten nämner ”maalämpökaivot”: bedöm energikonsekvensen." in sv and "(bilaga)" in sv
 
 
 def test_assessment_keeps_its_template_version_after_a_change(app, client):
@@ -469,7 +481,7 @@ def test_host_words_in_prompts_are_escaped(app, client):
         public_id = item.public_id
     html = client.get(f"/checklist/{public_id}").get_data(as_text=True)
     assert "<img src=x" not in html
-    assert "Tekstissä mainitaan &lt;img src=x onerror=alert(1)&gt;: arvioi energiavaikutus." in html
+    assert "Tekstissä mainitaan ”&lt;img src=x onerror=alert(1)&gt;”: arvioi energiavaikutus." in html
 
 
 def test_screening_stores_the_municipality_template_version(app):

@@ -8,6 +8,7 @@ they are host text, so they are returned raw and escaped by whoever renders them
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,17 +27,25 @@ def _terms(evidence: Iterable[Any], category: str) -> list[str]:
         if not isinstance(entry, Mapping) or entry.get("category") != category:
             continue
         term = " ".join(str(entry.get("term") or "").split())[:MAX_TERM_LENGTH]
-        # "Maalämpö" in the title and "maalämpö" in the body are one thing to rate
-        if term and term.casefold() not in seen:
+        # "Maalämpö" in the title and "maalämmöllä" in the body are one thing to rate
+        if term and not any(_same_word(term.casefold(), other) for other in seen):
             seen.add(term.casefold())
             terms.append(term)
     return terms[:MAX_TERMS]
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Two inflected forms of one word (peruskorjauksen, peruskorjaukseen): a long common beginning."""
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 5 and shared >= 0.75 * min(len(a), len(b))
+
+
 def _join(terms: list[str], lang: str) -> str:
-    if len(terms) == 1:
-        return terms[0]
-    return t("prompt.list", lang, head=", ".join(terms[:-1]), last=terms[-1])
+    # Quoted: the words are cited as the text has them, inflected, so they read as a citation.
+    quoted = [t("prompt.term", lang, term=term) for term in terms]
+    if len(quoted) == 1:
+        return quoted[0]
+    return t("prompt.list", lang, head=", ".join(quoted[:-1]), last=quoted[-1])
 
 
 def _source(source: Any) -> tuple[list[str], list[Any]]:
