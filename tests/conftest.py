@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,9 @@ def _postgres_available() -> str | None:
         return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}".strip()
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards (fails or skips if PostgreSQL is absent)."""
     import psycopg
 
     reason = _postgres_available()
@@ -85,12 +86,18 @@ def postgres_url() -> Iterator[str]:
     name = f"climate_plugin_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
     try:
-        yield f"{base}/{name}"
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    with scratch_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import json
 import re
 import time
 import uuid
+from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import AgendaItem, Delivery
-from tests.conftest import PG_ADMIN_URL, _postgres_available, build_app, unavailable
+from tests.conftest import build_app, scratch_database
 from tests.helpers import register
 from worker.runner import run_task
 
@@ -91,30 +92,18 @@ HOSTILE = {
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def hostile_app(request, tmp_path_factory):
     """One app per backend for the whole module (a PostgreSQL database per test would be slow)."""
-    name = None
-    if request.param == "sqlite":
-        app = build_app(tmp_path_factory.mktemp("hostile"))
-    else:
-        import psycopg
-
-        reason = _postgres_available()
-        if reason:
-            unavailable(reason)
-        name = f"climate_plugin_test_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-        app = build_app(tmp_path_factory.mktemp("hostile"), database_url=url)
-    with app.app_context():
-        row, secret = register()
-        connector_id = row.id
-    yield app, connector_id, secret, request.param
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if name:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with ExitStack() as stack:
+        env = {}
+        if request.param == "postgresql":
+            env["database_url"] = stack.enter_context(scratch_database())
+        app = build_app(tmp_path_factory.mktemp("hostile"), **env)
+        with app.app_context():
+            row, secret = register()
+            connector_id = row.id
+        yield app, connector_id, secret, request.param
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def deliveries(app) -> list[Delivery]:

@@ -40,9 +40,10 @@ def _connector(connector_id: int) -> Connector:
     return found
 
 
-def _database_ready() -> None:
+def _database_ready(model=Municipality) -> None:
+    """Say plainly that the schema is missing or behind, rather than a database traceback."""
     try:
-        db.session.execute(select(Municipality.id).limit(1))
+        db.session.execute(select(model.id).limit(1))
     except SQLAlchemyError:
         raise click.ClickException(
             "the database has no tables yet or cannot be reached: run `climate-plugin db upgrade` first"

@@ -7,8 +7,7 @@ from typing import IO, Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from climate_plugin.checklist import (
     RATING_SCALE,
@@ -34,13 +33,7 @@ def checklist() -> None:
 
 
 def _owner(slug: str) -> Municipality:
-    _database_ready()
-    try:
-        db.session.execute(select(ChecklistTemplate.id).limit(1))
-    except SQLAlchemyError:
-        raise click.ClickException(
-            "the database has no checklist templates table yet: run `climate-plugin db upgrade` first"
-        ) from None
+    _database_ready(ChecklistTemplate)  # the templates table came with a later migration
     return _municipality(slug)
 
 
