@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress
 
 from simplemma import lemmatize
 
@@ -57,6 +58,14 @@ class _Index:
                 for raw in terms:
                     hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+"))
                     self._add(raw, hit, compounding)
+        # Every way a two-word key can be cut at a space: a word pair whose lemmas (or surfaces) are not
+        # on both sides of such a cut cannot form a key, so most pairs need no key built (see _token).
+        self.bigram_first: frozenset[str] = frozenset(
+            key[:i] for key in self.bigram for i, ch in enumerate(key) if ch == " "
+        )
+        self.bigram_second: frozenset[str] = frozenset(
+            key[i + 1 :] for key in self.bigram for i, ch in enumerate(key) if ch == " "
+        )
         stems = sorted(self.parts, key=lambda t: (-len(t), t))
         # A zero-width lookahead finds a match at every position, so overlapping stems are all seen;
         # alternation order (longest first) picks the longest stem starting at each position.
@@ -73,6 +82,9 @@ class _Index:
         if compounding and allow_part:
             self.parts.setdefault(term, []).extend(hits)
 
+
+# WORD_RE as a split with the word captured: the tokens and the gaps between them, so offsets can be added up.
+_WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")
 
 _INDEX = {lang: _Index(lexicon, lang in _COMPOUNDING) for lang, lexicon in _LEXICONS.items()}
 # Tiers a capitalised mid-sentence word (usually a name) may still carry, per language (see match_sentence).
@@ -139,30 +151,101 @@ def _compound_hits(index: _Index, text: str) -> list[Hit]:
     return found
 
 
-def match_sentence(sentence: str, lang: str) -> Iterator[Match]:
-    """All lexicon matches in one sentence; a two-word phrase match replaces its words' own matches."""
+# Per language, per token as written: 0 when the token can neither hit nor be part of a two-word key (most
+# tokens), else a _Token tuple. Derived from lemma() and word_hits(): word_hits.cache_clear() clears it too.
+_Token = tuple[tuple[Hit, ...], tuple[Hit, ...], bool, bool, str, str]
+_TOKENS: dict[str, dict[str, _Token | int]] = {lang: {} for lang in _INDEX}
+_TOKENS_MAX = 262_144  # per language; the cache is emptied when full (a refill costs only cached lookups)
+
+
+def _token(surface: str, lang: str) -> _Token | int:
+    """(hits, hits_mid_sentence, may_start_key, may_end_key, lemma, word) for one token as written.
+
+    hits are word_hits() of the lower-cased word; hits_mid_sentence keeps only what a capitalised word
+    inside a sentence (usually a name) may carry. In Finnish and Swedish, where only names are capitalised,
+    such a word (Peltokorpi, Kauppakatu, Lahti Energia Oy) carries only core evidence (Hiilineutraali
+    Helsinki 2035); English capitalises titles (Local Cycling Plan), so there a capitalised word loses only
+    its weak evidence. Routine and minor cues always count.
+    """
     index = _INDEX[lang]
-    tokens = [(m.group().lower(), m.start(), m.end()) for m in WORD_RE.finditer(sentence)]
+    word = surface.lower()
+    hits = word_hits(word, lang)
+    base = lemma(word, lang)
+    first = base in index.bigram_first or word in index.bigram_first
+    second = base in index.bigram_second or word in index.bigram_second
+    mid = hits
+    if hits and surface[0].isupper() and not surface.isupper():
+        keep_tiers = _NAME_TIERS[lang]
+        mid = tuple(hit for hit in hits if hit.tier in keep_tiers or hit.category.startswith("_"))
+    info: _Token | int = (hits, mid, first, second, base, word) if hits or first or second else 0
+    cache = _TOKENS[lang]
+    if len(cache) >= _TOKENS_MAX:
+        cache.clear()
+    cache[surface] = info
+    return info
+
+
+_clear_word_hits = word_hits.cache_clear
+
+
+def _cache_clear() -> None:
+    _clear_word_hits()
+    for cache in _TOKENS.values():
+        cache.clear()
+
+
+word_hits.cache_clear = _cache_clear  # type: ignore[method-assign]
+
+
+def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
+    """match_sentence() as (hit, start, end) tuples, in the same order: the screening hot path.
+
+    One regex split and one dictionary lookup per token; offsets are added up only for sentences with a hit.
+    """
+    parts = _WORD_SPLIT.split(sentence)  # gap, token, gap, token, ..., gap
+    tokens = parts[1::2]
+    cache = _TOKENS[lang]
+    infos = list(map(cache.get, tokens))
+    if None in infos:
+        infos = [_token(t, lang) if info is None else info for t, info in zip(tokens, infos, strict=True)]
+    if not any(infos):
+        return []
+    found: list[tuple[Hit, int, int]] = []
+    ends: list[int] = []  # ends[2 * i] and ends[2 * i + 1]: start and end of token i
     covered: set[int] = set()
-    if index.bigram:
-        for i in range(len(tokens) - 1):
-            (w1, s1, _), (w2, _, e2) = tokens[i], tokens[i + 1]
-            for key in (lemma(w1, lang) + " " + lemma(w2, lang), w1 + " " + w2):
-                if key in index.bigram:
-                    covered.update((i, i + 1))
-                    for hit in index.bigram[key]:
-                        yield Match(hit, sentence[s1:e2], s1, e2)
-                    break
-    for i, (word, start, end) in enumerate(tokens):
+    candidates = list(compress(range(len(infos)), infos))
+    bigram = _INDEX[lang].bigram
+    last = len(infos) - 1
+    for i in candidates:
+        info = infos[i]
+        if info[2] and i < last:  # type: ignore[index]
+            nxt = infos[i + 1]
+            if nxt and nxt[3]:  # type: ignore[index]
+                for key in (info[4] + " " + nxt[4], info[5] + " " + nxt[5]):  # type: ignore[index]
+                    if key in bigram:
+                        covered.update((i, i + 1))
+                        if not ends:
+                            ends = list(accumulate(map(len, parts)))
+                        start, end = ends[2 * i], ends[2 * i + 3]
+                        found += [(hit, start, end) for hit in bigram[key]]
+                        break
+    for i in candidates:
         if i in covered:
             continue
-        surface = sentence[start:end]
-        # A capitalised word inside a sentence is usually a name (Peltokorpi, Kauppakatu, Lahti Energia Oy,
-        # Station Road). In Finnish and Swedish, where only names are capitalised, such a word carries only
-        # core evidence (Hiilineutraali Helsinki 2035); English capitalises titles (Local Cycling Plan), so
-        # there a capitalised word loses only its weak evidence. Routine and minor cues always count.
-        is_name = i > 0 and surface[0].isupper() and not surface.isupper()
-        keep_tiers = _NAME_TIERS[lang] if is_name else None
-        for hit in word_hits(word, lang):
-            if keep_tiers is None or hit.tier in keep_tiers or hit.category.startswith("_"):
-                yield Match(hit, surface, start, end)
+        hits = infos[i][1 if i else 0]  # type: ignore[index]
+        if hits:
+            if not ends:
+                ends = list(accumulate(map(len, parts)))
+            start, end = ends[2 * i], ends[2 * i + 1]
+            found += [(hit, start, end) for hit in hits]
+    return found
+
+
+def match_sentence(sentence: str, lang: str) -> Iterator[Match]:
+    """All lexicon matches in one sentence; a two-word phrase match replaces its words' own matches.
+
+    Pairs of adjacent words are looked up as a phrase on their lemmas, then as written; a capitalised word
+    inside a sentence keeps only some of its evidence (see _token).
+    """
+    for hit, start, end in sentence_matches(sentence, lang):
+        yield Match(hit, sentence[start:end], start, end)

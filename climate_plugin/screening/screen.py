@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import language as lang_mod
-from .matcher import MINOR, ROUTINE, match_sentence
+from .matcher import MINOR, ROUTINE, sentence_matches
 from .model import CATEGORIES, Evidence, ScreeningResult
 from .scoring import LOCATION_FACTOR, TIER_WEIGHT, Tally, decide
-from .text import html_to_text, sentences, snippet
+from .text import html_to_text, sentence_list, snippet
 
 MAX_EVIDENCE_PER_CATEGORY = 3
 # A category needs this much weighted evidence to be named, unless nothing reaches it (then all are named):
@@ -57,26 +57,31 @@ def _collect(sources: list[tuple[str, str]], lang: str) -> tuple[Tally, _Seen]:
     tally = Tally()
     first_seen: _Seen = {}
     for location, source in sources:
-        for sentence in sentences(source):
-            for m in match_sentence(sentence, lang):
-                hit = m.hit
-                if hit.category == MINOR:
-                    tally.minor_in_title |= location == "title"
+        in_title = location == "title"
+        in_attachment = location == "attachment"
+        for sentence in sentence_list(source):
+            found = sentence_matches(sentence, lang)
+            if not found:
+                continue
+            for hit, start, end in found:
+                category = hit.category
+                if category == MINOR:
+                    tally.minor_in_title |= in_title
                     tally.cues_seen = True
                     continue
-                if hit.category == ROUTINE:
+                if category == ROUTINE:
                     tally.cues_seen = True
-                    if location == "title" and tally.routine_in_title != "hard":
+                    if in_title and tally.routine_in_title != "hard":
                         tally.routine_in_title = hit.tier
                     continue
                 # An attachment (a whole plan, a strategy, a CV) mentions much that is not decided here:
                 # a core word there is strong evidence, not proof of a high item.
-                tier = "strong" if location == "attachment" and hit.tier == "core" else hit.tier
-                key = (hit.category, hit.term, location)
-                tally.add(hit.category, hit.term, location, tier)
+                tier = "strong" if in_attachment and hit.tier == "core" else hit.tier
+                key = (category, hit.term, location)
+                tally.add(category, hit.term, location, tier)
                 if key not in first_seen:
                     first_seen[key] = Evidence(
-                        hit.category, m.surface, snippet(sentence, m.start, m.end), location
+                        category, sentence[start:end], snippet(sentence, start, end), location
                     )
     return tally, first_seen
 
