@@ -52,6 +52,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
     from climate_plugin import public
+    from climate_plugin.badge_routes import bp as badges_bp
+    from climate_plugin.commitment_views import bp as commitments_bp
+    from climate_plugin.coordinator import bp as coordinator_bp
+    from climate_plugin.meeting_view import bp as meeting_view_bp
     from connectors.registry import load_connectors
     from webhooks.endpoint import bp as webhooks_bp
 
@@ -59,6 +63,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(commitments_bp)
+    app.register_blueprint(coordinator_bp)
+    app.register_blueprint(badges_bp)
+    app.register_blueprint(meeting_view_bp)
     register_error_handlers(app)
 
     from worker import init_app as init_worker

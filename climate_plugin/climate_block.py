@@ -7,12 +7,20 @@ write-back when the hash is unchanged, so nothing time-dependent goes in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from climate_plugin.badges import item_badges
-from climate_plugin.checklist import CATEGORIES, CATEGORIES_BY_CODE
+from climate_plugin.checklist import CATEGORIES, CATEGORIES_BY_CODE, checklist_for
+from climate_plugin.commitments import block_commitments
 from climate_plugin.i18n import pick_language, t
+from climate_plugin.impact_section import impact_section
+from climate_plugin.models._types import utcnow
+from climate_plugin.signed_links import link_expiry, make_token
+
+#: the signed-link purpose of the preparer's checklist form (and its JSON API)
+CHECKLIST_LINK = "checklist"
 
 _EVIDENCE_KEYS = ("category", "term", "snippet", "location")
 
@@ -24,8 +32,27 @@ def item_language(item: Any) -> str:
     return pick_language(item.language, getattr(municipality, "language", None))
 
 
+def content_changed_at(item: Any) -> datetime:
+    """When the item's current text was first assessed: the oldest revision of the latest run of
+    revisions with the item's content hash (a preparer's submit or a new screening version keeps it).
+
+    Stored records only, so the checklist link, and with it the block, stays the same while the text does.
+    """
+    changed = None
+    for assessment in reversed(list(getattr(item, "assessments", None) or ())):
+        if assessment.content_hash != item.content_hash:
+            break
+        changed = assessment.created_at or changed
+    return changed or getattr(item, "fetched_at", None) or utcnow()
+
+
+def checklist_token(item: Any) -> str:
+    """The signed, expiring token of the item's checklist link (needs an app context for the key)."""
+    return make_token(CHECKLIST_LINK, item.public_id, link_expiry(content_changed_at(item)))
+
+
 def checklist_url(item: Any, base_url: str) -> str:
-    return base_url.rstrip("/") + f"/checklist/{quote(item.public_id, safe='')}"
+    return base_url.rstrip("/") + f"/checklist/{quote(checklist_token(item), safe='')}"
 
 
 def badge_image_url(code: str, lang: str, base_url: str) -> str:
@@ -69,9 +96,13 @@ def summary_text(item: Any, assessment: Any | None, lang: str) -> str:
 
 
 def build_climate_block(item: Any, assessment: Any, base_url: str) -> dict[str, Any]:
-    """The write-back body for ``item`` as of ``assessment``, in the item's language."""
+    """The write-back body for ``item`` as of ``assessment``, in the item's language.
+
+    Once the preparer has submitted, the block also carries the "Climate impacts" section as text and as
+    HTML (``impact_section``); before that it has no such key, so earlier blocks keep their hash.
+    """
     lang = item_language(item)
-    return {
+    block = {
         "item": item.external_id,
         "revision": assessment.revision,
         "relevance": assessment.relevance,
@@ -85,3 +116,11 @@ def build_climate_block(item: Any, assessment: Any, base_url: str) -> dict[str, 
             for b in item_badges(item, assessment)
         ],
     }
+    if getattr(assessment, "state", None) == "submitted":
+        municipality = getattr(getattr(item, "connector", None), "municipality", None)
+        checklist = checklist_for(municipality, (assessment.answers or {}).get("checklist_version"))
+        block["impact_section"] = impact_section(assessment, checklist, lang)
+    commitments = block_commitments(item, lang)
+    if commitments:  # absent until one is recorded, so earlier blocks keep their hash
+        block["commitments"] = commitments
+    return block

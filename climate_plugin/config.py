@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from climate_plugin.outbound import AllowList
 
 PREFIX = "CLIMATE_PLUGIN_"
+#: settings whose values are secrets: an error message names them but never shows the value
+SECRET_SETTINGS = frozenset({"SECRET_KEY", "ENCRYPTION_KEYS"})
 
 
 class ConfigError(Exception):
@@ -49,6 +51,14 @@ class Settings:
     task_max_retries: int
     sweep_interval: float
     log_level: str
+    #: smtp://user:pass@host:port or smtps://…; None writes mail to the development outbox instead
+    smtp_url: str | None = None
+    #: the sender address of reminders
+    mail_from: str = "climate-plugin@localhost"
+    #: commitments due within this many days get a reminder
+    reminder_days: int = 14
+    #: completed assessments the climate coordinator is offered for review each day
+    review_sample_size: int = 5
 
 
 def _positive_int(raw: str) -> int:
@@ -137,6 +147,37 @@ def _log_level(raw: str) -> str:
     return level
 
 
+def _smtp_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("must be smtp://user:password@host:port or smtps://… (the password URL-encoded)")
+    try:
+        parts.port  # noqa: B018  (urlsplit checks the port only when it is read)
+    except ValueError:
+        raise ValueError("the port must be a number from 1 to 65535") from None
+    return raw
+
+
+def _mail_address(raw: str) -> str:
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", raw):
+        raise ValueError("must be an e-mail address such as ilmasto@hollola.fi")
+    return raw
+
+
+def _shown(name: str, raw: str) -> str:
+    """The wrong value as an error message may show it: secrets hidden, URL passwords masked."""
+    if name in SECRET_SETTINGS:
+        return "(value hidden)"
+    if name.endswith("_URL"):
+        try:
+            parts = urlsplit(raw)
+            if parts.password:
+                return repr(raw.replace(f":{parts.password}@", ":***@", 1))
+        except ValueError:
+            return "(value hidden)"
+    return repr(raw)
+
+
 def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and check every setting; raise :class:`ConfigError` listing all wrong values."""
     env = os.environ if environ is None else environ
@@ -149,7 +190,7 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
         try:
             return parse(raw.strip())
         except ValueError as exc:
-            problems.append(f"{PREFIX}{name}={raw!r}: {exc}")
+            problems.append(f"{PREFIX}{name}={_shown(name, raw)}: {exc}")
             return default
 
     default_db = f"sqlite:///{Path(instance_path) / 'climate_plugin.sqlite3'}"
@@ -168,6 +209,10 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
         task_max_retries=get("TASK_MAX_RETRIES", _positive_int, 8),
         sweep_interval=get("SWEEP_INTERVAL", _positive_float, 60.0),
         log_level=get("LOG_LEVEL", _log_level, "INFO"),
+        smtp_url=get("SMTP_URL", _smtp_url, None),
+        mail_from=get("MAIL_FROM", _mail_address, "climate-plugin@localhost"),
+        reminder_days=get("REMINDER_DAYS", _positive_int, 14),
+        review_sample_size=get("REVIEW_SAMPLE_SIZE", _whole_number, 5),
     )
     if problems:
         raise ConfigError(problems)

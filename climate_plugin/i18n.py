@@ -408,3 +408,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "recorded.",
     },
 }
+
+
+def _merge_area_texts() -> None:
+    from climate_plugin.texts import assessment_form, commitments, coordinator, meeting, team_badges
+
+    for module in (assessment_form, team_badges, commitments, meeting, coordinator):
+        duplicates = MESSAGES.keys() & module.MESSAGES.keys()
+        if duplicates:
+            raise RuntimeError(f"text keys defined twice: {sorted(duplicates)}")
+        MESSAGES.update(module.MESSAGES)
+
+
+_merge_area_texts()

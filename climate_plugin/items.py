@@ -58,6 +58,7 @@ def upsert_item(
     item.title = fetched.title
     item.body = fetched.body
     item.meeting = fetched.meeting
+    item.committee = fetched.committee
     item.url = fetched.url
     item.updated_at = fetched.updated_at or item.updated_at
     item.content_hash = new_hash

@@ -1,37 +1,77 @@
-"""Public pages: the checklist page linked from the climate block, and the badge images and rules.
+"""Public pages: the preparer's checklist form (and its JSON API) behind a signed link.
 
-Everything that comes from the host system (titles, meetings, snippets, terms) is rendered through Jinja
-autoescaping and never marked safe. Pages need no JavaScript.
+The checklist link is ``/checklist/<token>``: a signed, expiring token naming the item (see
+``climate_block.checklist_token``), so a preparer needs no account. A forged token is a 404, an expired one
+a 410, both in the reader's language. The same URL serves
+
+- the HTML form (GET), posted back without JavaScript (POST, CSRF-protected with Flask-WTF),
+- the JSON API for hosts that show the checklist in their own screens (GET with ``Accept:
+  application/json``, PUT with a JSON body), authenticated by the signed link alone.
+
+Everything that comes from the host system or from a preparer (titles, meetings, snippets, answers) is
+rendered through Jinja autoescaping and never marked safe.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
+from wtforms import ValidationError
 
-from climate_plugin.badges import BADGES, item_badges, render_badge_svg
+from climate_plugin import queue
+from climate_plugin.assessment_form import (
+    Submission,
+    as_api_answers,
+    completeness_errors,
+    for_storage,
+    from_form,
+    parse,
+)
+from climate_plugin.assessments import NotScreened, draft_answers, preparer_answers, submit_assessment
+from climate_plugin.badges import item_badges
 from climate_plugin.checklist import (
     ANSWER_LABELS,
     RATING_SCALE,
+    SCOPE_LABELS,
     Checklist,
     checklist_for,
+    describe_escalation,
     prefill_stage0,
     tailored_prompts,
+    triggered_categories,
 )
-from climate_plugin.climate_block import block_categories, item_language, summary_text
+from climate_plugin.climate_block import (
+    CHECKLIST_LINK,
+    badge_image_url,
+    block_categories,
+    item_language,
+    summary_text,
+)
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGE_NAMES, LANGUAGES, MESSAGES, pick_language, t
+from climate_plugin.impact_section import format_date, impact_section
 from climate_plugin.models import AgendaItem
+from climate_plugin.signed_links import LinkExpired, read_token, token_expiry
+
+log = logging.getLogger(__name__)
 
 # template_folder makes the templates found whatever template folder the app itself uses.
 bp = Blueprint("public", __name__, template_folder="templates")
 
 # Inline styles only, no scripts, images from here: the page never needs more.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
+#: how long a rendered form can be posted back: a long, careful working day (Flask-WTF's default is 1 h,
+#: which would throw away the work of a preparer who thinks before writing)
+CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
+_JSON = "application/json"
 
 
 @bp.after_request
@@ -79,7 +119,18 @@ def _prescreen(assessment: Any, checklist: Checklist) -> Mapping[str, Any]:
     )
 
 
-def _stage0_rows(assessment: Any | None, checklist: Checklist, lang: str) -> list[dict[str, Any]]:
+def _suggestions(assessment: Any | None, checklist: Checklist) -> dict[str, str]:
+    prescreen = _prescreen(assessment, checklist) if assessment is not None else {}
+    return {
+        qid: entry["suggestion"]
+        for qid, entry in prescreen.items()
+        if isinstance(entry, Mapping) and entry.get("suggestion") in ANSWER_LABELS
+    }
+
+
+def _stage0_rows(
+    assessment: Any | None, checklist: Checklist, lang: str, chosen: Mapping[str, str]
+) -> list[dict[str, Any]]:
     prescreen = _prescreen(assessment, checklist) if assessment is not None else {}
     rows = []
     for question in checklist.stage0:
@@ -102,25 +153,38 @@ def _stage0_rows(assessment: Any | None, checklist: Checklist, lang: str) -> lis
                     }
                     for e in evidence
                 ],
+                "chosen": chosen.get(question.id),
+                "options": [{"code": code, "label": label[lang]} for code, label in ANSWER_LABELS.items()],
             }
         )
     return rows
 
 
-def _categories(checklist: Checklist, assessment: Any | None, lang: str) -> list[dict[str, Any]]:
+def _categories(
+    checklist: Checklist, assessment: Any | None, lang: str, values: Mapping[str, Any], opened: set[str]
+) -> list[dict[str, Any]]:
     """The switched-on categories; the ones screening found carry the item's tailored prompt."""
     found = set(block_categories(assessment)) if assessment is not None else set()
     prompts = {p["category"]: p["prompt"] for p in tailored_prompts(checklist, assessment, lang)}
-    return [
-        {
-            "code": c.code,
-            "name": c.name[lang],
-            "question": c.question[lang],
-            "found": c.code in found,
-            "prompt": prompts.get(c.code),
-        }
-        for c in checklist.categories
-    ]
+    ratings = values.get("ratings") if isinstance(values.get("ratings"), Mapping) else {}
+    rows = []
+    for c in checklist.categories:
+        entry = ratings.get(c.code) if isinstance(ratings.get(c.code), Mapping) else {}
+        rows.append(
+            {
+                "code": c.code,
+                "name": c.name[lang],
+                "question": c.question[lang],
+                "found": c.code in found,
+                "prompt": prompts.get(c.code),
+                "opened": c.code in opened,
+                "opened_by": ", ".join(q for q, codes in checklist.opens.items() if c.code in codes),
+                "rating": entry.get("rating") or "",
+                "justification": entry.get("justification") or "",
+                "scope": entry.get("scope") or "",
+            }
+        )
+    return rows
 
 
 def _date(value: datetime | None, lang: str) -> str:
@@ -130,30 +194,131 @@ def _date(value: datetime | None, lang: str) -> str:
     return value.date().isoformat() if lang == "en" else f"{value.day}.{value.month}.{value.year}"
 
 
+def _translator(lang: str):
+    return lambda key, **p: t(key, lang, **p)
+
+
 def _not_found(lang: str) -> tuple[str, int]:
-    return render_template("public/not_found.html", lang=lang, _=lambda key, **p: t(key, lang, **p)), 404
+    return render_template("public/not_found.html", lang=lang, _=_translator(lang)), 404
 
 
-@bp.get("/checklist/<public_id>")
-def checklist_page(public_id: str) -> Any:
-    item = db.session.execute(
-        db.select(AgendaItem).where(AgendaItem.public_id == public_id)
-    ).scalar_one_or_none()
+# --- the signed link -------------------------------------------------------------------------------------
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", _JSON])
+    return request.method == "PUT" or best == _JSON or request.is_json
+
+
+def _visitor_language(item: AgendaItem | None = None) -> str:
+    browser = request.accept_languages.best_match(LANGUAGES)
+    if item is None:
+        return pick_language(request.args.get("lang"), browser)
+    if _wants_json():  # a host's API call: its user's language, else the item's
+        return pick_language(request.args.get("lang"), browser, item_language(item))
+    return pick_language(request.args.get("lang"), item_language(item))
+
+
+def _link_error(status: int, code: str, lang: str, **params: Any) -> Any:
+    message = t(f"form.{code}.text", lang, **params)
+    if _wants_json():
+        response = jsonify({"error": code, "message": message})
+        response.status_code = status
+        return response
+    title = t(f"form.{code}.title", lang)
+    page = render_template("public/not_found.html", lang=lang, _=_translator(lang), title=title, text=message)
+    return page, status
+
+
+def _item_for(token: str) -> AgendaItem | Any:
+    """The item a checklist token names, or the 404 / 410 answer to return instead."""
+    try:
+        public_id = read_token(CHECKLIST_LINK, token)
+    except LinkExpired:
+        lang = _visitor_language()
+        expired = token_expiry(CHECKLIST_LINK, token)
+        return _link_error(410, "link_expired", lang, date=format_date(expired, lang))
+    item = None
+    if public_id is not None:
+        item = db.session.execute(
+            db.select(AgendaItem).where(AgendaItem.public_id == public_id)
+        ).scalar_one_or_none()
     if item is None or item.deleted_at is not None:
-        lang = pick_language(request.args.get("lang"), request.accept_languages.best_match(LANGUAGES))
+        lang = _visitor_language()
+        if _wants_json():
+            return _link_error(404, "not_found", lang)
         return _not_found(lang)
-    lang = pick_language(request.args.get("lang"), item_language(item))
+    return item
+
+
+def _checklist_of(item: AgendaItem) -> Checklist:
+    # The checklist the assessment was made with, not the latest: its answers belong to those questions.
+    municipality = getattr(item.connector, "municipality", None)
+    return checklist_for(municipality, _answers(item.current_assessment).get("checklist_version"))
+
+
+# --- the HTML form ---------------------------------------------------------------------------------------
+
+
+def _field_id(name: str) -> str:
+    """An HTML id for an answer field ("ratings.energy.justification" → "f-ratings-energy-justification")."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+
+
+def _section_html(assessment: Any, checklist: Checklist, lang: str) -> Markup:
+    # Built by impact_section with every preparer and host text escaped (markupsafe), exactly as the host
+    # receives it; wrapping it keeps Jinja from escaping the markup a second time. No host text is marked
+    # safe unescaped.
+    return Markup(impact_section(assessment, checklist, lang)["html"])
+
+
+def _render_form(
+    token: str,
+    item: AgendaItem,
+    lang: str,
+    *,
+    posted: Submission | None = None,
+    errors: Mapping[str, str] | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> tuple[str, int]:
     assessment = item.current_assessment
     municipality = getattr(item.connector, "municipality", None)
-    # The checklist the assessment was made with, not the latest: its answers belong to those questions.
-    checklist = checklist_for(municipality, _answers(assessment).get("checklist_version"))
-    return render_template(
+    checklist = _checklist_of(item)
+    if posted is not None:
+        values: Mapping[str, Any] = posted.answers
+        name = posted.submitted_by or ""
+    else:
+        values = preparer_answers(assessment)
+        draft = _answers(assessment).get("draft")
+        saved_by = draft.get("saved_by") if isinstance(draft, Mapping) else None
+        name = saved_by or getattr(assessment, "submitted_by", None) or ""
+    stage0 = values.get("stage0") if isinstance(values.get("stage0"), Mapping) else {}
+    # Nothing answered yet: the screening's suggestions are pre-selected for the preparer to confirm.
+    chosen = dict(stage0) if stage0 or posted is not None else _suggestions(assessment, checklist)
+    opened = set(triggered_categories(checklist, chosen))
+    errors = dict(errors or {})
+    state = getattr(assessment, "state", None)
+    done = request.args.get("done")
+    body = render_template(
         "public/checklist.html",
         lang=lang,
-        _=lambda key, **p: t(key, lang, **p),
+        _=_translator(lang),
+        token=token,
         item=item,
         municipality=getattr(municipality, "name", None),
         assessment=assessment,
+        state=state,
+        needs_review=bool(getattr(assessment, "needs_review", False)),
+        has_draft=draft_answers(assessment) is not None,
+        submitted_on=format_date(getattr(assessment, "submitted_at", None), lang),
+        submitted_by=getattr(assessment, "submitted_by", None) or "",
+        escalation=describe_escalation(checklist, list(getattr(assessment, "escalation", None) or ()), lang)
+        if state == "submitted"
+        else [],
+        section_html=_section_html(assessment, checklist, lang) if state == "submitted" else None,
+        done=done if done in ("draft", "submitted") and posted is None else None,
+        problem=problem,
         relevance_label=t(f"relevance.{assessment.relevance}", lang) if assessment is not None else "",
         summary=summary_text(item, assessment, lang),
         screened_on=_date(assessment.created_at, lang) if assessment is not None else "",
@@ -161,7 +326,7 @@ def checklist_page(public_id: str) -> Any:
             {
                 "code": code,
                 "name": LANGUAGE_NAMES[code],
-                "url": url_for("public.checklist_page", public_id=item.public_id, lang=code),
+                "url": url_for("public.checklist_page", token=token, lang=code),
                 "current": code == lang,
             }
             for code in LANGUAGES
@@ -170,37 +335,217 @@ def checklist_page(public_id: str) -> Any:
             {
                 "name": b.name[lang],
                 "rule": b.rule[lang],
-                "url": url_for("public.badge_svg", code=b.code, lang=lang),
+                "url": badge_image_url(b.code, lang, request.script_root),
             }
             for b in item_badges(item, assessment)
         ],
-        stage0=_stage0_rows(assessment, checklist, lang),
-        categories=_categories(checklist, assessment, lang),
-        scale=[{"symbol": r.symbol, "label": r.label[lang]} for r in RATING_SCALE],
+        stage0=_stage0_rows(assessment, checklist, lang, chosen),
+        categories=_categories(checklist, assessment, lang, values, opened),
+        scale=[{"code": r.code, "symbol": r.symbol, "label": r.label[lang]} for r in RATING_SCALE],
+        scopes=[{"code": code, "label": label[lang]} for code, label in SCOPE_LABELS.items()],
         cross=[
-            {"id": q.id, "text": q.text[lang], "extra": q.id in checklist.extra_ids}
+            {
+                "id": q.id,
+                "text": q.text[lang],
+                "extra": q.id in checklist.extra_ids,
+                "value": (values.get("questions") or {}).get(q.id, ""),
+            }
             for q in checklist.cross_cutting
         ],
+        reason=values.get("no_impact_reason") or "",
+        name=name,
+        revision=getattr(assessment, "revision", ""),
+        errors=errors,
+        error_list=[{"field": _field_id(key), "message": message} for key, message in errors.items()],
+        field_id=_field_id,
+        csrf_token=generate_csrf() if assessment is not None else "",
         checklist_version=checklist.version,
     )
+    return body, status
 
 
-@bp.get("/badges/<code>.svg")
-def badge_svg(code: str) -> Response:
-    if code not in BADGES:
-        return Response("Not found\n", status=404, mimetype="text/plain")
-    lang = pick_language(request.args.get("lang"))
-    response = Response(render_badge_svg(code, lang), mimetype="image/svg+xml")
+@bp.get("/checklist/<token>")
+def checklist_page(token: str) -> Any:
+    item = _item_for(token)
+    if not isinstance(item, AgendaItem):
+        return item
+    lang = _visitor_language(item)
+    if _wants_json():
+        return _api_response(item, lang)
+    body, status = _render_form(token, item, lang)
+    response = current_app.make_response((body, status))
+    # The page holds the preparer's unsent answers and a CSRF token: never serve it from a shared cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/checklist/<token>")
+def checklist_post(token: str) -> Any:
+    item = _item_for(token)
+    if not isinstance(item, AgendaItem):
+        return item
+    lang = _visitor_language(item)
+    checklist = _checklist_of(item)
+    submission = from_form(checklist, request.form, lang)
+    try:
+        validate_csrf(request.form.get("csrf_token"), time_limit=CSRF_TIME_LIMIT)
+    except ValidationError:
+        # Keep what was written: a stale page must not cost the preparer their justifications.
+        return _render_form(token, item, lang, posted=submission, problem=t("form.csrf", lang), status=400)
+    if item.current_assessment is None:
+        return _render_form(token, item, lang, posted=submission, problem=t("form.pending", lang), status=409)
+    outcome = _save(item, checklist, submission, lang)
+    if isinstance(outcome, tuple):
+        status, errors, problem = outcome
+        return _render_form(
+            token, item, lang, posted=submission, errors=errors, problem=problem, status=status
+        )
+    done = "submitted" if submission.submit else "draft"
+    # Post/redirect/get: reloading the confirmation page must not submit again.
+    return redirect(url_for("public.checklist_page", token=token, lang=lang, done=done) + "#status", code=303)
+
+
+# --- saving (form and JSON alike) ------------------------------------------------------------------------
+
+
+def _save(
+    item: AgendaItem, checklist: Checklist, submission: Submission, lang: str
+) -> Any | tuple[int, dict[str, str], str]:
+    """Store a draft or a submission; (status, errors, problem) when it cannot be stored."""
+    if submission.errors:
+        return 422, submission.errors, t("form.has_errors", lang)
+    current = item.current_assessment
+    stale = current is not None and submission.revision not in (None, current.revision)
+    if stale and current.content_hash != _content_hash_of(item, submission.revision):
+        # The item's text changed while the preparer was writing: let them look before confirming.
+        return 409, {}, t("form.changed_meanwhile", lang)
+    answers = submission.answers
+    if submission.submit:
+        errors = completeness_errors(checklist, answers, lang)
+        if errors:
+            return 422, errors, t("form.has_errors", lang)
+        answers = for_storage(checklist, answers)
+    try:
+        assessment = submit_assessment(item, answers, submission.submitted_by, submission.submit)
+        db.session.commit()
+    except NotScreened:
+        db.session.rollback()
+        return 409, {}, t("form.pending", lang)
+    except IntegrityError:
+        # Two submits of one item at the same moment: the other one got the revision number.
+        db.session.rollback()
+        return 409, {}, t("form.conflict", lang)
+    if submission.submit:
+        _write_back(item, assessment)
+    return assessment
+
+
+def _content_hash_of(item: AgendaItem, revision: int) -> str | None:
+    return next((a.content_hash for a in item.assessments if a.revision == revision), None)
+
+
+def _write_back(item: AgendaItem, assessment: Any) -> None:
+    """Plan the block with the new section and hand it to the worker, after the submit is committed.
+
+    A failure here never undoes the submit: the block is planned again by the next event or the sweeper.
+    """
+    from climate_plugin.connector_service import build_connector
+    from climate_plugin.pipeline import plan_write_back
+
+    try:
+        if not (item.connector.config or {}).get("write_back"):
+            return
+        if not build_connector(item.connector).capabilities.write_back:
+            return
+        write_back_id = plan_write_back(item, assessment)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.warning("could not plan the write-back of item %s", item.id, exc_info=True)
+        return
+    if write_back_id is None:
+        return
+    try:
+        queue.enqueue("send_write_back", write_back_id)
+    except Exception:
+        log.warning("could not enqueue write-back %s; the sweeper will retry", write_back_id, exc_info=True)
+
+
+# --- the JSON API ----------------------------------------------------------------------------------------
+
+
+def _api_body(item: AgendaItem, lang: str) -> dict[str, Any]:
+    assessment = item.current_assessment
+    checklist = _checklist_of(item)
+    draft = draft_answers(assessment)
+    state = getattr(assessment, "state", None)
+    submitted_at = getattr(assessment, "submitted_at", None)
+    body: dict[str, Any] = {
+        "item": {
+            "id": item.external_id,
+            "title": item.title,
+            "meeting": item.meeting,
+            "language": item_language(item),
+            "relevance": getattr(assessment, "relevance", None),
+            "summary": summary_text(item, assessment, lang),
+        },
+        "checklist": checklist.as_json(),
+        "suggestions": {
+            qid: {"suggestion": entry.get("suggestion"), "evidence": list(entry.get("evidence") or ())}
+            for qid, entry in (_prescreen(assessment, checklist) if assessment is not None else {}).items()
+            if isinstance(entry, Mapping)
+        },
+        "answers": as_api_answers(preparer_answers(assessment)),
+        "has_draft": draft is not None,
+        "state": state,
+        "needs_review": bool(getattr(assessment, "needs_review", False)),
+        "revision": getattr(assessment, "revision", None),
+        "submitted_by": getattr(assessment, "submitted_by", None),
+        "submitted_at": submitted_at.isoformat() if submitted_at else None,
+        "escalation": list(getattr(assessment, "escalation", None) or ()),
+        "badges": [
+            {"code": b.code, "name": b.name[lang], "rule": b.rule[lang], "kind": b.kind}
+            for b in item_badges(item, assessment)
+        ],
+    }
+    if state == "submitted":
+        body["impact_section"] = impact_section(assessment, checklist, item_language(item))
+    return body
+
+
+def _api_response(item: AgendaItem, lang: str, status: int = 200, **extra: Any) -> Any:
+    response = jsonify({**_api_body(item, lang), **extra})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Language"] = lang
-    response.cache_control.public = True
-    response.cache_control.max_age = 86400
-    response.add_etag()
-    return response.make_conditional(request)
+    return response
 
 
-@bp.get("/badges/<code>.json")
-def badge_json(code: str) -> Any:
-    badge = BADGES.get(code)
-    if badge is None:
-        return jsonify({"error": "not_found", "code": code}), 404
-    return jsonify(badge.as_json())
+# The JSON API is exempt from the cookie-based CSRF token on purpose: it carries no cookie or other
+# ambient credential, the signed link in its URL is its whole authentication (a site that knows the link
+# can use it anyway), and a cross-site page cannot send a PUT with a JSON body without a CORS preflight,
+# which this app never grants.
+@bp.put("/checklist/<token>")
+def checklist_put(token: str) -> Any:
+    item = _item_for(token)
+    if not isinstance(item, AgendaItem):
+        return item
+    lang = _visitor_language(item)
+    if not request.is_json:
+        return jsonify({"error": "unsupported_media_type", "message": t("form.api.json_only", lang)}), 415
+    data = request.get_json(silent=True)
+    if data is None:
+        return jsonify({"error": "invalid_json", "message": t("form.api.invalid_json", lang)}), 400
+    checklist = _checklist_of(item)
+    if item.current_assessment is None:
+        return jsonify({"error": "not_screened", "message": t("form.pending", lang)}), 409
+    outcome = _save(item, checklist, parse(checklist, data, lang), lang)
+    if isinstance(outcome, tuple):
+        status, errors, problem = outcome
+        error = "invalid" if status == 422 else "conflict"
+        return _api_response(item, lang, status, error=error, message=problem, errors=errors)
+    extra: dict[str, Any] = {}
+    if not data.get("submit"):
+        # A draft may be incomplete; say what a submit would still need.
+        extra["to_complete"] = completeness_errors(checklist, preparer_answers(outcome), lang)
+    return _api_response(item, lang, **extra)

@@ -64,6 +64,8 @@ class FetchedItem:
     #: files attached to the item (only from connectors with ``capabilities.files``); last, so positional
     #: construction by existing connectors keeps working
     attachments: tuple[Attachment, ...] = ()
+    #: the board or committee that decides the item (team badges are counted per committee)
+    committee: str | None = None
 
 
 class Connector(abc.ABC):

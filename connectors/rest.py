@@ -106,6 +106,9 @@ class FieldsSchema(Schema):
     updated_at = fields.String(load_default="/updated_at", allow_none=True, validate=_validate_pointer)
     meeting = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
     url = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
+    #: the board or committee deciding the item, e.g. "/meeting/organ/name"; no default, so that configs
+    #: stored before committees existed load to exactly what they were
+    committee = fields.String(allow_none=True, validate=_validate_pointer)
     #: where the item's files are listed: a list of objects or of URL strings (a single one is taken too)
     attachments = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
 
@@ -302,7 +305,7 @@ class RestConnector(Connector):
         pointers = self.settings["fields"]
 
         def get(name: str) -> Any:
-            pointer = pointers[name]
+            pointer = pointers.get(name)
             return None if pointer is None else resolve_pointer(document, pointer)
 
         title = _text(get("title"))
@@ -324,6 +327,7 @@ class RestConnector(Connector):
             updated_at=updated_at,
             url=_text(get("url")),
             attachments=self._attachments(get("attachments")),
+            committee=(_text(get("committee")) or "").strip()[:500] or None,
         )
 
     def _attachments(self, listed: Any) -> tuple[Attachment, ...]:

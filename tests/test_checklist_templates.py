@@ -26,6 +26,7 @@ from climate_plugin.checklist import (
     validate_overrides,
 )
 from climate_plugin.cli import main
+from climate_plugin.climate_block import checklist_token
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem, Assessment, ChecklistTemplate, Connector, Municipality
 
@@ -443,7 +444,7 @@ def test_page_shows_the_municipality_checklist_and_the_tailored_prompts(app, cli
         db.session.commit()
         evidence = [ev("energy", "maalämpökaivot", "attachment"), ev("waste", "jätekatos")]
         item = add_item(owner, evidence, ["energy", "waste"])
-        public_id = item.public_id
+        public_id = checklist_token(item)  # the page is behind the item's signed link
     html = client.get(f"/checklist/{public_id}").get_data(as_text=True)
     assert "Energia-kysymys fi" in html and "Hinku-tavoite fi" in html  # overridden R1 and X3
     assert "Energiankäyttö fi" in html and "Ohjaava fi" in html
@@ -463,7 +464,7 @@ def test_assessment_keeps_its_template_version_after_a_change(app, client):
         save_template(owner, {"questions": {"R1": text("Vanha")}})
         db.session.commit()
         item = add_item(owner, [ev("energy", "sähkö")], ["energy"])
-        public_id = item.public_id
+        public_id = checklist_token(item)  # the page is behind the item's signed link
         save_template(owner, {"questions": {"R1": text("Uusi")}, "disabled_categories": ["energy"]})
         db.session.commit()
         stored = db.session.get(AgendaItem, item.id).current_assessment.answers["checklist_version"]
@@ -478,7 +479,7 @@ def test_assessment_keeps_its_template_version_after_a_change(app, client):
 def test_host_words_in_prompts_are_escaped(app, client):
     with app.app_context():
         item = add_item(municipality(), [ev("energy", "<img src=x onerror=alert(1)>")], ["energy"])
-        public_id = item.public_id
+        public_id = checklist_token(item)  # the page is behind the item's signed link
     html = client.get(f"/checklist/{public_id}").get_data(as_text=True)
     assert "<img src=x" not in html
     assert "Tekstissä mainitaan ”&lt;img src=x onerror=alert(1)&gt;”: arvioi energiavaikutus." in html

@@ -1,14 +1,17 @@
 """The write-back block, its summary text and the item badges (no database needed)."""
 
 import copy
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
+from flask import Flask
 
 from climate_plugin.badges import BADGES, item_badges, render_badge_svg
 from climate_plugin.checklist import build_stage0_answers
 from climate_plugin.climate_block import badge_image_url, build_climate_block, checklist_url, summary_text
+from climate_plugin.signed_links import read_token, token_expiry
 
 BASE = "https://climate.example.fi/"
 EVIDENCE = [
@@ -17,9 +20,32 @@ EVIDENCE = [
 ]
 
 
+FETCHED = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+#: FETCHED + 120 days, rounded up to midnight UTC; the links are read "now" = FETCHED so they never expire
+EXPIRES = datetime(2027, 3, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def app_context():
+    # The checklist link is signed with the app's secret key (in the worker, the real app's).
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "test-secret"
+    with app.app_context():
+        yield
+
+
+def link_subject(url: str, base: str = BASE) -> str | None:
+    prefix = base.rstrip("/") + "/checklist/"
+    assert url.startswith(prefix)
+    return read_token("checklist", url[len(prefix):], now=FETCHED)
+
+
 def make_item(language="fi", municipality_language="fi"):
     municipality = SimpleNamespace(language=municipality_language, name="Lahti", slug="lahti")
     return SimpleNamespace(
+        fetched_at=FETCHED,
+        content_hash="h",
+        assessments=[],
         public_id="abc123",
         external_id="ext-42",
         title="Koulun peruskorjaus",
@@ -44,8 +70,12 @@ def make_assessment(relevance="high", categories=("buildings", "energy"), eviden
 
 def test_urls():
     item = make_item()
-    assert checklist_url(item, BASE) == "https://climate.example.fi/checklist/abc123"
-    assert checklist_url(item, "https://x.fi") == "https://x.fi/checklist/abc123"
+    url = checklist_url(item, BASE)
+    assert link_subject(url) == "abc123"
+    assert checklist_url(item, "https://x.fi") == "https://x.fi/" + url.removeprefix(BASE)
+    assert checklist_url(item, BASE) == url  # deterministic: the block stays the same
+    token = url.rsplit("/", 1)[1]
+    assert token_expiry("checklist", token) == EXPIRES
     assert badge_image_url("climate_assessed", "sv", BASE) == (
         "https://climate.example.fi/badges/climate_assessed.svg?lang=sv"
     )
@@ -59,7 +89,7 @@ def test_block_shape_and_values():
     assert block["item"] == "ext-42" and block["revision"] == 3 and block["relevance"] == "high"
     assert block["categories"] == ["energy", "buildings"]  # checklist order
     assert block["evidence"] == EVIDENCE
-    assert block["checklist_url"] == "https://climate.example.fi/checklist/abc123"
+    assert link_subject(block["checklist_url"]) == "abc123"
     assert block["badges"] == [
         {
             "code": "climate_check_recommended",

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 
 from climate_plugin.app import create_app
 from climate_plugin.cli import main
-from climate_plugin.config import PREFIX, ConfigError, load_settings
+from climate_plugin.config import PREFIX, SECRET_SETTINGS, ConfigError, load_settings
 from tests.conftest import TEST_KEY
 
 OTHER_KEY = Fernet.generate_key().decode()
@@ -88,7 +88,8 @@ def test_four_wrong_values_give_four_messages_at_once(tmp_path):
 )
 def test_each_wrong_value_is_named_with_a_plain_message(tmp_path, name, value, fragment):
     [problem] = problems_of(tmp_path, **{name: value})
-    assert problem.startswith(f"CLIMATE_PLUGIN_{name}={value!r}: ")
+    shown = "(value hidden)" if name in SECRET_SETTINGS else repr(value)  # keys are never echoed
+    assert problem.startswith(f"CLIMATE_PLUGIN_{name}={shown}: ")
     assert fragment in problem
     # Python's own parser messages mean nothing to an operator
     assert "invalid literal" not in problem and "could not convert" not in problem
@@ -222,3 +223,20 @@ def test_cli_with_bad_settings_in_a_real_process(tmp_path):
         "CLIMATE_PLUGIN_OUTBOUND_ALLOW",
         "CLIMATE_PLUGIN_SWEEP_INTERVAL",
     ]
+
+
+def test_wrong_values_never_show_passwords_or_keys(tmp_path):
+    with pytest.raises(ConfigError) as excinfo:
+        load_settings(
+            tmp_path,
+            {
+                "CLIMATE_PLUGIN_SMTP_URL": "ftp://mailer:s3cret-pass@mail.example:25",
+                "CLIMATE_PLUGIN_DATABASE_URL": "mysql://app:db-pass@db.example/climate",
+                "CLIMATE_PLUGIN_ENCRYPTION_KEYS": "almost-a-key-but-not-quite",
+            },
+        )
+    text = str(excinfo.value)
+    assert len(excinfo.value.problems) == 3
+    for secret in ("s3cret-pass", "db-pass", "almost-a-key-but-not-quite"):
+        assert secret not in text
+    assert "mysql://app:***@db.example/climate" in text

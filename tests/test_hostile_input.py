@@ -19,6 +19,7 @@ from contextlib import ExitStack
 import pytest
 from sqlalchemy import select
 
+from climate_plugin.climate_block import checklist_token
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import AgendaItem, Delivery
@@ -248,7 +249,7 @@ def test_hostile_item_content_is_escaped_on_the_checklist_page(app, client, host
         assert run_task("process_delivery", response.json["delivery"], 0, 3).error is None
         item = db.session.scalar(select(AgendaItem))
         assert SCRIPT in item.title  # stored as the host sent it...
-        public_id = item.public_id
+        public_id = checklist_token(item)  # the page is behind the item's signed link
 
     page = client.get(f"/checklist/{public_id}")
     assert page.status_code == 200

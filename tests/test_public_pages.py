@@ -6,8 +6,9 @@ import pytest
 from flask import Flask
 
 import climate_plugin
-from climate_plugin import public
+from climate_plugin import badge_routes, public
 from climate_plugin.checklist import build_stage0_answers
+from climate_plugin.climate_block import checklist_token
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
 
@@ -18,8 +19,10 @@ TEMPLATES = Path(next(iter(climate_plugin.__path__))) / "templates"
 def app():
     app = Flask(__name__, template_folder=str(TEMPLATES))
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///:memory:"
+    app.config["SECRET_KEY"] = "test-secret"  # signs the checklist links (and the form's CSRF token)
     db.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(badge_routes.bp)  # the badge images moved out of public.py
     with app.app_context():
         db.create_all()
         yield app
@@ -58,7 +61,7 @@ def add_item(title="Koulun peruskorjaus ja maalämpö", language="fi", relevance
 
 def test_page_in_item_language_by_default(client):
     item = add_item()
-    response = client.get(f"/checklist/{item.public_id}")
+    response = client.get(f"/checklist/{checklist_token(item)}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert '<html lang="fi">' in html
@@ -75,15 +78,16 @@ def test_page_in_item_language_by_default(client):
 
 def test_page_language_override_and_switch(client):
     item = add_item()
-    html = client.get(f"/checklist/{item.public_id}?lang=sv").get_data(as_text=True)
+    html = client.get(f"/checklist/{checklist_token(item)}?lang=sv").get_data(as_text=True)
     assert '<html lang="sv">' in html
     assert "Checklista för klimatkonsekvenser" in html
     assert "Påverkar ärendet energianvändning" in html
     assert "Ja" in html and "Vet inte" in html
-    assert f'href="/checklist/{item.public_id}?lang=fi"' in html
+    assert f'href="/checklist/{checklist_token(item)}?lang=fi"' in html
     assert 'hreflang="sv" lang="sv" aria-current="page"' in html
     # an unsupported override falls back to the item's language
-    assert '<html lang="fi">' in client.get(f"/checklist/{item.public_id}?lang=de").get_data(as_text=True)
+    fallback = client.get(f"/checklist/{checklist_token(item)}?lang=de").get_data(as_text=True)
+    assert '<html lang="fi">' in fallback
 
 
 def test_host_text_is_escaped(client):
@@ -91,19 +95,19 @@ def test_host_text_is_escaped(client):
     item = add_item(title=hostile, evidence=[
         {"category": "energy", "term": "<b>", "snippet": 'x <b> y & "z"', "location": "<i>"},
     ])
-    html = client.get(f"/checklist/{item.public_id}").get_data(as_text=True)
+    html = client.get(f"/checklist/{checklist_token(item)}").get_data(as_text=True)
     assert hostile not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "x <mark>&lt;b&gt;</mark> y &amp; &#34;z&#34;" in html
     assert "<b>" not in html and "<i>" not in html
     assert "script-src" not in html  # and the CSP forbids scripts anyway:
-    csp = client.get(f"/checklist/{item.public_id}").headers["Content-Security-Policy"]
+    csp = client.get(f"/checklist/{checklist_token(item)}").headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp
 
 
 def test_none_item_page(client):
     item = add_item(title="Pöytäkirjan tarkastus", relevance="none", categories=[], evidence=[])
-    html = client.get(f"/checklist/{item.public_id}").get_data(as_text=True)
+    html = client.get(f"/checklist/{checklist_token(item)}").get_data(as_text=True)
     assert "Ei arvioitavia ilmastovaikutuksia" in html
     assert "Ilmastovaikutukset arvioitava" not in html  # no marker badge
     assert "Tunnistettu esiarvioinnissa" not in html
@@ -111,7 +115,7 @@ def test_none_item_page(client):
 
 def test_pending_item(client):
     item = add_item(with_assessment=False)
-    response = client.get(f"/checklist/{item.public_id}")
+    response = client.get(f"/checklist/{checklist_token(item)}")
     assert response.status_code == 200
     assert "esiarviointi on vielä kesken" in response.get_data(as_text=True)
 

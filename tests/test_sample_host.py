@@ -82,7 +82,15 @@ def test_fetch_item(host: SampleHost, http: requests.Session) -> None:
     answer = http.get(f"{host.base_url}/items/2026-104", headers=AUTH)
     assert answer.status_code == 200
     item = answer.json()
-    assert set(item) == {"id", "title", "body", "language", "meeting", "updated_at"}  # no "expected" label
+    assert set(item) == {
+        "id",
+        "title",
+        "body",
+        "language",
+        "meeting",
+        "committee",
+        "updated_at",
+    }  # no "expected" label
     assert item["id"] == "2026-104" and item["language"] == "sv"
     assert item["title"] == "Dagvattenprogram för Borgå stad 2026–2035"
     updated = datetime.fromisoformat(item["updated_at"])
@@ -329,7 +337,9 @@ def test_demo_items_are_a_useful_mix() -> None:
     assert len(DEMO_ITEMS) >= 8
     assert len({item["id"] for item in DEMO_ITEMS}) == len(DEMO_ITEMS)
     for item in DEMO_ITEMS:
-        assert set(item) == {"id", "title", "body", "language", "meeting", "expected"}, item["id"]
+        assert set(item) == {"id", "title", "body", "language", "meeting", "committee", "expected"}, item[
+            "id"
+        ]
         assert item["language"] in {"fi", "sv"}
         assert item["expected"] in {"high", "minor", "none"}
         assert item["title"].strip() and item["meeting"].strip()

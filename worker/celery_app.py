@@ -50,6 +50,7 @@ def celery_init_app(app: Flask) -> Celery:
         broker_transport_options={"visibility_timeout": 2 * 3600},
         beat_schedule={
             "sweep": {"task": "worker.tasks.sweep", "schedule": settings.sweep_interval},
+            "reminders": {"task": "worker.tasks.send_reminders", "schedule": 24 * 3600.0},
         },
         include=["worker.tasks"],
     )

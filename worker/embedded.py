@@ -18,6 +18,7 @@ from flask import Flask
 
 from climate_plugin import pipeline
 from climate_plugin.queue import TaskName
+from climate_plugin.reminders import send_due_reminders
 from worker.runner import run_task
 
 log = logging.getLogger(__name__)
@@ -105,3 +106,10 @@ class EmbeddedWorker:
             self._stale_after = pipeline.STALE_AFTER
         except Exception:
             log.exception("embedded sweeper failed; trying again later")
+        # Commitment reminders, which beat schedules daily under Celery; idempotent, so running them
+        # every sweep only sends what is due.
+        try:
+            with self.app.app_context():
+                send_due_reminders()
+        except Exception:
+            log.exception("embedded reminders failed; trying again at the next sweep")

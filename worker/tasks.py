@@ -28,6 +28,13 @@ def send_write_back(self, write_back_id: int) -> None:
     _run(self, "send_write_back", write_back_id)
 
 
+@shared_task(name="worker.tasks.send_reminders")
+def send_reminders() -> None:
+    from climate_plugin.reminders import send_due_reminders
+
+    send_due_reminders()
+
+
 @shared_task(name="worker.tasks.sweep")
 def sweep() -> None:
     pipeline.sweep(stale_after=pipeline.STALE_AFTER)

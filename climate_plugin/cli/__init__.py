@@ -31,6 +31,9 @@ def main() -> None:
 
 def _register() -> None:
     from climate_plugin.cli import admin, checklist, demo, run, screen
+    from climate_plugin.cli import coordinator as coordinator_cli
+    from climate_plugin.cli.badges import badges
+    from climate_plugin.cli.meeting import meeting
 
     main.add_command(screen.screen)
     main.add_command(admin.municipality)
@@ -42,6 +45,9 @@ def _register() -> None:
     main.add_command(run.worker)
     main.add_command(run.beat)
     main.add_command(demo.demo)
+    coordinator_cli.register(main)
+    main.add_command(badges)
+    main.add_command(meeting)
 
 
 _register()

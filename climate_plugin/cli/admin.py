@@ -263,3 +263,58 @@ def secrets_new_key() -> None:
     from cryptography.fernet import Fernet
 
     click.echo(Fernet.generate_key().decode())
+
+
+# --- municipality settings (game elements, framing) -----------------------------------------------
+def _game_elements(value: str | None, option: str) -> set[str]:
+    from climate_plugin.models.municipality import GAME_ELEMENTS
+
+    names = {part.strip() for part in (value or "").split(",") if part.strip()}
+    unknown = sorted(names - set(GAME_ELEMENTS))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown game element(s) {', '.join(unknown)}; use {', '.join(GAME_ELEMENTS)}", param_hint=option
+        )
+    return names
+
+
+@municipality.command("set")
+@click.option("--slug", required=True, help="The municipality's slug.")
+@click.option("--game-off", help="Game elements to switch off: item_badges,team_badges,progress.")
+@click.option("--game-on", help="Game elements to switch on, comma-separated.")
+@click.option(
+    "--frame-ancestors",
+    help="Origins that may embed the meeting view, space-separated, e.g. 'https://agenda.example.fi'; "
+    "'' clears the list.",
+)
+@with_appcontext
+def municipality_set(
+    slug: str, game_off: str | None, game_on: str | None, frame_ancestors: str | None
+) -> None:
+    """Change a municipality's settings; prints them all."""
+    from climate_plugin.models.municipality import GAME_ELEMENTS, valid_frame_ancestor
+
+    off, on = _game_elements(game_off, "--game-off"), _game_elements(game_on, "--game-on")
+    if off & on:
+        raise click.BadParameter(f"{', '.join(sorted(off & on))} both on and off", param_hint="--game-on")
+    origins = None
+    if frame_ancestors is not None:
+        origins = frame_ancestors.split()
+        bad = [o for o in origins if not valid_frame_ancestor(o)]
+        if bad:
+            raise click.BadParameter(
+                f"not an origin: {', '.join(bad)} (use scheme://host[:port], e.g. https://agenda.example.fi)",
+                param_hint="--frame-ancestors",
+            )
+    _database_ready()
+    row = _municipality(slug)
+    game = {**dict.fromkeys(off, False), **dict.fromkeys(on, True)}
+    row.update_settings(game=game, frame_ancestors=origins)
+    db.session.commit()
+    _echo_json(
+        {
+            "slug": row.slug,
+            "game": {name: row.game_enabled(name) for name in GAME_ELEMENTS},
+            "frame_ancestors": row.frame_ancestors(),
+        }
+    )

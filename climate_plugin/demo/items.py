@@ -23,6 +23,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Hollolan tekninen lautakunta 12.1.2026",
+        "committee": "Hollolan tekninen lautakunta",
         "expected": "high",
     },
     {
@@ -39,6 +40,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Lahden kaupunkiympäristölautakunta 20.1.2026",
+        "committee": "Lahden kaupunkiympäristölautakunta",
         "expected": "high",
     },
     {
@@ -53,6 +55,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Orimattilan kaupunginhallitus 26.1.2026",
+        "committee": "Orimattilan kaupunginhallitus",
         "expected": "high",
     },
     {
@@ -68,6 +71,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "sv",
         "meeting": "Borgå tekniska nämnd 3.2.2026",
+        "committee": "Borgå tekniska nämnd",
         "expected": "high",
     },
     {
@@ -82,6 +86,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Lahden seudun joukkoliikennelautakunta 14.1.2026",
+        "committee": "Lahden seudun joukkoliikennelautakunta",
         "expected": "high",
     },
     # --- minor ---------------------------------------------------------------------------------------------
@@ -96,6 +101,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Hollolan sivistyslautakunta 15.1.2026",
+        "committee": "Hollolan sivistyslautakunta",
         "expected": "minor",
     },
     {
@@ -109,6 +115,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Orimattilan hyvinvointilautakunta 21.1.2026",
+        "committee": "Orimattilan hyvinvointilautakunta",
         "expected": "minor",
     },
     {
@@ -122,6 +129,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "sv",
         "meeting": "Sibbo fritidsnämnd 4.2.2026",
+        "committee": "Sibbo fritidsnämnd",
         "expected": "minor",
     },
     # --- none ----------------------------------------------------------------------------------------------
@@ -135,6 +143,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Hollolan tekninen lautakunta 12.1.2026",
+        "committee": "Hollolan tekninen lautakunta",
         "expected": "none",
     },
     {
@@ -147,6 +156,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "sv",
         "meeting": "Lovisa stadsstyrelse 19.1.2026",
+        "committee": "Lovisa stadsstyrelse",
         "expected": "none",
     },
     {
@@ -162,6 +172,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Lahden kaupunkiympäristölautakunta 20.1.2026",
+        "committee": "Lahden kaupunkiympäristölautakunta",
         "expected": "none",
     },
     {
@@ -175,6 +186,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Orimattilan kaupunginhallitus 26.1.2026",
+        "committee": "Orimattilan kaupunginhallitus",
         "expected": "none",
     },
     {
@@ -191,6 +203,7 @@ DEMO_ITEMS: list[dict] = [
         ),
         "language": "fi",
         "meeting": "Hollolan tekninen lautakunta 12.1.2026",
+        "committee": "Hollolan tekninen lautakunta",
         "expected": "none",
     },
 ]

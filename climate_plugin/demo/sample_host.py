@@ -36,7 +36,7 @@ from standardwebhooks.webhooks import Webhook
 log = logging.getLogger(__name__)
 
 #: the fields an item has besides its id; anything else (e.g. the demo's "expected" label) is dropped
-ITEM_FIELDS = ("title", "body", "language", "meeting")
+ITEM_FIELDS = ("title", "body", "language", "meeting", "committee")
 #: pauses before the 2nd, 3rd, ... attempt of a webhook delivery
 DEFAULT_RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0)
 
@@ -101,6 +101,7 @@ def rest_connector_config(base_url: str, write_back: bool = True) -> dict:
             "language": "/language",
             "updated_at": "/updated_at",
             "meeting": "/meeting",
+            "committee": "/committee",
         },
         "write_back": {"method": "POST", "path": "/items/{id}/climate"} if write_back else None,
     }

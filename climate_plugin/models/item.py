@@ -28,6 +28,8 @@ class AgendaItem(db.Model):
     body: Mapped[str] = mapped_column(db.Text, default="")
     language: Mapped[str | None] = mapped_column(db.String(2))
     meeting: Mapped[str | None] = mapped_column(db.String(500))
+    #: the board or committee deciding the item, as the host names it; team badges are counted per committee
+    committee: Mapped[str | None] = mapped_column(db.String(500))
     url: Mapped[str | None] = mapped_column(db.Text)
     #: what was read from the item's attachments: [{"url", "name", "text", "error", …}] (see attachments.py)
     attachments: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")

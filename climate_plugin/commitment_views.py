@@ -1,0 +1,195 @@
+"""Recording and listing an item's commitments, through the item's checklist link (no account needed).
+
+``POST /checklist/<token>/commitments`` takes a form (no JavaScript needed) or JSON and answers 201, or
+422 with a message per field in the reader's language; ``GET`` lists the item's commitments as a page with
+the form, or as JSON when asked for ``application/json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+
+from climate_plugin.climate_block import checklist_url, item_language
+from climate_plugin.commitments import (
+    FIELDS,
+    MAX_LENGTH,
+    commitment_json,
+    format_date,
+    item_commitments,
+    record_commitment,
+    refresh_host_block,
+    status_label,
+)
+from climate_plugin.db import db
+from climate_plugin.errors import json_error
+from climate_plugin.form_token import FIELD as CSRF_FIELD
+from climate_plugin.form_token import form_token, form_token_ok
+from climate_plugin.i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, t
+from climate_plugin.models import AgendaItem
+from climate_plugin.signed_links import LinkExpired, read_token
+
+bp = Blueprint("commitments", __name__, template_folder="templates")
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
+
+
+@bp.after_request
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Content-Security-Policy", _CSP + "; frame-ancestors 'self'")
+    # The link is the key to the page: never leak it to other sites or search engines.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Robots-Tag", "noindex")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return request.is_json or best == "application/json"
+
+
+def _lang(item: AgendaItem | None = None) -> str:
+    header = request.accept_languages.best_match(LANGUAGES) if _wants_json() else None
+    return pick_language(request.args.get("lang"), header, item_language(item) if item is not None else None)
+
+
+def _item(token: str) -> tuple[AgendaItem | None, Any]:
+    """The item the checklist token opens, or an error answer (404 unknown, 410 expired)."""
+    try:
+        public_id = read_token("checklist", token)
+    except LinkExpired:
+        return None, _error(410, "commitment.error.link_expired", _lang())
+    item = None
+    if public_id is not None:
+        item = db.session.execute(
+            db.select(AgendaItem).where(AgendaItem.public_id == public_id)
+        ).scalar_one_or_none()
+    if item is None or item.deleted_at is not None:
+        return None, _error(404, "commitment.error.not_found", _lang())
+    return item, None
+
+
+def _error(status: int, key: str, lang: str) -> Any:
+    if _wants_json():
+        return json_error(status, t(key, lang))
+    return Response(t(key, lang) + "\n", status=status, mimetype="text/plain")
+
+
+def _scope(item: AgendaItem) -> str:
+    return f"commitments:{item.public_id}"
+
+
+@bp.get("/checklist/<token>/commitments")
+def list_commitments(token: str) -> Any:
+    item, error = _item(token)
+    if error is not None:
+        return error
+    lang = _lang(item)
+    if _wants_json():
+        return jsonify(
+            {
+                "item": item.external_id,
+                "commitments": [commitment_json(c, lang) for c in item_commitments(item.id)],
+            }
+        )
+    return _page(item, token, lang, saved=request.args.get("saved") == "1")
+
+
+@bp.post("/checklist/<token>/commitments")
+def create_commitment(token: str) -> Any:
+    item, error = _item(token)
+    if error is not None:
+        return error
+    lang = _lang(item)
+    as_json = request.is_json
+    if as_json:
+        # A cross-site form cannot send application/json without the browser asking first (CORS), so JSON
+        # needs no form token; a form post does.
+        data = request.get_json(silent=True)
+        if not isinstance(data, Mapping):
+            return json_error(400, t("commitment.error.not_json", lang))
+    elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        data = request.form.to_dict()
+        if not form_token_ok(_scope(item), data.get(CSRF_FIELD)):
+            return _page(
+                item, token, lang, errors={"_form": t("commitment.error.csrf", lang)}, values=data, status=400
+            )
+    else:
+        return json_error(415, t("commitment.error.not_json", lang))
+    commitment, errors = record_commitment(item, data, lang)
+    if errors:
+        db.session.rollback()
+        if as_json:
+            return json_error(422, t("commitment.error.invalid", lang), fields=errors)
+        return _page(item, token, lang, errors=errors, values=data, status=422)
+    db.session.commit()
+    body = commitment_json(commitment, lang)
+    refresh_host_block(item)  # the host's agenda item shows the new commitment
+    if as_json:
+        response = jsonify(body)
+        response.status_code = 201
+        response.headers["Location"] = url_for("commitments.list_commitments", token=token)
+        return response
+    # Post/redirect/get: reloading the page does not record the commitment twice.
+    return redirect(url_for("commitments.list_commitments", token=token, lang=lang, saved=1) + "#saved", 303)
+
+
+def _page(
+    item: AgendaItem,
+    token: str,
+    lang: str,
+    errors: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+    saved: bool = False,
+    status: int = 200,
+) -> Any:
+    from flask import current_app
+
+    values = values or {}
+    municipality = getattr(item.connector, "municipality", None)
+    html = render_template(
+        "commitments/item.html",
+        lang=lang,
+        _=lambda key, **p: t(key, lang, **p),
+        item=item,
+        municipality=getattr(municipality, "name", None),
+        checklist_url=checklist_url(item, current_app.config["PUBLIC_URL"]),
+        languages=[
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "url": url_for("commitments.list_commitments", token=token, lang=code),
+                "current": code == lang,
+            }
+            for code in LANGUAGES
+        ],
+        commitments=[
+            {
+                "row": c,
+                "due": format_date(c.due_date, lang),
+                "status": status_label(c.status, lang),
+            }
+            for c in item_commitments(item.id)
+        ],
+        fields=[
+            {
+                "name": name,
+                "value": values.get(name) if isinstance(values.get(name), str) else "",
+                "error": (errors or {}).get(name),
+                "required": name not in ("owner_email", "challenged_committee"),
+                "maxlength": MAX_LENGTH.get(name),
+            }
+            for name in FIELDS
+        ],
+        form_error=(errors or {}).get("_form"),
+        has_errors=bool(errors),
+        csrf_field=CSRF_FIELD,
+        csrf_token=form_token(_scope(item)),
+        action=url_for("commitments.create_commitment", token=token, lang=lang),
+        saved=saved,
+    )
+    return html, status
