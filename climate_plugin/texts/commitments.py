@@ -138,7 +138,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Klimatåtaganden",
         "en": "Climate commitments",
     },
-    "commitment.page.language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
     "commitment.page.intro": {
         "fi": "Lautakunnan jäsen tai asian valmistelija voi kirjata asiaan sitoumuksen. Hyvä sitoumus on "
         "uusi, konkreettinen ja mitattava: sillä on oma tavoite, mittari ja aikataulu. Vastuuhenkilö saa "

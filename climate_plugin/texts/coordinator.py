@@ -6,7 +6,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Klimatkoordinatorns arbetskö",
         "en": "Climate coordinator's queue",
     },
-    "coordinator.page.language": {"fi": "Kieli", "sv": "Språk", "en": "Language"},
     "coordinator.page.intro": {
         "fi": "Tällä sivulla ovat jatkoarviointiin nostetut asiat, päivän satunnaisotos valmiista "
         "arvioinneista sekä sitoumukset, joiden toteutuminen kirjataan. Linkki on henkilökohtainen: "
