@@ -27,7 +27,7 @@ from climate_plugin.db import db
 from climate_plugin.errors import json_error
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
-from climate_plugin.i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, t
+from climate_plugin.i18n import LANGUAGES, language_links, pick_language, t
 from climate_plugin.models import AgendaItem
 from climate_plugin.signed_links import LinkExpired, read_token
 
@@ -158,15 +158,7 @@ def _page(
         item=item,
         municipality=getattr(municipality, "name", None),
         checklist_url=checklist_url(item, current_app.config["PUBLIC_URL"]),
-        languages=[
-            {
-                "code": code,
-                "name": LANGUAGE_NAMES[code],
-                "url": url_for("commitments.list_commitments", token=token, lang=code),
-                "current": code == lang,
-            }
-            for code in LANGUAGES
-        ],
+        languages=language_links("commitments.list_commitments", lang, token=token),
         commitments=[
             {
                 "row": c,

@@ -41,7 +41,7 @@ from climate_plugin.db import db
 from climate_plugin.errors import json_error
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
-from climate_plugin.i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, t
+from climate_plugin.i18n import LANGUAGES, language_links, pick_language, t
 from climate_plugin.models import AgendaItem, Assessment, Commitment, Connector, Municipality, Review
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.commitment import OPEN
@@ -269,18 +269,6 @@ def _assessment_summary(
     }
 
 
-def _languages(endpoint: str, lang: str, **values: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": code,
-            "name": LANGUAGE_NAMES[code],
-            "url": url_for(endpoint, lang=code, **values),
-            "current": code == lang,
-        }
-        for code in LANGUAGES
-    ]
-
-
 def _commitment_rows(municipality: Municipality, lang: str) -> list[Commitment]:
     # Open ones by due date, then the 50 most recently closed, so a correction stays at hand.
     open_rows = db.session.scalars(
@@ -359,7 +347,7 @@ def _overview(
         lang=lang,
         _=lambda key, **p: t(key, lang, **p),
         municipality=municipality,
-        languages=_languages("coordinator.overview", lang, token=token),
+        languages=language_links("coordinator.overview", lang, token=token),
         queue=queue,
         sample=sample,
         sample_size=settings.review_sample_size,
@@ -463,7 +451,9 @@ def _assessment_view(
         lang=lang,
         _=lambda key, **p: t(key, lang, **p),
         municipality=municipality,
-        languages=_languages("coordinator.assessment_page", lang, token=token, assessment_id=assessment.id),
+        languages=language_links(
+            "coordinator.assessment_page", lang, token=token, assessment_id=assessment.id
+        ),
         summary=summary,
         item=assessment.item,
         checklist_url=checklist_url(assessment.item, current_app.config["PUBLIC_URL"]),

@@ -14,7 +14,7 @@ LANGUAGE_NAMES: dict[str, str] = {"fi": "suomi", "sv": "svenska", "en": "English
 
 
 def normalize_language(code: str | None) -> str | None:
-    """"fi-FI", "sv_FI", " EN " → "fi", "sv", "en"; anything unsupported → None."""
+    """ "fi-FI", "sv_FI", " EN " → "fi", "sv", "en"; anything unsupported → None."""
     if not code or not isinstance(code, str):
         return None
     base = code.strip().replace("_", "-").split("-", 1)[0].lower()
@@ -28,6 +28,21 @@ def pick_language(*candidates: str | None, default: str = "fi") -> str:
         if lang:
             return lang
     return default
+
+
+def language_links(endpoint: str, lang: str, **values: object) -> list[dict[str, object]]:
+    """The language switch of a page: ``[{code, name, url, current}]``, each url the same page in ``code``."""
+    from flask import url_for
+
+    return [
+        {
+            "code": code,
+            "name": LANGUAGE_NAMES[code],
+            "url": url_for(endpoint, lang=code, **values),
+            "current": code == lang,
+        }
+        for code in LANGUAGES
+    ]
 
 
 def t(key: str, lang: str, **params: object) -> str:

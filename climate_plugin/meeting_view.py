@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request
 
 from climate_plugin.badges import BADGES, item_badges
 from climate_plugin.climate_block import badge_image_url, checklist_url, summary_text
@@ -24,7 +24,7 @@ from climate_plugin.commitments import FIELDS, MAX_LENGTH, format_date, item_com
 from climate_plugin.db import db
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token
-from climate_plugin.i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, t
+from climate_plugin.i18n import LANGUAGES, language_links, pick_language, t
 from climate_plugin.models import AgendaItem, Connector
 from climate_plugin.signed_links import LinkExpired, link_expiry, make_token, read_token
 
@@ -261,15 +261,7 @@ def meeting_page(token: str) -> Response:
         ]
         if show_badges
         else [],
-        languages=[
-            {
-                "code": code,
-                "name": LANGUAGE_NAMES[code],
-                "url": url_for("meeting_view.meeting_page", token=token, lang=code),
-                "current": code == lang,
-            }
-            for code in LANGUAGES
-        ],
+        languages=language_links("meeting_view.meeting_page", lang, token=token),
     )
     response = Response(body, mimetype="text/html")
     response.headers["Content-Language"] = lang

@@ -56,7 +56,7 @@ from climate_plugin.climate_block import (
     summary_text,
 )
 from climate_plugin.db import db
-from climate_plugin.i18n import LANGUAGE_NAMES, LANGUAGES, MESSAGES, pick_language, t
+from climate_plugin.i18n import LANGUAGES, MESSAGES, language_links, pick_language, t
 from climate_plugin.impact_section import format_date, impact_section
 from climate_plugin.models import AgendaItem
 from climate_plugin.signed_links import LinkExpired, read_token, token_expiry
@@ -322,15 +322,7 @@ def _render_form(
         relevance_label=t(f"relevance.{assessment.relevance}", lang) if assessment is not None else "",
         summary=summary_text(item, assessment, lang),
         screened_on=_date(assessment.created_at, lang) if assessment is not None else "",
-        languages=[
-            {
-                "code": code,
-                "name": LANGUAGE_NAMES[code],
-                "url": url_for("public.checklist_page", token=token, lang=code),
-                "current": code == lang,
-            }
-            for code in LANGUAGES
-        ],
+        languages=language_links("public.checklist_page", lang, token=token),
         badges=[
             {
                 "name": b.name[lang],
