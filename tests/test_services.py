@@ -123,7 +123,13 @@ def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(
         wait_for(timeout=120, condition=lambda: host.write_back_count(MINUTES["id"]) == 1)
         assert host.climate_blocks()[MINUTES["id"]]["relevance"] == "none"
         with app.app_context():
-            assert {w.status for w in db.session.query(WriteBack)} == {"sent"}
+            # The host has the block before the worker records the answer: wait for that record too.
+            def all_sent() -> bool:
+                db.session.expire_all()
+                return {w.status for w in db.session.query(WriteBack)} == {"sent"}
+
+            wait_for(timeout=30, condition=all_sent)
+            assert db.session.query(WriteBack).count() == 2
     finally:
         for process in workers:
             _kill(process)
