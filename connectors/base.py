@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 from marshmallow import Schema
@@ -68,6 +68,26 @@ class FetchedItem:
     committee: str | None = None
 
 
+@dataclass(frozen=True)
+class Change:
+    """One item that changed at the host, as a poll reports it."""
+
+    external_id: str
+    action: Literal["upsert", "delete"]
+    changed_at: datetime | None = None  #: the host's change time, timezone-aware, if it gives one
+    #: the item's content when the listing already carries it (saves a fetch); None: fetch it
+    item: FetchedItem | None = None
+
+
+@dataclass(frozen=True)
+class PollPage:
+    """One page of a poll over a time window."""
+
+    changes: tuple[Change, ...]
+    #: opaque position of the next page in the same window; None when the window is done
+    next_page: str | None = None
+
+
 class Connector(abc.ABC):
     """A host agenda system, as the pipeline sees it.
 
@@ -82,6 +102,9 @@ class Connector(abc.ABC):
     config_schema: ClassVar[type[Schema]]
     #: dotted paths into the config whose values are secrets (encrypted at rest, never shown)
     secret_fields: ClassVar[tuple[str, ...]] = ()
+    #: how often a polling connector is polled, and how long a time window one poll asks for at most
+    poll_interval: ClassVar[timedelta] = timedelta(minutes=15)
+    poll_window: ClassVar[timedelta] = timedelta(days=1)
 
     def __init__(self, config: Mapping[str, Any], http: OutboundClient) -> None:
         self.config = config
@@ -98,13 +121,27 @@ class Connector(abc.ABC):
         verify_standard_webhook(body, headers, secrets)
 
     @abc.abstractmethod
-    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
-        """Turn a verified webhook into an event; raise :class:`PayloadError` if it is malformed."""
+    def parse_webhook(
+        self, body: bytes, headers: Mapping[str, str], resource: str | None = None
+    ) -> WebhookEvent:
+        """Turn a verified webhook into an event; raise :class:`PayloadError` if it is malformed.
+
+        ``resource`` is the last path segment when the host posts to ``<webhook_url>/<resource>``
+        (Ahjo subscribes one URL per resource type); None for a plain ``<webhook_url>``.
+        """
 
     # --- outbound ------------------------------------------------------------------------------
     @abc.abstractmethod
     def fetch_item(self, external_id: str) -> FetchedItem | None:
         """Fetch the item's current state; None when the host says it is gone (404/410)."""
+
+    def poll(self, since: datetime | None, until: datetime, page: str | None = None) -> PollPage:
+        """Items changed in ``(since, until]`` (``since`` None: from the beginning), one page at a time.
+
+        Only called when ``capabilities.poll``. Deleted items come as ``Change(action="delete")``.
+        Raise ``TransientError`` for network errors and 5xx: the poll is retried from the same place.
+        """
+        raise NotImplementedError(f"{self.kind} connector does not poll")
 
     def write_back(self, external_id: str, block: Mapping[str, Any], idempotency_key: str) -> None:
         """Send the climate block to the host. Only called when ``capabilities.write_back``."""

@@ -226,7 +226,11 @@ class RestConnector(Connector):
         )
 
     # --- inbound ---------------------------------------------------------------------------------
-    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+    def parse_webhook(
+        self, body: bytes, headers: Mapping[str, str], resource: str | None = None
+    ) -> WebhookEvent:
+        if resource is not None:
+            raise PayloadError("this connector takes webhooks at its webhook URL itself, not below it")
         try:
             payload = json.loads(body)
         except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack

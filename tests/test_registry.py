@@ -29,7 +29,7 @@ class _Fake(Connector):
     config_schema = Schema
     secret_fields = ("token", "deep.inner.password")
 
-    def parse_webhook(self, body: bytes, headers: Any) -> Any:
+    def parse_webhook(self, body: bytes, headers: Any, resource: Any = None) -> Any:
         raise NotImplementedError
 
     def fetch_item(self, external_id: str) -> None:
