@@ -4,7 +4,8 @@ The checklist link is ``/checklist/<token>``: a signed, expiring token naming th
 ``climate_block.checklist_token``), so a preparer needs no account. A forged token is a 404, an expired one
 a 410, both in the reader's language. The same URL serves
 
-- the HTML form (GET), posted back without JavaScript (POST, CSRF-protected with Flask-WTF),
+- the HTML form (GET), posted back without JavaScript (POST, CSRF-protected with a signed form token that
+  needs no cookie, so the form also works inside a host system's frame: ``climate_plugin.form_token``),
 - the JSON API for hosts that show the checklist in their own screens (GET with ``Accept:
   application/json``, PUT with a JSON body), authenticated by the signed link alone.
 
@@ -17,14 +18,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
-from flask_wtf.csrf import generate_csrf, validate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
-from wtforms import ValidationError
 
 from climate_plugin import queue
 from climate_plugin.assessment_form import (
@@ -56,6 +55,8 @@ from climate_plugin.climate_block import (
     summary_text,
 )
 from climate_plugin.db import db
+from climate_plugin.form_token import FIELD as FORM_TOKEN_FIELD
+from climate_plugin.form_token import form_token, form_token_ok
 from climate_plugin.i18n import LANGUAGES, MESSAGES, language_links, pick_language, t
 from climate_plugin.impact_section import format_date, impact_section
 from climate_plugin.models import AgendaItem
@@ -68,9 +69,6 @@ bp = Blueprint("public", __name__, template_folder="templates")
 
 # Inline styles only, no scripts, images from here: the page never needs more.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
-#: how long a rendered form can be posted back: a long, careful working day (Flask-WTF's default is 1 h,
-#: which would throw away the work of a preparer who thinks before writing)
-CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
 _JSON = "application/json"
 
 
@@ -350,7 +348,7 @@ def _render_form(
         errors=errors,
         error_list=[{"field": _field_id(key), "message": message} for key, message in errors.items()],
         field_id=_field_id,
-        csrf_token=generate_csrf() if assessment is not None else "",
+        csrf_token=form_token(_form_scope(item)) if assessment is not None else "",
         checklist_version=checklist.version,
     )
     return body, status
@@ -379,9 +377,7 @@ def checklist_post(token: str) -> Any:
     lang = _visitor_language(item)
     checklist = _checklist_of(item)
     submission = from_form(checklist, request.form, lang)
-    try:
-        validate_csrf(request.form.get("csrf_token"), time_limit=CSRF_TIME_LIMIT)
-    except ValidationError:
+    if not form_token_ok(_form_scope(item), request.form.get(FORM_TOKEN_FIELD)):
         # Keep what was written: a stale page must not cost the preparer their justifications.
         return _render_form(token, item, lang, posted=submission, problem=t("form.csrf", lang), status=400)
     if item.current_assessment is None:
@@ -513,7 +509,11 @@ def _api_response(item: AgendaItem, lang: str, status: int = 200, **extra: Any) 
     return response
 
 
-# The JSON API is exempt from the cookie-based CSRF token on purpose: it carries no cookie or other
+def _form_scope(item: AgendaItem) -> str:
+    return f"checklist:{item.public_id}"
+
+
+# The JSON API needs no form token on purpose: it carries no cookie or other
 # ambient credential, the signed link in its URL is its whole authentication (a site that knows the link
 # can use it anyway), and a cross-site page cannot send a PUT with a JSON body without a CORS preflight,
 # which this app never grants.

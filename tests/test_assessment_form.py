@@ -62,6 +62,18 @@ def test_post_without_csrf_token_is_400_and_keeps_the_answers(app, client):
         assert len(db.session.get(AgendaItem, item_id).assessments) == 1
 
 
+def test_a_form_token_made_for_another_item_is_refused(app, client):
+    from climate_plugin.form_token import form_token
+
+    item_id, path = add_item(app)
+    with app.test_request_context():
+        other = form_token("checklist:0123456789abcdef0123456789abcdef")  # a real token, another scope
+    response = client.post(path, data=form(other))
+    assert response.status_code == 400
+    with app.app_context():
+        assert len(db.session.get(AgendaItem, item_id).assessments) == 1
+
+
 def test_validation_error_is_shown_next_to_the_field(app, client):
     _, path = add_item(app)
     token = csrf(client.get(path).get_data(as_text=True))
