@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select, text, update
 
 from climate_plugin.db import db
 from climate_plugin.encryption import Encryptor
@@ -83,7 +89,10 @@ def full_config(row: ConnectorRow) -> dict:
 
 def build_connector(row: ConnectorRow) -> Connector:
     cls = get_connector_class(row.kind)
-    return cls(full_config(row), current_app.extensions["climate_plugin.outbound"])
+    connector = cls(full_config(row), current_app.extensions["climate_plugin.outbound"])
+    if hasattr(connector, "secret_store"):  # a kind that rotates its own secrets (Ahjo's refresh tokens)
+        connector.secret_store = StoredSecrets(row)
+    return connector
 
 
 #: connectors built for the webhook path, keyed by everything they are built from (see inbound_connector)
@@ -124,3 +133,88 @@ def inbound_connector(row) -> tuple[Connector, list[str]]:
 
 def webhook_url(row: ConnectorRow) -> str:
     return f"{current_app.config['PUBLIC_URL']}/webhooks/{row.id}"
+
+
+# --- secrets a connector changes itself (a rotated OIDC refresh token) ----------------------------
+_secret_locks: dict[int, threading.Lock] = {}
+_secret_locks_guard = threading.Lock()
+
+
+def update_secret(row: ConnectorRow, dotted_path: str, value: str | None) -> None:
+    """Set one secret of ``row`` (a path from its kind's ``secret_fields``), encrypted; commits."""
+    if dotted_path not in get_connector_class(row.kind).secret_fields:
+        raise ValueError(f"{dotted_path!r} is not a secret field of {row.kind} connectors")
+    secrets = json.loads(_encryptor().decrypt(row.secrets_encrypted)) if row.secrets_encrypted else {}
+    secrets[dotted_path] = value
+    row.secrets_encrypted = _encryptor().encrypt(json.dumps(secrets))
+    db.session.commit()
+
+
+class _SecretValues:
+    def __init__(self, values: dict) -> None:
+        self.values = values
+        self.changed = False
+
+    def get(self, path: str):
+        return self.values.get(path)
+
+    def set(self, path: str, value) -> None:
+        self.values[path] = value
+        self.changed = True
+
+
+class StoredSecrets:
+    """A connector's secrets in the database, for a connector that must change one itself.
+
+    Single-use refresh tokens are the reason: the refresh, reading the token and storing its successor
+    must happen under one lock that every thread and every process honours. The lock is a PostgreSQL
+    advisory lock (any number of worker processes), or on SQLite a file lock in the instance folder.
+    The read and the write go through their own connection, so the caller's session and its
+    transaction are left alone. (See the ``secret_store`` attribute of connectors/ahjo.py.)
+    """
+
+    def __init__(self, row: ConnectorRow) -> None:
+        self.connector_id = row.id
+        self.kind = row.kind
+        self.key = f"connector-{row.id}"
+        # Captured here, inside the app context, because the connector calls back from its own code.
+        self._engine = db.engine
+        self._encryptor = _encryptor()
+        self._lock_dir = Path(current_app.instance_path) / "locks"
+
+    @contextmanager
+    def locked(self) -> Iterator[_SecretValues]:
+        with _secret_locks_guard:
+            thread_lock = _secret_locks.setdefault(self.connector_id, threading.Lock())
+        with thread_lock, self._engine.connect() as conn, self._process_lock(conn):
+            table = ConnectorRow.__table__
+            stored = conn.execute(
+                select(table.c.secrets_encrypted).where(table.c.id == self.connector_id)
+            ).scalar_one_or_none()
+            values = _SecretValues(json.loads(self._encryptor.decrypt(stored)) if stored else {})
+            yield values
+            if values.changed:
+                unknown = set(values.values) - set(get_connector_class(self.kind).secret_fields)
+                if unknown:
+                    raise ValueError(f"not secret fields of {self.kind} connectors: {sorted(unknown)}")
+                conn.execute(
+                    update(table)
+                    .where(table.c.id == self.connector_id)
+                    .values(secrets_encrypted=self._encryptor.encrypt(json.dumps(values.values)))
+                )
+            conn.commit()
+
+    @contextmanager
+    def _process_lock(self, conn) -> Iterator[None]:
+        if conn.dialect.name == "postgresql":
+            # Transaction-scoped: released by the commit (or the rollback when the connection closes).
+            conn.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": 0x636C, "b": self.connector_id})
+            yield
+            return
+        self._lock_dir.mkdir(parents=True, exist_ok=True)
+        with open(self._lock_dir / f"connector-{self.connector_id}.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)

@@ -11,8 +11,9 @@ import hashlib
 import json
 import logging
 import random
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from typing import Literal
 
 from flask import current_app
 from sqlalchemy import select
@@ -25,10 +26,12 @@ from climate_plugin.connector_service import build_connector
 from climate_plugin.db import db
 from climate_plugin.items import find_item, mark_deleted, upsert_item
 from climate_plugin.models import AgendaItem, Delivery, WriteBack
+from climate_plugin.models import Connector as ConnectorRow
 from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models import write_back as write_back_status
 from climate_plugin.models._types import utcnow
 from climate_plugin.outbound import PermanentError, TransientError
+from connectors.base import Connector, FetchedItem
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,14 @@ def process_delivery(delivery_id: int) -> None:
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None or delivery.status in (delivery_status.DONE, delivery_status.FAILED):
         return  # already handled: this is a repeat
+    if _superseded(delivery):
+        # A burst of events for one item (Ahjo reports a meeting as updated many times an hour): the
+        # newest waiting delivery fetches the host's current state, which covers this one too.
+        delivery.status = delivery_status.DONE
+        delivery.processed_at = utcnow()
+        delivery.last_error = None
+        db.session.commit()
+        return
     delivery.status = delivery_status.PROCESSING
     delivery.attempts += 1
     db.session.commit()
@@ -69,25 +80,82 @@ def process_delivery(delivery_id: int) -> None:
     delivery.last_error = None
     db.session.commit()
     if write_back_id is not None:
-        _enqueue_write_back(write_back_id)
+        enqueue_write_back(write_back_id)
 
 
 def _run(delivery: Delivery) -> int | None:
-    connector = build_connector(delivery.connector)
-    if delivery.action == "delete":
-        mark_deleted(delivery.connector, delivery.external_id)
-        return None
-    fetched = connector.fetch_item(delivery.external_id)
-    if fetched is None:  # gone at the host between the webhook and the fetch
-        mark_deleted(delivery.connector, delivery.external_id)
-        return None
-    item = upsert_item(delivery.connector, fetched, _read_attachments(connector, delivery.connector, fetched))
+    row = delivery.connector
+    return apply_change(row, build_connector(row), delivery.action, delivery.external_id).write_back_id
+
+
+#: what applying one change did to the stored item
+Outcome = Literal["created", "updated", "unchanged", "deleted"]
+
+
+@dataclass(frozen=True)
+class Applied:
+    outcome: Outcome
+    #: a planned write-back to enqueue once the caller has committed, or None
+    write_back_id: int | None = None
+
+
+def apply_change(
+    row: ConnectorRow,
+    connector: Connector,
+    action: str,
+    external_id: str,
+    fetched: FetchedItem | None = None,
+) -> Applied:
+    """Bring the stored item up to the host's state: the one path for webhooks and polls.
+
+    ``fetched`` is the item's content when the caller already has it (a poll listing that carries it);
+    otherwise it is fetched. The caller commits and then enqueues ``write_back_id``.
+    """
+    if action == "delete":
+        return Applied(_delete(row, external_id))
+    if fetched is None:
+        fetched = connector.fetch_item(external_id)
+        if fetched is None:  # gone at the host between the event and the fetch
+            return Applied(_delete(row, external_id))
+    before = find_item(row, fetched.external_id)
+    previous = (before.content_hash, before.deleted_at) if before is not None else None
+    item = upsert_item(row, fetched, _read_attachments(connector, row, fetched))
+    if previous is None:
+        outcome: Outcome = "created"
+    elif previous != (item.content_hash, None):
+        outcome = "updated"
+    else:
+        outcome = "unchanged"
     if item.deleted_at is not None:
-        return None
+        return Applied(outcome)
     assessment = assess(item)
-    if not (connector.capabilities.write_back and delivery.connector.config.get("write_back")):
-        return None
-    return plan_write_back(item, assessment)
+    if not (connector.capabilities.write_back and row.config.get("write_back")):
+        return Applied(outcome)
+    return Applied(outcome, plan_write_back(item, assessment))
+
+
+def _delete(row: ConnectorRow, external_id: str) -> Outcome:
+    item = find_item(row, external_id)
+    if item is None or item.deleted_at is not None:
+        return "unchanged"
+    mark_deleted(row, external_id)
+    return "deleted"
+
+
+def _superseded(delivery: Delivery) -> bool:
+    return (
+        db.session.scalar(
+            select(Delivery.id)
+            .where(
+                Delivery.connector_id == delivery.connector_id,
+                Delivery.external_id == delivery.external_id,
+                Delivery.id > delivery.id,
+                Delivery.status.in_((delivery_status.RECEIVED, delivery_status.PROCESSING)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _read_attachments(connector, row, fetched) -> list[dict] | None:
@@ -146,7 +214,7 @@ def plan_write_back(item: AgendaItem, assessment) -> int | None:
     return write_back.id
 
 
-def _enqueue_write_back(write_back_id: int) -> None:
+def enqueue_write_back(write_back_id: int) -> None:
     try:
         queue.enqueue("send_write_back", write_back_id)
     except Exception:
@@ -189,12 +257,14 @@ def send_write_back(write_back_id: int) -> None:
 
 
 def _model(task: str):
-    return Delivery if task == "process_delivery" else WriteBack
+    # A poll keeps its state on the connector (see polling.py): nothing to note or give up here.
+    return {"process_delivery": Delivery, "send_write_back": WriteBack}.get(task)
 
 
 def note_retry(task: str, record_id: int, delay: float) -> None:
     """Record when the retry is due, so the sweeper does not hand the record over before then."""
-    record = db.session.get(_model(task), record_id)
+    model = _model(task)
+    record = db.session.get(model, record_id) if model is not None else None
     if record is not None:
         record.enqueued_at = utcnow() + timedelta(seconds=delay)
         db.session.commit()
@@ -202,7 +272,8 @@ def note_retry(task: str, record_id: int, delay: float) -> None:
 
 def give_up(task: str, record_id: int, exc: Exception) -> None:
     """Mark a record failed after its last retry; it stays stored for an administrator to redeliver."""
-    record = db.session.get(_model(task), record_id)
+    model = _model(task)
+    record = db.session.get(model, record_id) if model is not None else None
     if record is not None:
         record.status = "failed"
         record.last_error = f"gave up after {record.attempts} attempts: {type(exc).__name__}: {exc}"[:2000]

@@ -10,7 +10,7 @@ from typing import Literal, Protocol
 
 from flask import current_app
 
-TaskName = Literal["process_delivery", "send_write_back"]
+TaskName = Literal["process_delivery", "send_write_back", "poll_connector"]
 
 
 class TaskQueue(Protocol):

@@ -105,6 +105,9 @@ class Connector(abc.ABC):
     #: how often a polling connector is polled, and how long a time window one poll asks for at most
     poll_interval: ClassVar[timedelta] = timedelta(minutes=15)
     poll_window: ClassVar[timedelta] = timedelta(days=1)
+    #: False when the host's change listing never reports deletions; they then arrive by push or show as
+    #: gone on the next fetch
+    poll_reports_deletions: ClassVar[bool] = True
 
     def __init__(self, config: Mapping[str, Any], http: OutboundClient) -> None:
         self.config = config
@@ -138,7 +141,8 @@ class Connector(abc.ABC):
     def poll(self, since: datetime | None, until: datetime, page: str | None = None) -> PollPage:
         """Items changed in ``(since, until]`` (``since`` None: from the beginning), one page at a time.
 
-        Only called when ``capabilities.poll``. Deleted items come as ``Change(action="delete")``.
+        Only called when ``capabilities.poll``. Deleted items come as ``Change(action="delete")`` (unless
+        the class declares ``poll_reports_deletions = False``: the host's listing cannot say).
         Raise ``TransientError`` for network errors and 5xx: the poll is retried from the same place.
         """
         raise NotImplementedError(f"{self.kind} connector does not poll")

@@ -1,4 +1,4 @@
-"""POST /webhooks/<connector id>: verify → parse → persist → commit → enqueue → answer.
+"""POST /webhooks/<connector id>[/<resource>]: verify → parse → persist → commit → enqueue → answer.
 
 The delivery is committed before it is enqueued, and a sweeper re-enqueues deliveries still waiting,
 so a crash or a broker outage between the two loses nothing.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 
 from flask import Blueprint, request
 from sqlalchemy import select
@@ -31,9 +32,16 @@ bp = Blueprint("webhooks", __name__)
 KEPT_HEADERS = ("content-type", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature")
 
 
+#: the resource segment of ``<webhook_url>/<resource>`` (Ahjo posts each resource type to its own URL)
+RESOURCE = re.compile(r"[a-z_]{1,40}")
+
+
 # Ids beyond the integer column's range are unknown connectors (404), not a database overflow.
 @bp.post("/webhooks/<int(max=2147483647):connector_id>")
-def receive(connector_id: int):
+@bp.post("/webhooks/<int(max=2147483647):connector_id>/<resource>")
+def receive(connector_id: int, resource: str | None = None):
+    if resource is not None and not RESOURCE.fullmatch(resource):
+        return json_error(404, "no such webhook URL: a resource is 1 to 40 of a-z and _")
     with db.engine.connect() as conn:
         row = conn.execute(select(Connector.__table__).where(Connector.id == connector_id)).first()
         if row is None:
@@ -52,7 +60,7 @@ def receive(connector_id: int):
         except WebhookAuthError as exc:
             return json_error(401, str(exc))
         try:
-            event = connector.parse_webhook(body, request.headers)
+            event = connector.parse_webhook(body, request.headers, resource)
             _check_storable(event)
         except PayloadError as exc:
             return json_error(400, str(exc))

@@ -51,6 +51,7 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={
             "sweep": {"task": "worker.tasks.sweep", "schedule": settings.sweep_interval},
             "reminders": {"task": "worker.tasks.send_reminders", "schedule": 24 * 3600.0},
+            "poll": {"task": "worker.tasks.poll_due", "schedule": 60.0},
         },
         include=["worker.tasks"],
     )

@@ -17,6 +17,7 @@ from datetime import timedelta
 from flask import Flask
 
 from climate_plugin import pipeline
+from climate_plugin.polling import poll_due_connectors
 from climate_plugin.queue import TaskName
 from climate_plugin.reminders import send_due_reminders
 from worker.runner import run_task
@@ -113,3 +114,9 @@ class EmbeddedWorker:
                 send_due_reminders()
         except Exception:
             log.exception("embedded reminders failed; trying again at the next sweep")
+        # Polls of connectors whose poll_interval has passed (beat's minutely schedule under Celery).
+        try:
+            with self.app.app_context():
+                poll_due_connectors()
+        except Exception:
+            log.exception("embedded poll scheduling failed; trying again at the next sweep")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from climate_plugin import pipeline
+from climate_plugin import pipeline, polling
 from climate_plugin.db import db
 from climate_plugin.outbound import TransientError
 from climate_plugin.queue import TaskName
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 TASKS: dict[TaskName, Callable[[int], None]] = {
     "process_delivery": pipeline.process_delivery,
     "send_write_back": pipeline.send_write_back,
+    "poll_connector": polling.poll_connector,
 }
 
 #: worth another try: the host or network (TransientError), a concurrent worker that won a unique

@@ -28,6 +28,18 @@ def send_write_back(self, write_back_id: int) -> None:
     _run(self, "send_write_back", write_back_id)
 
 
+@shared_task(bind=True, name="worker.tasks.poll_connector")
+def poll_connector(self, connector_id: int) -> None:
+    _run(self, "poll_connector", connector_id)
+
+
+@shared_task(name="worker.tasks.poll_due")
+def poll_due() -> None:
+    from climate_plugin.polling import poll_due_connectors
+
+    poll_due_connectors()
+
+
 @shared_task(name="worker.tasks.send_reminders")
 def send_reminders() -> None:
     from climate_plugin.reminders import send_due_reminders

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import click
 from flask.cli import with_appcontext
@@ -158,8 +159,9 @@ def _messages(messages, prefix: str = "") -> str:
 @click.option("--municipality", "slug", help="Only this municipality's connectors.")
 @with_appcontext
 def connector_list(slug: str | None) -> None:
-    """List connectors as JSON (never with secret values)."""
+    """List connectors as JSON (never with secret values), with their sync health."""
     from climate_plugin.connector_service import webhook_url
+    from climate_plugin.polling import sync_health
 
     _database_ready()
     stmt = select(Connector).order_by(Connector.id)
@@ -175,6 +177,7 @@ def connector_list(slug: str | None) -> None:
                 "enabled": c.enabled,
                 "webhook_url": webhook_url(c),
                 "config": c.config,
+                "sync": sync_health(c),
             }
             for c in db.session.scalars(stmt)
         ]
@@ -194,6 +197,106 @@ def connector_rotate_secret(connector_id: int) -> None:
     _echo_json(
         {"id": row.id, "webhook_secret": secret, "previous_valid_until": row.previous_secret_expires_at}
     )
+
+
+@connector.command("sync")
+@click.argument("connector_id", type=int)
+@with_appcontext
+def connector_sync(connector_id: int) -> None:
+    """Poll the host now, from where the last poll stopped; prints what changed as JSON."""
+    from climate_plugin.polling import CannotPoll, PollBusy, run_poll
+    from connectors.registry import UnknownConnectorKind
+
+    _database_ready(Connector)
+    row = _connector(connector_id)
+    try:
+        result = run_poll(row)
+    except (CannotPoll, PollBusy, UnknownConnectorKind) as exc:
+        raise click.ClickException(str(exc)) from None
+    _echo_json(result.counts())
+    if result.stopped:
+        raise click.ClickException(
+            f"the poll stopped early: {result.stopped}. What came before is stored; the next poll "
+            "continues from there."
+        )
+
+
+@connector.command("test")
+@click.argument("connector_id", type=int)
+@with_appcontext
+def connector_test(connector_id: int) -> None:
+    """Check that the host can be reached with the stored configuration; prints "ok" or the problem."""
+    from climate_plugin.connector_service import build_connector
+    from connectors.registry import UnknownConnectorKind
+
+    _database_ready(Connector)
+    row = _connector(connector_id)
+    try:
+        build_connector(row).test_connection()
+    except UnknownConnectorKind as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # whatever the connector raised, the administrator gets one plain line
+        raise click.ClickException(
+            f"connector {row.id} ({row.kind}) cannot reach its host: {exc or type(exc).__name__}"
+        ) from None
+    click.echo("ok")
+
+
+def _aware_date(value: datetime) -> datetime:
+    """click.DateTime gives a naive value: read it as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+@connector.command("backfill")
+@click.argument("connector_id", type=int)
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Fetch history changed since this date (UTC), e.g. 2025-01-01.",
+)
+@click.option("--restart", is_flag=True, help="Forget an unfinished backfill and start from --since.")
+@with_appcontext
+def connector_backfill(connector_id: int, since, restart: bool) -> None:
+    """Fetch the host's history through the poll path; an interrupted backfill continues where it stopped."""
+    import sys
+
+    from climate_plugin.models._types import utcnow
+    from climate_plugin.polling import (
+        BackfillConflict,
+        CannotPoll,
+        PollBusy,
+        cancel_backfill,
+        run_backfill,
+        start_backfill,
+        windows_left,
+    )
+    from connectors.registry import UnknownConnectorKind
+
+    since = _aware_date(since)
+    if since > utcnow():
+        raise click.BadParameter("must not be in the future", param_hint="--since")
+    _database_ready(Connector)
+    row = _connector(connector_id)
+    try:
+        if restart:
+            cancel_backfill(row)
+        state = start_backfill(row, since)
+        total = windows_left(row, state["cursor"], state["until"])
+        if state["cursor"] > since:
+            click.echo(f"continuing the backfill from {state['cursor'].isoformat()}", err=True)
+        if sys.stdout.isatty():
+            with click.progressbar(length=total, label="backfill", file=sys.stderr) as bar:
+                result = run_backfill(row, on_window=lambda _end: bar.update(1))
+        else:
+            result = run_backfill(row)
+    except (BackfillConflict, CannotPoll, PollBusy, UnknownConnectorKind) as exc:
+        raise click.ClickException(str(exc)) from None
+    _echo_json(result.counts())
+    if result.stopped:
+        raise click.ClickException(
+            f"the backfill stopped early: {result.stopped}. Run the same command again to continue it."
+        )
 
 
 @connector.command("kinds")

@@ -97,7 +97,7 @@ def worker(concurrency: int | None, celery_args: tuple[str, ...]) -> None:
 @click.command()
 @with_appcontext
 def beat() -> None:
-    """Run Celery beat (the sweeper schedule); run exactly one."""
+    """Run Celery beat (the sweeper, the connector polls and the reminders); run exactly one."""
     import os
 
     # Beat keeps its last-run times in a file: in the instance folder, not wherever it was started.

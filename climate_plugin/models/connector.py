@@ -30,4 +30,21 @@ class Connector(db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
+    # --- polling (see climate_plugin/polling.py) ---
+    #: host changes up to this time are stored; the next poll asks from here
+    poll_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the connector's opaque next page inside the window ending at poll_page_until, when a poll
+    #: stopped between pages: the next poll resumes there instead of asking the whole window again
+    poll_page: Mapped[str | None] = mapped_column(db.Text)
+    poll_page_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: a poll holds the connector until then (renewed per window), so two polls never overlap
+    poll_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: when a poll last started or was scheduled; the scheduler polls again after poll_interval
+    last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(db.Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: a backfill in progress: {"since", "until", "cursor", "page", "page_until"} (ISO times), else None
+    backfill: Mapped[dict | None] = mapped_column(JSON)
+
     municipality: Mapped[Municipality] = relationship()
