@@ -52,6 +52,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
     from climate_plugin import public
+    from climate_plugin.admin import bp as admin_bp
+    from climate_plugin.api import init_api
+    from climate_plugin.auth import init_app as init_auth
     from climate_plugin.badge_routes import bp as badges_bp
     from climate_plugin.commitment_views import bp as commitments_bp
     from climate_plugin.coordinator import bp as coordinator_bp
@@ -67,7 +70,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(coordinator_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(meeting_view_bp)
+    app.register_blueprint(admin_bp)  # the admin pages under /admin
+    init_api(app)  # the REST API under /api/v1 and its OpenAPI document
     register_error_handlers(app)
+    init_auth(app)  # sessions, abuse limits (Flask-Limiter), the sign-in pages
 
     from worker import init_app as init_worker
 

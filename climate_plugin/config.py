@@ -59,6 +59,14 @@ class Settings:
     reminder_days: int = 14
     #: completed assessments the climate coordinator is offered for review each day
     review_sample_size: int = 5
+    #: where the abuse limits count (redis://…); None: the broker when it is Redis, else this process's memory
+    ratelimit_storage_url: str | None = None
+    #: requests per connector and sending address to POST /webhooks/… (Flask-Limiter notation)
+    webhook_rate_limit: str = "600/minute"
+    #: sign-in attempts per address and, separately, per e-mail address
+    login_rate_limit: str = "10/minute"
+    #: how long an admin session lasts without signing in again
+    session_hours: int = 8
 
 
 def _positive_int(raw: str) -> int:
@@ -164,6 +172,16 @@ def _mail_address(raw: str) -> str:
     return raw
 
 
+def _rate_limit(raw: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError('must be a rate such as "600/minute" or "10/minute;100/hour"') from None
+    return raw
+
+
 def _shown(name: str, raw: str) -> str:
     """The wrong value as an error message may show it: secrets hidden, URL passwords masked."""
     if name in SECRET_SETTINGS:
@@ -213,6 +231,10 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
         mail_from=get("MAIL_FROM", _mail_address, "climate-plugin@localhost"),
         reminder_days=get("REMINDER_DAYS", _positive_int, 14),
         review_sample_size=get("REVIEW_SAMPLE_SIZE", _whole_number, 5),
+        ratelimit_storage_url=get("RATELIMIT_STORAGE_URL", _url(("redis", "rediss", "memory")), None),
+        webhook_rate_limit=get("WEBHOOK_RATE_LIMIT", _rate_limit, "600/minute"),
+        login_rate_limit=get("LOGIN_RATE_LIMIT", _rate_limit, "10/minute"),
+        session_hours=get("SESSION_HOURS", _positive_int, 8),
     )
     if problems:
         raise ConfigError(problems)

@@ -20,7 +20,10 @@ def json_error(status: int, message: str, **extra):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if request.path.startswith("/webhooks/") or request.accept_mimetypes.best == "application/json":
+        if (
+            request.path.startswith(("/webhooks/", "/api/"))
+            or request.accept_mimetypes.best == "application/json"
+        ):
             return json_error(exc.code or 500, exc.description or exc.name)
         return exc
 

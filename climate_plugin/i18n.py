@@ -426,9 +426,21 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def _merge_area_texts() -> None:
+    from climate_plugin.texts import admin as admin_texts
+    from climate_plugin.texts import api as api_texts
     from climate_plugin.texts import assessment_form, commitments, coordinator, meeting, team_badges
+    from climate_plugin.texts import auth as auth_texts
 
-    for module in (assessment_form, team_badges, commitments, meeting, coordinator):
+    for module in (
+        assessment_form,
+        team_badges,
+        commitments,
+        meeting,
+        coordinator,
+        auth_texts,
+        api_texts,
+        admin_texts,
+    ):
         duplicates = MESSAGES.keys() & module.MESSAGES.keys()
         if duplicates:
             raise RuntimeError(f"text keys defined twice: {sorted(duplicates)}")

@@ -17,6 +17,7 @@ from flask import Blueprint, request
 from sqlalchemy import select
 
 from climate_plugin import queue
+from climate_plugin.auth.limits import webhook_per_sender
 from climate_plugin.connector_service import inbound_connector
 from climate_plugin.db import db
 from climate_plugin.errors import json_error
@@ -39,6 +40,7 @@ RESOURCE = re.compile(r"[a-z_]{1,40}")
 # Ids beyond the integer column's range are unknown connectors (404), not a database overflow.
 @bp.post("/webhooks/<int(max=2147483647):connector_id>")
 @bp.post("/webhooks/<int(max=2147483647):connector_id>/<resource>")
+@webhook_per_sender
 def receive(connector_id: int, resource: str | None = None):
     if resource is not None and not RESOURCE.fullmatch(resource):
         return json_error(404, "no such webhook URL: a resource is 1 to 40 of a-z and _")

@@ -31,6 +31,7 @@ def main() -> None:
 
 def _register() -> None:
     from climate_plugin.cli import admin, checklist, demo, run, screen
+    from climate_plugin.cli import auth as auth_cli
     from climate_plugin.cli import coordinator as coordinator_cli
     from climate_plugin.cli.badges import badges
     from climate_plugin.cli.meeting import meeting
@@ -46,6 +47,7 @@ def _register() -> None:
     main.add_command(run.beat)
     main.add_command(demo.demo)
     coordinator_cli.register(main)
+    auth_cli.register(main)
     main.add_command(badges)
     main.add_command(meeting)
 

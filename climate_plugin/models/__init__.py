@@ -1,6 +1,8 @@
 """Database models, one module per concept."""
 
+from climate_plugin.models.api_token import ApiToken as ApiToken
 from climate_plugin.models.assessment import Assessment
+from climate_plugin.models.audit_entry import AuditEntry as AuditEntry
 from climate_plugin.models.badge_award import BadgeAward as BadgeAward
 from climate_plugin.models.checklist_template import ChecklistTemplate as ChecklistTemplate
 from climate_plugin.models.commitment import Commitment as Commitment
@@ -9,6 +11,7 @@ from climate_plugin.models.delivery import Delivery
 from climate_plugin.models.item import AgendaItem
 from climate_plugin.models.municipality import Municipality
 from climate_plugin.models.review import Review as Review
+from climate_plugin.models.user import User as User
 from climate_plugin.models.write_back import WriteBack
 
 __all__ = ["AgendaItem", "Assessment", "Connector", "Delivery", "Municipality", "WriteBack"]

@@ -1,0 +1,518 @@
+"""The admin pages: roles (viewers see, cannot change), municipality scoping (another's records are 404),
+CSRF refusal, write-only secrets never rendered, host text escaped, and every action through the service
+functions (audited)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import select
+
+from climate_plugin.auth.principal import SESSION_PASSWORD, SESSION_USER, password_fingerprint
+from climate_plugin.auth.users import create_user
+from climate_plugin.connector_service import full_config
+from climate_plugin.db import db
+from climate_plugin.i18n import t
+from climate_plugin.models import (
+    AgendaItem,
+    Assessment,
+    AuditEntry,
+    ChecklistTemplate,
+    Connector,
+    Delivery,
+    Municipality,
+    User,
+    WriteBack,
+)
+from tests.helpers import register
+
+PASSWORD = "correct horse battery staple"
+API_TOKEN = "tok-very-secret-value-123456"
+HOSTILE = '<script>alert("x")</script>'
+
+
+@dataclass
+class Town:
+    slug: str
+    id: int
+    connector_id: int
+    failed_delivery_id: int
+    users: dict[str, int]
+
+
+def _town(slug: str) -> Town:
+    row, _secret = register(slug=slug)
+    town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
+    delivery = Delivery(
+        connector_id=row.id,
+        delivery_id=f"msg_{slug}_1",
+        event_type="agenda_item.drafted",
+        action="upsert",
+        external_id="2026-1",
+        body=b"{}",
+        headers={},
+        status="failed",
+        attempts=3,
+        last_error="gave up after 3 attempts: TransientError: GET /items/2026-1: 500",
+    )
+    db.session.add(delivery)
+    users = {}
+    for role in ("municipality_admin", "coordinator", "viewer"):
+        user = create_user(town, f"{role}@{slug}.fi", f"{role.title()} {slug}", role, PASSWORD)
+        users[role] = user.id
+    db.session.commit()
+    return Town(slug, town.id, row.id, delivery.id, users)
+
+
+@pytest.fixture
+def towns(app):
+    with app.app_context():
+        hollola, lahti = _town("hollola"), _town("lahti")
+        platform = create_user(None, "root@platform.fi", "Root", "platform_admin", PASSWORD)
+        db.session.commit()
+        hollola.users["platform_admin"] = platform.id
+    return hollola, lahti
+
+
+def sign_in(client, app, user_id: int) -> None:
+    """Start an admin session the way climate_plugin.auth does after a password check."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        fingerprint = password_fingerprint(user.password_hash)
+    with client.session_transaction() as session:
+        session.clear()  # a fresh session, as signing in makes
+        session[SESSION_USER] = user_id
+        session[SESSION_PASSWORD] = fingerprint
+
+
+def token_of(html: str) -> str:
+    """The form token of the page's own forms (the sign-out form at the top has its own scope)."""
+    found = re.findall(r'name="csrf_token" value="([^"]+)"', html)
+    assert len(found) > 1, "the page has no form besides sign-out"
+    return found[-1]
+
+
+def text(key: str, lang: str, **params: object) -> str:
+    """A text as it appears in the HTML (apostrophes and the like escaped)."""
+    return str(escape(t(key, lang, **params)))
+
+
+def page(client, url: str) -> tuple[str, str]:
+    """(html, csrf token of the page's forms)."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    html = response.get_data(as_text=True)
+    return html, token_of(html)
+
+
+# --- access: sign-in, roles, scoping ----------------------------------------------------------------
+def test_anonymous_is_sent_to_the_login_page(client, towns):
+    response = client.get("/admin/m/hollola/connectors")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login")
+
+
+def test_signing_in_through_the_login_form_opens_the_admin_pages(client, towns):
+    html = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post(
+        "/admin/login", data={"email": "viewer@hollola.fi", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code in (302, 303)
+    home = client.get("/admin/", follow_redirects=True)
+    assert home.status_code == 200
+    assert "hollola agenda" in client.get("/admin/m/hollola/connectors").get_data(as_text=True)
+
+
+def test_a_municipality_user_lands_on_their_own_municipality(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["viewer"])
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/m/hollola/" in response.headers["Location"]
+
+
+def test_viewer_sees_connectors_but_has_no_forms_and_cannot_change(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["viewer"])
+    html = client.get("/admin/m/hollola/connectors?lang=en").get_data(as_text=True)
+    assert "hollola agenda" in html
+    assert f"http://plugin.test/webhooks/{hollola.connector_id}" in html
+    assert text("admin.read_only", "en") in html
+    assert "/connectors/new" not in html
+    deliveries = client.get("/admin/m/hollola/deliveries").get_data(as_text=True)
+    assert "/redeliver" not in deliveries
+    # the role is checked before anything else: even a form token does not let a viewer change anything
+    token = "not-checked-before-the-role"
+    for url in (
+        f"/admin/m/hollola/deliveries/{hollola.failed_delivery_id}/redeliver",
+        f"/admin/m/hollola/connectors/{hollola.connector_id}/enabled",
+        f"/admin/m/hollola/connectors/{hollola.connector_id}/rotate",
+        "/admin/m/hollola/checklist",
+        "/admin/m/hollola/users",
+    ):
+        assert client.post(url, data={"csrf_token": token}).status_code == 403, url
+    assert client.get("/admin/m/hollola/connectors/new").status_code == 403
+    with app.app_context():
+        assert db.session.get(Delivery, hollola.failed_delivery_id).status == "failed"
+        assert db.session.get(Connector, hollola.connector_id).enabled is True
+
+
+def test_coordinator_cannot_redeliver(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["coordinator"])
+    token = "not-checked-before-the-role"
+    url = f"/admin/m/hollola/deliveries/{hollola.failed_delivery_id}/redeliver"
+    assert client.post(url, data={"csrf_token": token}).status_code == 403
+
+
+def test_another_municipality_does_not_exist(client, app, towns):
+    hollola, lahti = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    token = token_of(client.get("/admin/m/hollola/deliveries").get_data(as_text=True))
+    for url in (
+        "/admin/m/lahti/",
+        "/admin/m/lahti/connectors",
+        "/admin/m/lahti/deliveries",
+        "/admin/m/lahti/checklist",
+        "/admin/m/lahti/users",
+        "/admin/m/lahti/audit",
+        f"/admin/m/lahti/connectors/{lahti.connector_id}",
+        # lahti's connector under hollola's address is not found either
+        f"/admin/m/hollola/connectors/{lahti.connector_id}",
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (
+        f"/admin/m/hollola/deliveries/{lahti.failed_delivery_id}/redeliver",
+        f"/admin/m/lahti/deliveries/{lahti.failed_delivery_id}/redeliver",
+        f"/admin/m/hollola/connectors/{lahti.connector_id}/rotate",
+        f"/admin/m/hollola/users/{lahti.users['viewer']}/role",
+    ):
+        assert client.post(url, data={"csrf_token": token, "role": "viewer"}).status_code == 404, url
+    with app.app_context():
+        assert db.session.get(Delivery, lahti.failed_delivery_id).status == "failed"
+        assert db.session.get(User, lahti.users["viewer"]).role == "viewer"
+
+
+def test_platform_admin_picks_any_municipality(client, app, towns):
+    hollola, lahti = towns
+    sign_in(client, app, hollola.users["platform_admin"])
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "/admin/m/hollola/" in html and "/admin/m/lahti/" in html
+    assert client.get(f"/admin/m/lahti/connectors/{lahti.connector_id}").status_code == 200
+    assert client.get(f"/admin/m/hollola/connectors/{lahti.connector_id}").status_code == 404
+
+
+# --- CSRF ---------------------------------------------------------------------------------------------
+def test_a_post_without_or_with_a_foreign_form_token_is_refused(client, app, towns):
+    hollola, lahti = towns
+    url = f"/admin/m/hollola/deliveries/{hollola.failed_delivery_id}/redeliver"
+    # a genuine token, but rendered for another person in another session
+    other = app.test_client()
+    sign_in(other, app, lahti.users["municipality_admin"])
+    foreign = token_of(other.get("/admin/m/lahti/deliveries").get_data(as_text=True))
+    # and one of this person's own, but from an earlier session (signed in again since)
+    sign_in(client, app, hollola.users["municipality_admin"])
+    old = token_of(client.get("/admin/m/hollola/deliveries").get_data(as_text=True))
+    sign_in(client, app, hollola.users["municipality_admin"])
+    tokens = ("", "forged", foreign, old)
+    for data in ({}, *({"csrf_token": token} for token in tokens)):
+        response = client.post(url + "?lang=en", data=data)
+        assert response.status_code == 400
+        assert text("admin.error.csrf", "en") in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Delivery, hollola.failed_delivery_id).status == "failed"
+
+
+# --- connectors and their secrets ---------------------------------------------------------------------
+def _rest_config(base_url: str = "http://127.0.0.1:9") -> dict:
+    return {"base_url": base_url, "auth": {"type": "bearer"}, "fields": {"title": "/title"}}
+
+
+def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_secrets(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    html, token = page(client, "/admin/m/hollola/connectors/new?kind=rest&lang=en")
+    assert 'name="secret:auth.token"' in html and 'type="password"' in html
+    response = client.post(
+        "/admin/m/hollola/connectors?lang=en",
+        data={
+            "csrf_token": token,
+            "kind": "rest",
+            "name": "Dynasty",
+            "config": json.dumps(_rest_config()),
+            "secret:auth.token": API_TOKEN,
+        },
+    )
+    assert response.status_code == 201
+    created = response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+    secret = re.search(r'id="webhook-secret">([^<]+)<', created).group(1)
+    assert secret.startswith("whsec_")
+    assert API_TOKEN not in created
+    with app.app_context():
+        row = db.session.scalar(select(Connector).where(Connector.name == "Dynasty"))
+        assert full_config(row)["auth"]["token"] == API_TOKEN
+        connector_id = row.id
+        audit = db.session.scalars(select(AuditEntry).where(AuditEntry.target == f"connector:{row.id}")).all()
+        assert [a.action for a in audit] == ["connector.create"]
+    # the detail, list and audit pages say a secret is stored, and show neither secret
+    for url in (
+        f"/admin/m/hollola/connectors/{connector_id}?lang=en",
+        "/admin/m/hollola/connectors",
+        "/admin/m/hollola/audit",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert API_TOKEN not in html and secret not in html, url
+    detail = client.get(f"/admin/m/hollola/connectors/{connector_id}?lang=en").get_data(as_text=True)
+    assert text("admin.connector.secret_is_set", "en") in detail
+    assert not re.search(r'type="password"[^>]*value=', detail)
+
+    # saving with the secret field left empty keeps the stored token
+    token = token_of(detail)
+    response = client.post(
+        f"/admin/m/hollola/connectors/{connector_id}",
+        data={
+            "csrf_token": token,
+            "name": "Dynasty 2",
+            "config": json.dumps(_rest_config("http://127.0.0.1:8")),
+            "secret:auth.token": "",
+        },
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        row = db.session.get(Connector, connector_id)
+        assert row.name == "Dynasty 2"
+        assert full_config(row)["auth"]["token"] == API_TOKEN
+        assert full_config(row)["base_url"] == "http://127.0.0.1:8"
+
+
+def test_rotating_shows_the_new_secret_once(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    url = f"/admin/m/hollola/connectors/{hollola.connector_id}"
+    _, token = page(client, url)
+    response = client.post(url + "/rotate", data={"csrf_token": token})
+    assert response.status_code == 200
+    secret = re.search(r'id="webhook-secret">([^<]+)<', response.get_data(as_text=True)).group(1)
+    assert secret not in client.get(url).get_data(as_text=True)
+    assert secret not in client.get("/admin/m/hollola/audit").get_data(as_text=True)
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action)).all()
+        assert "connector.rotate_secret" in actions
+
+
+def test_config_errors_are_shown_next_to_the_field_without_echoing_a_secret(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    _, token = page(client, "/admin/m/hollola/connectors/new?kind=rest")
+    data = {"csrf_token": token, "kind": "rest", "name": "x"}
+    not_json = client.post("/admin/m/hollola/connectors?lang=en", data={**data, "config": "{nope"})
+    assert not_json.status_code == 422
+    assert 'id="f-config-error"' in not_json.get_data(as_text=True)
+    # a secret typed into the JSON itself is taken out of the text shown again
+    bad = {"auth": {"type": "bearer", "token": API_TOKEN}, "fields": {"title": "/title"}}
+    response = client.post("/admin/m/hollola/connectors?lang=en", data={**data, "config": json.dumps(bad)})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    error = re.search(r'id="f-config-error">(.*?)</div>', html, re.S).group(1)
+    assert "base_url" in error
+    assert API_TOKEN not in html
+    no_name = client.post(
+        "/admin/m/hollola/connectors?lang=en",
+        data={**data, "name": " ", "config": json.dumps(_rest_config())},
+    )
+    assert no_name.status_code == 422
+    assert 'id="f-name-error"' in no_name.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Connector).where(Connector.name == "x")) is None
+
+
+def test_enable_disable_and_test(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    url = f"/admin/m/hollola/connectors/{hollola.connector_id}"
+    _, token = page(client, url)
+    assert client.post(url + "/enabled", data={"csrf_token": token, "enabled": "0"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Connector, hollola.connector_id).enabled is False
+    # nothing listens on 127.0.0.1:9: the test fails, and says so on the page
+    response = client.post(url + "/test?lang=en", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert "The connection does not work" in response.get_data(as_text=True)
+    # a push-only connector cannot be polled: a clear 409, not a 500
+    assert client.post(url + "/sync", data={"csrf_token": token}).status_code == 409
+
+
+def test_host_text_is_escaped(client, app, towns):
+    hollola, _ = towns
+    with app.app_context():
+        row = db.session.get(Connector, hollola.connector_id)
+        row.name = HOSTILE
+        delivery = db.session.get(Delivery, hollola.failed_delivery_id)
+        delivery.last_error = HOSTILE
+        delivery.external_id = HOSTILE
+        db.session.commit()
+    sign_in(client, app, hollola.users["municipality_admin"])
+    for url in (
+        "/admin/m/hollola/connectors",
+        f"/admin/m/hollola/connectors/{hollola.connector_id}",
+        "/admin/m/hollola/deliveries",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert HOSTILE not in html, url
+        assert "&lt;script&gt;" in html, url
+
+
+# --- deliveries and write-backs -----------------------------------------------------------------------
+def test_failed_delivery_is_listed_and_redelivered(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    html, token = page(client, "/admin/m/hollola/deliveries?status=failed&lang=en")
+    assert f'id="delivery-{hollola.failed_delivery_id}"' in html
+    assert "TransientError" in html
+    assert text("admin.deliveries.redeliver", "en") in html
+    response = client.post(
+        f"/admin/m/hollola/deliveries/{hollola.failed_delivery_id}/redeliver?lang=en",
+        data={"csrf_token": token},
+    )
+    assert response.status_code == 303
+    followed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert text("admin.deliveries.redelivered", "en") in followed
+    with app.app_context():
+        delivery = db.session.get(Delivery, hollola.failed_delivery_id)
+        assert delivery.status == "received"
+        assert app.extensions["climate_plugin.queue"].pending() == 1
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "delivery.redeliver"))
+        assert entry.actor.startswith(f"user:{hollola.users['municipality_admin']}")
+    # no longer failed: the failed filter no longer lists it
+    html = client.get("/admin/m/hollola/deliveries?status=failed").get_data(as_text=True)
+    assert f'id="delivery-{hollola.failed_delivery_id}"' not in html
+
+
+def test_failed_write_back_is_retried(client, app, towns):
+    hollola, _ = towns
+    with app.app_context():
+        item = AgendaItem(
+            connector_id=hollola.connector_id, external_id="2026-7", title="Koulu", content_hash="h"
+        )
+        db.session.add(item)
+        db.session.flush()
+        assessment = Assessment(
+            item_id=item.id, revision=1, relevance="high", screening_version="1", content_hash="h"
+        )
+        db.session.add(assessment)
+        db.session.flush()
+        write_back = WriteBack(
+            item_id=item.id,
+            assessment_id=assessment.id,
+            body={},
+            body_hash="h",
+            idempotency_key="k-1",
+            status="failed",
+            attempts=8,
+            last_error="gave up",
+        )
+        db.session.add(write_back)
+        db.session.commit()
+        write_back_id = write_back.id
+    sign_in(client, app, hollola.users["municipality_admin"])
+    html, token = page(client, "/admin/m/hollola/deliveries")
+    assert f'id="write-back-{write_back_id}"' in html
+    url = f"/admin/m/hollola/write-backs/{write_back_id}/retry"
+    assert client.post(url, data={"csrf_token": token}).status_code == 303
+    with app.app_context():
+        assert db.session.get(WriteBack, write_back_id).status == "pending"
+    # a second retry of a write-back no longer failed is refused plainly
+    assert client.post(url, data={"csrf_token": token}).status_code == 409
+
+
+# --- checklist template editor ------------------------------------------------------------------------
+def test_checklist_overrides_are_validated_and_saved_as_new_versions(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    html, token = page(client, "/admin/m/hollola/checklist?lang=en")
+    assert "default-1" in html
+    bad = client.post(
+        "/admin/m/hollola/checklist?lang=en",
+        data={"csrf_token": token, "overrides": json.dumps({"questions": {"R99": {}}})},
+    )
+    assert bad.status_code == 422
+    assert 'id="f-overrides-error"' in bad.get_data(as_text=True)
+    good = {"disabled_categories": ["land_use"]}
+    response = client.post(
+        "/admin/m/hollola/checklist", data={"csrf_token": token, "overrides": json.dumps(good)}
+    )
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "hollola-1+default-1" in html
+    with app.app_context():
+        versions = db.session.scalars(select(ChecklistTemplate.version)).all()
+        assert versions == [1]
+
+
+# --- users and roles ----------------------------------------------------------------------------------
+def test_users_are_added_given_roles_and_deactivated(client, app, towns):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    html, token = page(client, "/admin/m/hollola/users?lang=en")
+    assert "viewer@hollola.fi" in html and "lahti" not in html
+    assert text("admin.users.password_note", "en") in html
+    response = client.post(
+        "/admin/m/hollola/users",
+        data={"csrf_token": token, "email": "New@Hollola.fi", "name": "Uusi", "role": "coordinator"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "new@hollola.fi"))
+        assert (user.role, user.municipality_id, user.password_hash) == ("coordinator", hollola.id, None)
+        user_id = user.id
+    taken = client.post(
+        "/admin/m/hollola/users?lang=en",
+        data={"csrf_token": token, "email": "new@hollola.fi", "name": "Again", "role": "viewer"},
+    )
+    assert taken.status_code == 422
+    assert text("admin.error.email_taken", "en") in taken.get_data(as_text=True)
+    # platform_admin cannot be handed out on a municipality's page
+    escalate = client.post(
+        "/admin/m/hollola/users?lang=en",
+        data={"csrf_token": token, "email": "boss@hollola.fi", "name": "Boss", "role": "platform_admin"},
+    )
+    assert escalate.status_code == 422
+    url = f"/admin/m/hollola/users/{user_id}"
+    assert client.post(url + "/role", data={"csrf_token": token, "role": "viewer"}).status_code == 303
+    assert client.post(url + "/active", data={"csrf_token": token, "active": "0"}).status_code == 303
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert (user.role, user.active) == ("viewer", False)
+        assert db.session.scalar(select(User).where(User.email == "boss@hollola.fi")) is None
+    # deactivating oneself is refused
+    own = f"/admin/m/hollola/users/{hollola.users['municipality_admin']}/active"
+    assert client.post(own, data={"csrf_token": token, "active": "0"}).status_code == 409
+
+
+# --- languages ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_pages_in_every_language(client, app, towns, lang):
+    hollola, _ = towns
+    sign_in(client, app, hollola.users["municipality_admin"])
+    for path, heading in (
+        ("", "admin.dashboard.heading"),
+        ("connectors", "admin.connectors.heading"),
+        (f"connectors/{hollola.connector_id}", "admin.col.health"),
+        ("connectors/new", "admin.connectors.new"),
+        ("deliveries", "admin.deliveries.heading"),
+        ("checklist", "admin.checklist.heading"),
+        ("users", "admin.users.heading"),
+        ("audit", "admin.audit.heading"),
+    ):
+        response = client.get(f"/admin/m/hollola/{path}?lang={lang}")
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html
+        assert text(heading, lang) in html, path
+        assert 'hreflang="sv"' in html  # the language switch

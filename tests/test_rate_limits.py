@@ -1,0 +1,126 @@
+"""Abuse limits: sign-in attempts per address and per e-mail, webhooks per connector and sender."""
+
+from __future__ import annotations
+
+import pytest
+
+from climate_plugin.config import ConfigError, load_settings
+from tests.auth_helpers import PASSWORD, csrf_of, user_for
+from tests.conftest import build_app
+from tests.helpers import event_body, register, signed_headers
+
+
+def _login(client, email: str, ip: str, password: str = "wrong password!!", json: bool = False):
+    token = csrf_of(client.get("/admin/login").get_data(as_text=True))
+    headers = {"Accept": "application/json"} if json else {}
+    return client.post(
+        "/admin/login",
+        data={"csrf_token": token, "email": email, "password": password},
+        environ_base={"REMOTE_ADDR": ip},
+        headers=headers,
+    )
+
+
+def test_login_is_limited_per_address(tmp_path):
+    app = build_app(tmp_path, login_rate_limit="3/minute")
+    client = app.test_client()
+    statuses = [_login(client, f"user{n}@x.fi", "127.0.0.5").status_code for n in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    response = _login(client, "user9@x.fi", "127.0.0.5")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Liian monta kirjautumisyritystä" in response.get_data(as_text=True)
+    as_json = _login(client, "user9@x.fi", "127.0.0.5", json=True)
+    assert as_json.status_code == 429 and "error" in as_json.json
+    # another address is not affected
+    assert _login(client, "user1@x.fi", "127.0.0.6").status_code == 401
+
+
+def test_login_is_limited_per_email_from_many_addresses(tmp_path):
+    app = build_app(tmp_path, login_rate_limit="3/minute")
+    with app.app_context():
+        user_for("hollola", "anna@hollola.fi")
+    client = app.test_client()
+    statuses = [_login(client, "anna@hollola.fi", f"127.0.1.{n}").status_code for n in range(3)]
+    assert statuses == [401, 401, 401]
+    # even the right password waits now: the guessing is what is being slowed down
+    assert _login(client, "Anna@Hollola.fi", "127.0.1.99", PASSWORD).status_code == 429
+    assert _login(client, "someone@hollola.fi", "127.0.1.99").status_code == 401
+
+
+def test_login_page_itself_is_not_limited(tmp_path):
+    app = build_app(tmp_path, login_rate_limit="1/minute")
+    client = app.test_client()
+    assert all(client.get("/admin/login").status_code == 200 for _ in range(5))
+
+
+def test_webhooks_are_limited_per_connector_and_sender(tmp_path):
+    app = build_app(tmp_path, webhook_rate_limit="2/minute")
+    with app.app_context():
+        first, secret = register(slug="hollola")
+        second, second_secret = register(slug="lahti")
+        first_id, second_id = first.id, second.id
+    client = app.test_client()
+
+    def post(connector_id: int, key: str, ip: str = "127.0.0.7"):
+        body = event_body("1")
+        return client.post(f"/webhooks/{connector_id}", data=body, headers=signed_headers(key, body),
+                           environ_base={"REMOTE_ADDR": ip})
+
+    assert [post(first_id, secret).status_code for _ in range(2)] == [202, 202]
+    limited = post(first_id, secret)
+    assert limited.status_code == 429
+    assert limited.is_json and "error" in limited.json
+    assert int(limited.headers["Retry-After"]) > 0
+    assert post(second_id, second_secret).status_code == 202  # another connector has its own allowance
+    assert post(first_id, secret, ip="127.0.0.8").status_code == 202  # and so has another sender
+
+
+def test_ordinary_answers_carry_no_retry_after(tmp_path):
+    app = build_app(tmp_path)
+    with app.app_context():
+        row, secret = register()
+        row_id = row.id
+    body = event_body("1")
+    response = app.test_client().post(f"/webhooks/{row_id}", data=body, headers=signed_headers(secret, body))
+    assert response.status_code == 202 and "Retry-After" not in response.headers
+
+
+@pytest.mark.parametrize("name", ["WEBHOOK_RATE_LIMIT", "LOGIN_RATE_LIMIT"])
+def test_a_wrong_rate_is_a_configuration_error(tmp_path, name):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path, {f"CLIMATE_PLUGIN_{name}": "lots"})
+    assert name in str(caught.value)
+
+
+def test_storage_follows_the_settings(tmp_path):
+    from climate_plugin.auth.limits import storage_url
+
+    def url(**env: str) -> str:
+        return storage_url(load_settings(tmp_path, {f"CLIMATE_PLUGIN_{k}": v for k, v in env.items()}))
+
+    assert url() == "memory://"
+    assert url(BROKER_URL="redis://127.0.0.1:6379/1") == "redis://127.0.0.1:6379/1"
+    assert url(BROKER_URL="amqp://127.0.0.1") == "memory://"
+    assert url(BROKER_URL="redis://127.0.0.1:6379/1", RATELIMIT_STORAGE_URL="redis://127.0.0.1:6379/5") == (
+        "redis://127.0.0.1:6379/5"
+    )
+
+
+@pytest.mark.services
+def test_limits_count_in_redis(tmp_path, redis_url, queue_name):
+    import redis
+
+    app = build_app(
+        tmp_path, ratelimit_storage_url=redis_url, queue_name=queue_name, login_rate_limit="2/minute"
+    )
+    client = app.test_client()
+    statuses = [_login(client, "x@x.fi", "127.0.2.1").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    store = redis.Redis.from_url(redis_url)
+    keys = store.keys(f"*{queue_name}*")
+    try:
+        assert keys, "the counts are kept in Redis under this deployment's prefix"
+    finally:
+        if keys:
+            store.delete(*keys)
