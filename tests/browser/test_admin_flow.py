@@ -22,6 +22,7 @@ from climate_plugin.auth.users import create_user
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.models import Connector, Delivery, Municipality
+from tests.browser.conftest import keep_screenshot
 from tests.conftest import build_app
 from tests.helpers import event_body, signed_headers, wait_for
 
@@ -145,11 +146,13 @@ def test_admin_creates_a_connector_sees_a_failed_delivery_and_redelivers_it(live
     row = page.locator(f"#delivery-{delivery.id}")
     assert row.locator("td.status").inner_text() == t("admin.status.failed", "fi")
     assert "500" in row.locator("td.error-text").inner_text()
+    keep_screenshot(page, "3-admin-failed-delivery")
 
     # --- the host is fixed; redeliver ---
     agenda_host.healthy = True
     row.get_by_role("button", name=t("admin.deliveries.redeliver", "fi")).click()
     page.get_by_role("status").filter(has_text=t("admin.deliveries.redelivered", "fi")).wait_for()
+    keep_screenshot(page, "4-admin-redelivered")
     wait_for(lambda: _delivery(app, connector_id).status == "done", timeout=30)
     page.reload()
     row = page.locator(f"#delivery-{delivery.id}")

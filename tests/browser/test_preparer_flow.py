@@ -8,13 +8,12 @@ the "climate assessed" badge then shows on the board members' meeting view and i
 
 from __future__ import annotations
 
-import os
-
 from climate_plugin.checklist import CATEGORIES_BY_CODE
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.meeting_view import meeting_url
 from climate_plugin.models import AgendaItem
+from tests.browser.conftest import keep_screenshot
 from tests.helpers import wait_for
 
 SCHOOL = {
@@ -80,7 +79,7 @@ def test_preparer_fills_the_form_and_the_badge_reaches_the_meeting_view_and_the_
     assert "tarvitsee perustelun" in error.inner_text()
     assert justification.get_attribute("aria-invalid") == "true"
     assert "f-ratings-energy-justification-error" in justification.get_attribute("aria-describedby")
-    _keep_screenshot(page, "1-validation-error")
+    keep_screenshot(page, "1-validation-error")
     # The answers given so far are kept: the rating is still "−".
     assert page.locator('input[name="ratings.energy.rating"]:checked').get_attribute("value") == "-"
     with live.app.app_context():
@@ -105,7 +104,7 @@ def test_preparer_fills_the_form_and_the_badge_reaches_the_meeting_view_and_the_
     article = page.get_by_role("article", name=SCHOOL["title"], exact=False)
     badge = article.get_by_role("img", name=ASSESSED)
     badge.wait_for()
-    _keep_screenshot(page, "2-meeting-view")
+    keep_screenshot(page, "2-meeting-view")
     assert badge.evaluate("img => img.complete && img.naturalWidth > 0")
     assert article.get_by_role("img", name=t("badge.alternatives_considered.name", "fi")).count() == 1
     assert article.get_by_role("img", name=t("badge.indicator_set.name", "fi")).count() == 1
@@ -123,11 +122,3 @@ def test_preparer_fills_the_form_and_the_badge_reaches_the_meeting_view_and_the_
     assert JUSTIFICATION in section["text"] and ALTERNATIVES in section["text"]
     assert "Maija Virtanen" in section["text"]
     assert "<section" in section["html"] and "&lt;" not in section["heading"]
-
-
-def _keep_screenshot(page, name: str) -> None:
-    """With CLIMATE_PLUGIN_TEST_SCREENSHOTS=DIR, keep what the browser showed, for a person to look at."""
-    folder = os.environ.get("CLIMATE_PLUGIN_TEST_SCREENSHOTS")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
