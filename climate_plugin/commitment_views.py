@@ -27,7 +27,7 @@ from climate_plugin.db import db
 from climate_plugin.errors import json_error
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
-from climate_plugin.i18n import LANGUAGES, language_links, pick_language, t
+from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import AgendaItem
 from climate_plugin.signed_links import LinkExpired, read_token
 
@@ -53,8 +53,7 @@ def _wants_json() -> bool:
 
 
 def _lang(item: AgendaItem | None = None) -> str:
-    header = request.accept_languages.best_match(LANGUAGES) if _wants_json() else None
-    return pick_language(request.args.get("lang"), header, item_language(item) if item is not None else None)
+    return request_language(item_language(item) if item is not None else None, browser=_wants_json())
 
 
 def _item(token: str) -> tuple[AgendaItem | None, Any]:

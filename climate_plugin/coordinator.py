@@ -41,7 +41,7 @@ from climate_plugin.db import db
 from climate_plugin.errors import json_error
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
-from climate_plugin.i18n import LANGUAGES, language_links, pick_language, t
+from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import AgendaItem, Assessment, Commitment, Connector, Municipality, Review
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.commitment import OPEN
@@ -214,7 +214,7 @@ def _error(status: int, key: str, lang: str) -> Any:
 
 
 def _municipality(token: str) -> tuple[Municipality | None, Any]:
-    lang = pick_language(request.args.get("lang"), request.accept_languages.best_match(LANGUAGES))
+    lang = request_language()
     try:
         slug = read_token(PURPOSE, token)
     except LinkExpired:
@@ -228,8 +228,7 @@ def _municipality(token: str) -> tuple[Municipality | None, Any]:
 
 
 def _lang(municipality: Municipality) -> str:
-    header = request.accept_languages.best_match(LANGUAGES) if _wants_json() else None
-    return pick_language(request.args.get("lang"), header, municipality.language)
+    return request_language(municipality.language, browser=_wants_json())
 
 
 def _scope(municipality: Municipality) -> str:

@@ -30,6 +30,15 @@ def pick_language(*candidates: str | None, default: str = "fi") -> str:
     return default
 
 
+def request_language(*fallbacks: str | None, browser: bool = True) -> str:
+    """The language a request asks for: ``?lang=``, then (with ``browser``) its Accept-Language header,
+    then ``fallbacks`` in order (an item's or a municipality's language), else Finnish."""
+    from flask import request
+
+    header = request.accept_languages.best_match(LANGUAGES) if browser else None
+    return pick_language(request.args.get("lang"), header, *fallbacks)
+
+
 def language_links(endpoint: str, lang: str, **values: object) -> list[dict[str, object]]:
     """The language switch of a page: ``[{code, name, url, current}]``, each url the same page in ``code``."""
     from flask import url_for

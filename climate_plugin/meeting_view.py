@@ -24,7 +24,7 @@ from climate_plugin.commitments import FIELDS, MAX_LENGTH, format_date, item_com
 from climate_plugin.db import db
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token
-from climate_plugin.i18n import LANGUAGES, language_links, pick_language, t
+from climate_plugin.i18n import LANGUAGES, language_links, pick_language, request_language, t
 from climate_plugin.models import AgendaItem, Connector
 from climate_plugin.signed_links import LinkExpired, link_expiry, make_token, read_token
 
@@ -219,7 +219,7 @@ def _page_language(municipality: Any) -> str:
 
 
 def _refusal(status: int, key: str) -> Response:
-    lang = pick_language(request.args.get("lang"), request.accept_languages.best_match(LANGUAGES))
+    lang = request_language()
     body = render_template(
         "meeting/refused.html", lang=lang, _=lambda k, **p: t(k, lang, **p), message_key=key
     )

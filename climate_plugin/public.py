@@ -57,7 +57,7 @@ from climate_plugin.climate_block import (
 from climate_plugin.db import db
 from climate_plugin.form_token import FIELD as FORM_TOKEN_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
-from climate_plugin.i18n import LANGUAGES, MESSAGES, language_links, pick_language, t
+from climate_plugin.i18n import MESSAGES, language_links, request_language, t
 from climate_plugin.impact_section import format_date, impact_section
 from climate_plugin.models import AgendaItem
 from climate_plugin.signed_links import LinkExpired, read_token, token_expiry
@@ -209,12 +209,10 @@ def _wants_json() -> bool:
 
 
 def _visitor_language(item: AgendaItem | None = None) -> str:
-    browser = request.accept_languages.best_match(LANGUAGES)
     if item is None:
-        return pick_language(request.args.get("lang"), browser)
-    if _wants_json():  # a host's API call: its user's language, else the item's
-        return pick_language(request.args.get("lang"), browser, item_language(item))
-    return pick_language(request.args.get("lang"), item_language(item))
+        return request_language()
+    # A host's API call: its user's language, else the item's; a page: the item's language.
+    return request_language(item_language(item), browser=_wants_json())
 
 
 def _link_error(status: int, code: str, lang: str, **params: Any) -> Any:

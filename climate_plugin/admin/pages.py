@@ -16,7 +16,7 @@ from climate_plugin.auth import PLATFORM_ADMIN, ROLES, Principal, current_princi
 from climate_plugin.auth.csrf import session_form_token, session_form_token_ok
 from climate_plugin.db import db
 from climate_plugin.form_token import FIELD as CSRF_FIELD
-from climate_plugin.i18n import LANGUAGES, language_links, pick_language, t
+from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import Municipality
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -47,7 +47,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def lang() -> str:
-    return pick_language(request.args.get("lang"), request.accept_languages.best_match(LANGUAGES))
+    return request_language()
 
 
 def principal() -> Principal:

@@ -3,10 +3,10 @@ Swagger UI and ReDoc load from a CDN that an air-gapped deployment cannot reach.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template_string, request
+from flask import Blueprint, current_app, render_template_string
 
 from climate_plugin.api.common import PREFIX
-from climate_plugin.i18n import language_links, pick_language, t
+from climate_plugin.i18n import language_links, request_language, t
 
 bp = Blueprint("api_docs_page", __name__)
 
@@ -79,7 +79,7 @@ def operations(spec: dict) -> list[dict]:
 
 @bp.get(PREFIX + "/docs")
 def docs_page():
-    lang = pick_language(request.args.get("lang"), request.accept_languages.best_match(("fi", "sv", "en")))
+    lang = request_language()
     spec = current_app.extensions["climate_plugin.api"].spec.to_dict()
     return render_template_string(
         PAGE,
