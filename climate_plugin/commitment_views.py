@@ -24,7 +24,7 @@ from climate_plugin.commitments import (
     status_label,
 )
 from climate_plugin.db import db
-from climate_plugin.errors import json_error
+from climate_plugin.errors import json_error, wants_json
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
 from climate_plugin.i18n import language_links, request_language, t
@@ -47,13 +47,8 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.is_json or best == "application/json"
-
-
 def _lang(item: AgendaItem | None = None) -> str:
-    return request_language(item_language(item) if item is not None else None, browser=_wants_json())
+    return request_language(item_language(item) if item is not None else None, browser=wants_json())
 
 
 def _item(token: str) -> tuple[AgendaItem | None, Any]:
@@ -73,7 +68,7 @@ def _item(token: str) -> tuple[AgendaItem | None, Any]:
 
 
 def _error(status: int, key: str, lang: str) -> Any:
-    if _wants_json():
+    if wants_json():
         return json_error(status, t(key, lang))
     return Response(t(key, lang) + "\n", status=status, mimetype="text/plain")
 
@@ -88,7 +83,7 @@ def list_commitments(token: str) -> Any:
     if error is not None:
         return error
     lang = _lang(item)
-    if _wants_json():
+    if wants_json():
         return jsonify(
             {
                 "item": item.external_id,

@@ -38,7 +38,7 @@ from climate_plugin.commitments import (
     refresh_host_block,
 )
 from climate_plugin.db import db
-from climate_plugin.errors import json_error
+from climate_plugin.errors import json_error, wants_json
 from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
 from climate_plugin.i18n import language_links, request_language, t
@@ -202,13 +202,8 @@ def record_review(
 
 
 # --- web -------------------------------------------------------------------------------------------------
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.is_json or best == "application/json"
-
-
 def _error(status: int, key: str, lang: str) -> Any:
-    if _wants_json():
+    if wants_json():
         return json_error(status, t(key, lang))
     return Response(t(key, lang) + "\n", status=status, mimetype="text/plain")
 
@@ -228,7 +223,7 @@ def _municipality(token: str) -> tuple[Municipality | None, Any]:
 
 
 def _lang(municipality: Municipality) -> str:
-    return request_language(municipality.language, browser=_wants_json())
+    return request_language(municipality.language, browser=wants_json())
 
 
 def _scope(municipality: Municipality) -> str:
@@ -329,7 +324,7 @@ def _overview(
             }
         )
         commitments.append(entry)
-    if _wants_json():
+    if wants_json():
         response = jsonify(
             {
                 "municipality": municipality.slug,
@@ -432,7 +427,7 @@ def _assessment_view(
         }
         for r in reviews
     ]
-    if _wants_json():
+    if wants_json():
         response = jsonify(
             {
                 **summary,

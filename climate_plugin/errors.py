@@ -11,6 +11,12 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
+def wants_json() -> bool:
+    """Whether the caller asked for JSON (a host's API call) rather than a page (a person's browser)."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return request.is_json or best == "application/json"
+
+
 def json_error(status: int, message: str, **extra):
     response = jsonify({"error": message, **extra})
     response.status_code = status

@@ -55,6 +55,7 @@ from climate_plugin.climate_block import (
     summary_text,
 )
 from climate_plugin.db import db
+from climate_plugin.errors import wants_json
 from climate_plugin.form_token import FIELD as FORM_TOKEN_FIELD
 from climate_plugin.form_token import form_token, form_token_ok
 from climate_plugin.i18n import MESSAGES, language_links, request_language, t
@@ -204,8 +205,7 @@ def _not_found(lang: str) -> tuple[str, int]:
 
 
 def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", _JSON])
-    return request.method == "PUT" or best == _JSON or request.is_json
+    return request.method == "PUT" or wants_json()  # a PUT is always the JSON API
 
 
 def _visitor_language(item: AgendaItem | None = None) -> str:
