@@ -134,9 +134,9 @@ def register_connector(app) -> tuple[int, str]:
     from flask_migrate import upgrade
 
     from climate_plugin.app import MIGRATIONS_DIR
-    from climate_plugin.connector_service import create_connector
     from climate_plugin.db import db
     from climate_plugin.demo.sample_host import rest_connector_config
+    from climate_plugin.hosts.connector import create_connector
     from climate_plugin.models import Municipality
 
     # Port 9 (discard): the worker is not started, so nothing is fetched; the config only has to validate.
@@ -446,8 +446,8 @@ def component_costs(app, secret: str, connector_id: int, count: int) -> dict[str
     import redis
 
     from climate_plugin import queue
-    from climate_plugin.connector_service import build_connector, webhook_secrets
     from climate_plugin.db import db
+    from climate_plugin.hosts.connector import build_connector, webhook_secrets
     from climate_plugin.models import Connector, Delivery
     from climate_plugin.models._types import utcnow
 

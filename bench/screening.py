@@ -11,7 +11,8 @@
    ``simplemma.lemmatize`` on every token with simplemma's default dictionaries. Reports the median items/s
    of each and the median of the per-round time ratio screen / simplemma (targets: >= 300 items/s,
    ratio <= 4). The cold first pass (new words: lemmatisation on cache misses) is reported too.
-3. Memory: a fresh subprocess imports the worker's modules (the Flask app factory, worker.tasks), calls
+3. Memory: a fresh subprocess imports the worker's modules (the Flask app factory,
+climate_plugin.worker.tasks), calls
    warm_up() and screens every item once, reporting VmRSS (steady) and VmHWM (peak) against 300 MB. It runs
    once as shipped and, unless --no-full-memory, once with simplemma's default full-dictionary backend for
    comparison.
@@ -125,8 +126,8 @@ def status():
     return out
 mode, path = sys.argv[1], sys.argv[2]
 from climate_plugin.app import create_app  # noqa: F401  (what the worker imports)
-import worker.tasks  # noqa: F401
-import worker.celery_app  # noqa: F401
+import climate_plugin.worker.tasks  # noqa: F401
+import climate_plugin.worker.celery_app  # noqa: F401
 from climate_plugin.screening import matcher, screen, warm_up
 if mode == "full":  # the backend before this change: simplemma's default dict-of-bytes dictionaries
     from functools import lru_cache

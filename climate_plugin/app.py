@@ -9,12 +9,13 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-import migrations
+from climate_plugin import migrations
 from climate_plugin.config import Settings, load_settings
 from climate_plugin.db import db, migrate
 from climate_plugin.encryption import Encryptor, development_key
-from climate_plugin.errors import register_error_handlers
 from climate_plugin.outbound import OutboundClient
+from climate_plugin.web import security
+from climate_plugin.web.errors import register_error_handlers
 
 MIGRATIONS_DIR = str(Path(migrations.__file__).parent)
 
@@ -51,16 +52,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
-    from climate_plugin import public
+    from climate_plugin.accounts import init_app as init_auth
     from climate_plugin.admin import bp as admin_bp
     from climate_plugin.api import init_api
-    from climate_plugin.auth import init_app as init_auth
-    from climate_plugin.badge_routes import bp as badges_bp
-    from climate_plugin.commitment_views import bp as commitments_bp
-    from climate_plugin.coordinator import bp as coordinator_bp
-    from climate_plugin.meeting_view import bp as meeting_view_bp
-    from connectors.registry import load_connectors
-    from webhooks.endpoint import bp as webhooks_bp
+    from climate_plugin.assessments import web as public
+    from climate_plugin.badges.web import bp as badges_bp
+    from climate_plugin.commitments.web import bp as commitments_bp
+    from climate_plugin.connectors.registry import load_connectors
+    from climate_plugin.meetings.web import bp as meeting_view_bp
+    from climate_plugin.reviews.web import bp as coordinator_bp
+    from climate_plugin.webhooks.endpoint import bp as webhooks_bp
 
     load_connectors()  # a broken or duplicate connector kind fails here, at start-up, not on a webhook
 
@@ -72,10 +73,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(meeting_view_bp)
     app.register_blueprint(admin_bp)  # the admin pages under /admin
     init_api(app)  # the REST API under /api/v1 and its OpenAPI document
-    register_error_handlers(app)
+    register_error_handlers(app)  # JSON for machines, a page in the reader's language for people
+    security.init_app(app)  # one content security policy and the other headers, for every answer
     init_auth(app)  # sessions, abuse limits (Flask-Limiter), the sign-in pages
 
-    from worker import init_app as init_worker
+    from climate_plugin.worker import init_app as init_worker
 
     init_worker(app)
     return app

@@ -63,6 +63,11 @@ def t(key: str, lang: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def translator(lang: str):
+    """``_`` for a template rendered in ``lang``: ``_("msgid", name=value)``."""
+    return lambda key, **params: t(key, lang, **params)
+
+
 MESSAGES: dict[str, dict[str, str]] = {
     # --- relevance levels (the screening result in words) ---
     "relevance.heading": {
@@ -226,6 +231,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "Tarkistuslistan versio: {version}",
         "sv": "Checklistans version: {version}",
         "en": "Checklist version: {version}",
+    },
+    # --- error pages (every page, in the reader's language) ---
+    "error.page.title": {"fi": "Virhe {status}", "sv": "Fel {status}", "en": "Error {status}"},
+    "error.page.400": {
+        "fi": "Pyyntöä ei voitu käsitellä: siinä on jotain vialla.",
+        "sv": "Begäran kunde inte behandlas: något är fel i den.",
+        "en": "The request could not be handled: something in it is wrong.",
+    },
+    "error.page.403": {
+        "fi": "Sinulla ei ole oikeutta tähän.",
+        "sv": "Du har inte behörighet till detta.",
+        "en": "You may not do this.",
+    },
+    "error.page.404": {
+        "fi": "Sivua ei löytynyt. Tarkista osoite.",
+        "sv": "Sidan hittades inte. Kontrollera adressen.",
+        "en": "The page was not found. Check the address.",
+    },
+    "error.page.405": {
+        "fi": "Tätä sivua ei voi käyttää näin.",
+        "sv": "Sidan kan inte användas på det här sättet.",
+        "en": "This page cannot be used this way.",
+    },
+    "error.page.413": {
+        "fi": "Lähetetty sisältö on liian suuri.",
+        "sv": "Det skickade innehållet är för stort.",
+        "en": "What was sent is too large.",
+    },
+    "error.page.500": {
+        "fi": "Palvelussa tapahtui virhe. Se on kirjattu; yritä myöhemmin uudelleen.",
+        "sv": "Ett fel uppstod i tjänsten. Det har loggats; försök igen senare.",
+        "en": "Something went wrong in the service. It has been logged; please try again later.",
+    },
+    "error.page.503": {
+        "fi": "Palvelu ei juuri nyt voi tallentaa tätä. Yritä hetken päästä uudelleen.",
+        "sv": "Tjänsten kan inte spara detta just nu. Försök igen om en stund.",
+        "en": "The service cannot store this right now. Please try again in a moment.",
+    },
+    "error.page.other": {
+        "fi": "Pyyntöä ei voitu käsitellä.",
+        "sv": "Begäran kunde inte behandlas.",
+        "en": "The request could not be handled.",
     },
     "page.not_found.title": {"fi": "Sivua ei löytynyt", "sv": "Sidan hittades inte", "en": "Page not found"},
     "page.not_found.text": {

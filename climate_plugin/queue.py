@@ -2,15 +2,29 @@
 
 Tasks are named, take one database id and are idempotent, so handing the same id over twice
 (the sweeper after a crash, a redelivery) is always safe.
+
+Work is handed over only once the transaction that stored it has committed (Warehouse's after-commit
+hook): :func:`enqueue_after_commit` notes the task on the session and the commit hands it over. A
+worker never looks for a record that is not there yet, and a rolled-back change enqueues nothing. If the
+broker is down, the record is stored all the same and the sweeper (``climate_plugin.worker.sweeper``)
+hands it over later; that is why a failed hand-over is logged, not raised.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Literal, Protocol
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 TaskName = Literal["process_delivery", "send_write_back", "poll_connector"]
+
+#: the session.info key holding the tasks to hand over when the session commits
+_PENDING = "climate_plugin.enqueue_after_commit"
 
 
 class TaskQueue(Protocol):
@@ -19,3 +33,33 @@ class TaskQueue(Protocol):
 
 def enqueue(task: TaskName, record_id: int, countdown: float = 0) -> None:
     current_app.extensions["climate_plugin.queue"].enqueue(task, record_id, countdown)
+
+
+def enqueue_or_leave_to_sweeper(task: TaskName, record_id: int) -> bool:
+    """Hand a committed record's task over; on failure log it and leave it to the sweeper (False)."""
+    try:
+        enqueue(task, record_id)
+    except Exception:  # the broker is down: the record is safe in the database
+        log.warning("could not enqueue %s %s; the sweeper will retry", task, record_id, exc_info=True)
+        return False
+    return True
+
+
+def enqueue_after_commit(task: TaskName, record_id: int) -> None:
+    """Hand the task over when the current database session commits (nothing if it rolls back)."""
+    from climate_plugin.db import db
+
+    pending = db.session.info.setdefault(_PENDING, [])
+    if (task, record_id) not in pending:
+        pending.append((task, record_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _hand_over(session: Session) -> None:
+    for task, record_id in session.info.pop(_PENDING, ()):
+        enqueue_or_leave_to_sweeper(task, record_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -10,11 +10,20 @@ from typing import Any, ClassVar, Literal
 
 from marshmallow import Schema
 
+from climate_plugin.connectors.common.signature import WebhookAuthError, verify_standard_webhook
 from climate_plugin.outbound import OutboundClient
 
-
-class WebhookAuthError(Exception):
-    """The webhook's signature, key or timestamp did not verify (answered 401)."""
+__all__ = [
+    "Attachment",
+    "Capabilities",
+    "Change",
+    "Connector",
+    "FetchedItem",
+    "PayloadError",
+    "PollPage",
+    "WebhookAuthError",
+    "WebhookEvent",
+]
 
 
 class PayloadError(Exception):
@@ -119,8 +128,6 @@ class Connector(abc.ABC):
 
         The default speaks Standard Webhooks over the raw bytes.
         """
-        from webhooks.signature import verify_standard_webhook
-
         verify_standard_webhook(body, headers, secrets)
 
     @abc.abstractmethod

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
 
-from connectors.base import Connector
+from climate_plugin.connectors.base import Connector
 
 GROUP = "climate_plugin.connectors"
 REDACTED = "***"

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from climate_plugin.auth.tokens import create_token
-from climate_plugin.connector_service import create_connector
+from climate_plugin.accounts.tokens import create_token
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import rest_connector_config
+from climate_plugin.hosts.connector import create_connector
 from climate_plugin.models import AgendaItem, Assessment, Delivery, Municipality, WriteBack
 
 #: the secret values stored in connector configs: none may ever come out of the API or a log

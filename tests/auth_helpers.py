@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from climate_plugin.auth.tokens import create_token
-from climate_plugin.auth.users import create_user
+from climate_plugin.accounts.tokens import create_token
+from climate_plugin.accounts.users import create_user
 from climate_plugin.db import db
 from climate_plugin.models import Municipality
 

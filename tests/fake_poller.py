@@ -15,11 +15,19 @@ from typing import Any
 import pytest
 from marshmallow import Schema, fields
 
+from climate_plugin.connectors import registry
+from climate_plugin.connectors.base import (
+    Capabilities,
+    Change,
+    Connector,
+    FetchedItem,
+    PayloadError,
+    PollPage,
+    WebhookEvent,
+)
 from climate_plugin.db import db
 from climate_plugin.models import Municipality
 from climate_plugin.outbound import PermanentError, TransientError
-from connectors import registry
-from connectors.base import Capabilities, Change, Connector, FetchedItem, PayloadError, PollPage, WebhookEvent
 
 END = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 SCHOOL_TITLE = "Kirkonkylän koulun peruskorjaus ja lämmitysjärjestelmän muutos maalämpöön"
@@ -131,7 +139,7 @@ def make_connector(
     name: str = "council", kind: str = "fakepoll", slug: str = "hollola"
 ) -> tuple[Any, FakeHost]:
     """A connector of the fake kind on a fresh host, in the current app context."""
-    from climate_plugin.connector_service import create_connector
+    from climate_plugin.hosts.connector import create_connector
 
     town = db.session.query(Municipality).filter_by(slug=slug).one_or_none()
     if town is None:

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 from standardwebhooks.webhooks import Webhook
 
-from climate_plugin.connector_service import create_connector
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import rest_connector_config
+from climate_plugin.hosts.connector import create_connector
 from climate_plugin.models import Municipality
 
 

@@ -12,10 +12,10 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from climate_plugin.auth.principal import SESSION_PASSWORD, SESSION_USER, password_fingerprint
-from climate_plugin.auth.users import create_user
-from climate_plugin.connector_service import full_config
+from climate_plugin.accounts.principal import SESSION_PASSWORD, SESSION_USER, password_fingerprint
+from climate_plugin.accounts.users import create_user
 from climate_plugin.db import db
+from climate_plugin.hosts.connector import full_config
 from climate_plugin.i18n import t
 from climate_plugin.models import (
     AgendaItem,
@@ -79,7 +79,7 @@ def towns(app):
 
 
 def sign_in(client, app, user_id: int) -> None:
-    """Start an admin session the way climate_plugin.auth does after a password check."""
+    """Start an admin session the way climate_plugin.accounts does after a password check."""
     with app.app_context():
         user = db.session.get(User, user_id)
         fingerprint = password_fingerprint(user.password_hash)

@@ -9,12 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from marshmallow import ValidationError
 
-from climate_plugin.outbound import AllowList, OutboundClient, PermanentError, TransientError
-from connectors import ahjo
-from connectors.ahjo import AhjoConfigSchema, AhjoConnector, parse_ahjo_time
-from connectors.base import PayloadError, WebhookAuthError
-from connectors.registry import get_connector_class, redact
-from tests.ahjo_server import (
+from climate_plugin.connectors.ahjo import connector as ahjo
+from climate_plugin.connectors.ahjo.connector import AhjoConfigSchema, AhjoConnector, parse_ahjo_time
+from climate_plugin.connectors.ahjo.fake_host import (
     AGENDA_ITEM,
     CALLBACKS,
     CASE_ID,
@@ -24,6 +21,9 @@ from tests.ahjo_server import (
     RECORD_DECISION_ID,
     AhjoServer,
 )
+from climate_plugin.connectors.base import PayloadError, WebhookAuthError
+from climate_plugin.connectors.registry import get_connector_class, redact
+from climate_plugin.outbound import AllowList, OutboundClient, PermanentError, TransientError
 
 SECRET = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"
 

@@ -10,13 +10,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from climate_plugin.climate_block import checklist_url
-from climate_plugin.connector_service import create_connector, full_config
+from climate_plugin.assessments.links import checklist_url
+from climate_plugin.connectors.ahjo import connector as ahjo
+from climate_plugin.connectors.ahjo.fake_host import (
+    AGENDA_ITEM,
+    COUNCIL_DECISION_ID,
+    MEETING_ID,
+    RECORD_DECISION_ID,
+    AhjoServer,
+)
 from climate_plugin.db import db
+from climate_plugin.hosts.connector import create_connector, full_config
 from climate_plugin.models import AgendaItem, Assessment, Delivery, Municipality
-from connectors import ahjo
-from tests.ahjo_server import AGENDA_ITEM, COUNCIL_DECISION_ID, MEETING_ID, RECORD_DECISION_ID, AhjoServer
-from worker.runner import run_task
+from climate_plugin.worker.runner import run_task
 
 
 @pytest.fixture
@@ -145,7 +151,9 @@ def test_bad_pushes_are_400_and_removed_marks_the_item_deleted(app, client, host
 
 
 def test_poll_syncs_the_decisions_listing(app, client, host, helsinki):
-    polling = pytest.importorskip("climate_plugin.polling", reason="the polling engine is not in place yet")
+    polling = pytest.importorskip(
+        "climate_plugin.hosts.polling", reason="the polling engine is not in place yet"
+    )
     connector_id, _ = helsinki
     with app.app_context():
         from climate_plugin.models import Connector
@@ -166,7 +174,7 @@ def test_poll_syncs_the_decisions_listing(app, client, host, helsinki):
 
 def test_refresh_under_the_postgresql_lock(tmp_path, postgres_url, host):
     """The cross-process lock on PostgreSQL (an advisory lock) and the stored, rotated refresh token."""
-    from climate_plugin.connector_service import build_connector
+    from climate_plugin.hosts.connector import build_connector
     from climate_plugin.models import Connector
     from tests.conftest import build_app
 

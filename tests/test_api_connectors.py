@@ -9,8 +9,8 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from climate_plugin.connector_service import full_config, webhook_secrets
 from climate_plugin.db import db
+from climate_plugin.hosts.connector import full_config, webhook_secrets
 from climate_plugin.models import AuditEntry, Connector
 from tests.api_support import SECRETS, ApiClient, populate, rest_config
 
@@ -130,7 +130,7 @@ def test_enable_disable_and_sync(world):
 
 
 def test_sync_queues_a_poll_for_a_kind_that_polls(app, world, monkeypatch):
-    from connectors.rest import RestConnector
+    from climate_plugin.connectors.rest.connector import RestConnector
 
     api, hollola, _, _, queue = world
     monkeypatch.setattr(RestConnector, "capabilities", RestConnector.capabilities.__class__(
@@ -169,7 +169,7 @@ def test_rotate_secret_shows_the_new_one_once_and_the_old_one_still_verifies(app
 
 
 def test_a_host_error_that_echoes_a_secret_is_scrubbed(world, monkeypatch):
-    from connectors.rest import RestConnector
+    from climate_plugin.connectors.rest.connector import RestConnector
 
     api, hollola, _, _, _ = world
 

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from climate_plugin import assessments
+from climate_plugin.assessments.links import checklist_token
 from climate_plugin.badges import item_badges
-from climate_plugin.climate_block import build_climate_block, checklist_token
 from climate_plugin.db import db
-from climate_plugin.items import content_hash
+from climate_plugin.items.store import content_hash
 from climate_plugin.models import AgendaItem, WriteBack
-from climate_plugin.signed_links import make_token
+from climate_plugin.web.signed_links import make_token
+from climate_plugin.writeback.block import build_climate_block
 from tests.helpers import register
 
 TITLE = "Koulun peruskorjaus"

@@ -6,11 +6,11 @@ import re
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+from climate_plugin.assessments.impact_section import impact_section
 from climate_plugin.checklist import DEFAULT_CHECKLIST
 from climate_plugin.db import db
-from climate_plugin.impact_section import impact_section
 from climate_plugin.models import AgendaItem
-from climate_plugin.signed_links import make_token
+from climate_plugin.web.signed_links import make_token
 from tests.test_assessment_api import add_item
 
 
@@ -63,7 +63,7 @@ def test_post_without_csrf_token_is_400_and_keeps_the_answers(app, client):
 
 
 def test_a_form_token_made_for_another_item_is_refused(app, client):
-    from climate_plugin.form_token import form_token
+    from climate_plugin.web.form_token import form_token
 
     item_id, path = add_item(app)
     with app.test_request_context():

@@ -9,8 +9,8 @@ import pytest
 from flask import jsonify
 from sqlalchemy import select
 
-from climate_plugin.auth import Principal, audit, require
-from climate_plugin.auth.audit import scrub
+from climate_plugin.accounts import Principal, audit, require
+from climate_plugin.accounts.audit import scrub
 from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import AuditEntry
@@ -93,8 +93,8 @@ def test_audit_scrubs_secret_keys_and_secret_looking_values():
     ],
 )
 def test_connector_configs_never_put_their_secrets_in_the_audit_log(app, auth, secret):
+    from climate_plugin.connectors.registry import get_connector_class, redact
     from climate_plugin.demo.sample_host import rest_connector_config
-    from connectors.registry import get_connector_class, redact
 
     config = {**rest_connector_config("http://127.0.0.1:9", True), "auth": auth}
     with app.app_context():

@@ -6,7 +6,7 @@ import pytest
 from flask import jsonify
 from sqlalchemy import select
 
-from climate_plugin.auth import (
+from climate_plugin.accounts import (
     Principal,
     current_principal,
     get_scoped_or_404,
@@ -14,8 +14,8 @@ from climate_plugin.auth import (
     require,
     scoped,
 )
-from climate_plugin.auth.passwords import hash_password, verify_password
-from climate_plugin.auth.users import set_active, set_password
+from climate_plugin.accounts.passwords import hash_password, verify_password
+from climate_plugin.accounts.users import set_active, set_password
 from climate_plugin.db import db
 from climate_plugin.models import (
     AgendaItem,
@@ -115,7 +115,7 @@ def test_a_role_not_allowed_is_403(app, client):
 def test_expired_and_revoked_tokens_are_401(app, client):
     from datetime import timedelta
 
-    from climate_plugin.auth.tokens import find_token, revoke
+    from climate_plugin.accounts.tokens import find_token, revoke
     from climate_plugin.models._types import utcnow
 
     with app.app_context():
@@ -324,7 +324,7 @@ def test_session_reads_the_api_but_changes_need_a_token(app, client):
 
 
 def test_logout_needs_the_sessions_token_and_ends_the_session(app, client):
-    from climate_plugin.auth.csrf import session_form_token
+    from climate_plugin.accounts.csrf import session_form_token
 
     @app.get("/admin/_probe/logout-token")
     @require()

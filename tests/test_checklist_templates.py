@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from climate_plugin import assessments
+from climate_plugin.assessments.links import checklist_token
 from climate_plugin.checklist import (
     CATEGORY_CODES,
     DEFAULT_CHECKLIST,
@@ -26,7 +27,6 @@ from climate_plugin.checklist import (
     validate_overrides,
 )
 from climate_plugin.cli import main
-from climate_plugin.climate_block import checklist_token
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem, Assessment, ChecklistTemplate, Connector, Municipality
 

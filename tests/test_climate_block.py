@@ -8,10 +8,13 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 
+from climate_plugin.assessments.links import checklist_url
+from climate_plugin.assessments.summary import summary_text
 from climate_plugin.badges import BADGES, item_badges, render_badge_svg
+from climate_plugin.badges.catalogue import badge_image_url
 from climate_plugin.checklist import build_stage0_answers
-from climate_plugin.climate_block import badge_image_url, build_climate_block, checklist_url, summary_text
-from climate_plugin.signed_links import read_token, token_expiry
+from climate_plugin.web.signed_links import read_token, token_expiry
+from climate_plugin.writeback.block import build_climate_block
 
 BASE = "https://climate.example.fi/"
 EVIDENCE = [

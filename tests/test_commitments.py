@@ -7,10 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from climate_plugin.commitments import block_commitments, commitment_facts, parse_date, validate_commitment
+from climate_plugin.commitments.service import (
+    block_commitments,
+    commitment_facts,
+    parse_date,
+    validate_commitment,
+)
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem, Assessment, Commitment
-from climate_plugin.signed_links import make_token
+from climate_plugin.web.signed_links import make_token
 from tests.helpers import register
 
 TODAY = date(2026, 11, 29)

@@ -111,7 +111,7 @@ def test_defaults_run_on_sqlite_in_the_instance_folder_with_the_embedded_worker(
 
 
 def test_without_a_broker_the_app_queues_work_for_the_embedded_worker(tmp_path):
-    from worker.embedded import EmbeddedWorker
+    from climate_plugin.worker.embedded import EmbeddedWorker
 
     app = create_app(load_settings(tmp_path, {PREFIX + "ENCRYPTION_KEYS": TEST_KEY}))
     assert isinstance(app.extensions["climate_plugin.queue"], EmbeddedWorker)
@@ -121,7 +121,7 @@ def test_without_a_broker_the_app_queues_work_for_the_embedded_worker(tmp_path):
 
 
 def test_with_a_broker_the_app_uses_celery(tmp_path):
-    from worker.celery_app import CeleryQueue
+    from climate_plugin.worker.celery_app import CeleryQueue
 
     env = {PREFIX + "ENCRYPTION_KEYS": TEST_KEY, PREFIX + "BROKER_URL": "memory://"}
     app = create_app(load_settings(tmp_path, env))

@@ -9,11 +9,11 @@ import pytest
 
 from climate_plugin.checklist import DEFAULT_CHECKLIST, escalation_reasons
 from climate_plugin.cli import main
-from climate_plugin.commitments import commitment_facts, record_commitment
-from climate_plugin.coordinator import PURPOSE, escalated_queue, review_sample
+from climate_plugin.commitments.service import commitment_facts, record_commitment
 from climate_plugin.db import db
 from climate_plugin.models import Assessment, Commitment, Municipality, Review
-from climate_plugin.signed_links import make_token
+from climate_plugin.reviews.service import PURPOSE, escalated_queue, review_sample
+from climate_plugin.web.signed_links import make_token
 from tests.test_commitments import add_item, good
 
 JUSTIFIED = "Lämmitys vaihtuu öljystä maalämpöön, mikä vähentää päästöjä selvästi."

@@ -19,13 +19,13 @@ from contextlib import ExitStack
 import pytest
 from sqlalchemy import select
 
-from climate_plugin.climate_block import checklist_token
+from climate_plugin.assessments.links import checklist_token
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import AgendaItem, Delivery
+from climate_plugin.worker.runner import run_task
 from tests.conftest import build_app, scratch_database
 from tests.helpers import register
-from worker.runner import run_task
 
 
 def sign(secret: str, body: bytes, msg_id: str | None = None) -> dict[str, str]:

@@ -9,9 +9,10 @@ import pytest
 
 from climate_plugin.cli import main
 from climate_plugin.db import db
-from climate_plugin.meeting_view import frame_ancestors, meeting_token, meeting_url
+from climate_plugin.meetings.links import meeting_token, meeting_url
+from climate_plugin.meetings.web import frame_ancestors
 from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
-from climate_plugin.signed_links import make_token
+from climate_plugin.web.signed_links import make_token
 
 #: links stay valid for months after the agenda's last change, so the fixtures are from yesterday
 RECENTLY = datetime.now(UTC) - timedelta(days=1)
@@ -120,7 +121,7 @@ def test_each_item_links_its_checklist_and_offers_a_labelled_commitment_form(app
     with app.app_context():
         school = db.session.query(AgendaItem).filter_by(external_id="2026-10").one()
         anchor = f"item-{school.id}"
-        from climate_plugin.climate_block import checklist_url
+        from climate_plugin.assessments.links import checklist_url
 
         link = checklist_url(school, "")
     assert f'href="{link}"' in page

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from marshmallow import ValidationError
 
+from climate_plugin.connectors.base import Attachment, Change, PayloadError
+from climate_plugin.connectors.oparl.connector import OParlConfigSchema, OParlConnector
+from climate_plugin.connectors.oparl.fake_host import OParlServer
+from climate_plugin.connectors.registry import get_connector_class
 from climate_plugin.outbound import AllowList, OutboundClient, PermanentError, TransientError
-from connectors.base import Attachment, Change, PayloadError
-from connectors.oparl import OParlConfigSchema, OParlConnector
-from connectors.registry import get_connector_class
-from tests.oparl_server import OParlServer
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 LIVE_ITEMS = [  # in the order the server lists their meetings (by modified)

@@ -13,16 +13,17 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from climate_plugin.assessments.links import checklist_url
 from climate_plugin.cli import main
-from climate_plugin.climate_block import checklist_url
-from climate_plugin.connector_service import create_connector
+from climate_plugin.connectors.oparl.fake_host import OParlServer
 from climate_plugin.db import db
+from climate_plugin.hosts.connector import create_connector
 from climate_plugin.models import AgendaItem, Assessment, Municipality, WriteBack
 from climate_plugin.models._types import utcnow
-from tests.oparl_server import OParlServer
 
 polling = pytest.importorskip(
-    "climate_plugin.polling", reason="the polling core (climate_plugin/polling.py, run_poll) is not there yet"
+    "climate_plugin.hosts.polling",
+    reason="the polling core (climate_plugin/hosts/polling.py, run_poll) is not there yet",
 )
 
 HISTORY = datetime(2012, 1, 1, tzinfo=UTC)  # before the spec's example meeting of 2013

@@ -10,13 +10,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from climate_plugin import pipeline
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost, rest_connector_config
 from climate_plugin.models import AgendaItem, Assessment, Delivery, WriteBack
 from climate_plugin.models._types import utcnow
+from climate_plugin.worker import sweeper
+from climate_plugin.worker.runner import run_task
 from tests.helpers import event_body, register, signed_headers, wait_for
-from worker.runner import run_task
 
 SCHOOL = {
     "id": "2026-41",
@@ -282,16 +282,16 @@ def test_sweeper_hands_over_work_lost_between_commit_and_enqueue(wired, client, 
     recorder = Recorder()
     app.extensions["climate_plugin.queue"] = recorder
     with app.app_context():
-        assert pipeline.sweep(stale_after=timedelta(minutes=5)) == []  # too fresh to be called lost
-        assert pipeline.sweep(stale_after=timedelta(0)) == [("process_delivery", delivery_id)]
+        assert sweeper.sweep(stale_after=timedelta(minutes=5)) == []  # too fresh to be called lost
+        assert sweeper.sweep(stale_after=timedelta(0)) == [("process_delivery", delivery_id)]
     assert recorder.tasks == [("process_delivery", delivery_id)]
 
 
 def test_older_state_does_not_overwrite_newer(app):
     from datetime import UTC, datetime
 
-    from climate_plugin.items import upsert_item
-    from connectors.base import FetchedItem
+    from climate_plugin.connectors.base import FetchedItem
+    from climate_plugin.items.store import upsert_item
 
     with app.app_context():
         row, _ = register()
@@ -305,7 +305,7 @@ def test_older_state_does_not_overwrite_newer(app):
 
 
 def test_attachment_text_is_screened_and_read_once(app):
-    from tests.test_attachments import make_pdf
+    from climate_plugin.connectors.contract.pdf import make_pdf
 
     pdf = make_pdf(["Koulun öljylämmitys korvataan maalämmöllä ja katolle asennetaan aurinkopaneelit."])
     downloads: list[str] = []
@@ -346,7 +346,7 @@ def test_attachment_text_is_screened_and_read_once(app):
         config = {**rest_connector_config(f"http://127.0.0.1:{server.server_port}")}
         config["fields"] = {**config["fields"], "attachments": "/files"}
         with app.app_context():
-            from climate_plugin.connector_service import create_connector
+            from climate_plugin.hosts.connector import create_connector
             from climate_plugin.models import Municipality
 
             town = Municipality(slug="orimattila", name="Orimattila", language="fi")

@@ -6,16 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from climate_plugin import pipeline, polling
+from climate_plugin.connectors.base import Change
 from climate_plugin.db import db
+from climate_plugin.deliveries import pipeline
+from climate_plugin.hosts import polling
+from climate_plugin.hosts.polling import PollBusy, poll_due_connectors, run_poll, sync_health
 from climate_plugin.models import AgendaItem, Assessment, Delivery
 from climate_plugin.models import Connector as ConnectorRow
 from climate_plugin.models._types import utcnow
-from climate_plugin.polling import PollBusy, poll_due_connectors, run_poll, sync_health
-from connectors.base import Change
+from climate_plugin.worker.embedded import EmbeddedWorker
+from climate_plugin.worker.runner import run_task
 from tests.fake_poller import END, PermanentError, TransientError, install, make_connector
-from worker.embedded import EmbeddedWorker
-from worker.runner import run_task
 
 DAY = timedelta(days=1)
 
@@ -169,7 +170,7 @@ def test_repeated_updates_of_one_item_are_fetched_once(app):
 
 
 def test_repeats_carrying_their_content_are_stored_once_with_the_latest(app):
-    from connectors.base import FetchedItem
+    from climate_plugin.connectors.base import FetchedItem
 
     with app.app_context():
         row, host = make_connector()

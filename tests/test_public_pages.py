@@ -6,11 +6,13 @@ import pytest
 from flask import Flask
 
 import climate_plugin
-from climate_plugin import badge_routes, public
+from climate_plugin.assessments import web as public
+from climate_plugin.assessments.links import checklist_token
+from climate_plugin.badges import web as badge_routes
 from climate_plugin.checklist import build_stage0_answers
-from climate_plugin.climate_block import checklist_token
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
+from climate_plugin.web import security
 
 TEMPLATES = Path(next(iter(climate_plugin.__path__))) / "templates"
 
@@ -23,6 +25,7 @@ def app():
     db.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(badge_routes.bp)  # the badge images moved out of public.py
+    security.init_app(app)  # the headers every answer gets (the app's web frame)
     with app.app_context():
         db.create_all()
         yield app

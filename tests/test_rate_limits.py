@@ -94,7 +94,7 @@ def test_a_wrong_rate_is_a_configuration_error(tmp_path, name):
 
 
 def test_storage_follows_the_settings(tmp_path):
-    from climate_plugin.auth.limits import storage_url
+    from climate_plugin.accounts.limits import storage_url
 
     def url(**env: str) -> str:
         return storage_url(load_settings(tmp_path, {f"CLIMATE_PLUGIN_{k}": v for k, v in env.items()}))

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from marshmallow import Schema, ValidationError
 
-from connectors import registry
-from connectors.base import Capabilities, Connector
-from connectors.registry import (
+from climate_plugin.connectors import registry
+from climate_plugin.connectors.base import Capabilities, Connector
+from climate_plugin.connectors.registry import (
     UnknownConnectorKind,
     get_connector_class,
     load_connectors,
@@ -20,7 +20,7 @@ from connectors.registry import (
     split_secrets,
     validate_config,
 )
-from connectors.rest import RestConnector
+from climate_plugin.connectors.rest.connector import RestConnector
 
 
 class _Fake(Connector):

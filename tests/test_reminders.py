@@ -7,14 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from climate_plugin import climate_block, pipeline
 from climate_plugin.cli import main
-from climate_plugin.commitments import block_commitments, record_commitment
+from climate_plugin.commitments.reminders import send_due_reminders
+from climate_plugin.commitments.service import block_commitments, record_commitment
 from climate_plugin.config import ConfigError, load_settings
 from climate_plugin.db import db
+from climate_plugin.items.store import item_language
 from climate_plugin.mail import read_outbox
 from climate_plugin.models import Commitment, WriteBack
-from climate_plugin.reminders import send_due_reminders
+from climate_plugin.writeback import block as climate_block
+from climate_plugin.writeback import plan
 from tests.conftest import build_app
 from tests.test_commitments import add_item, good
 
@@ -109,10 +111,10 @@ def test_without_an_address_the_reminder_still_reaches_the_host(app, monkeypatch
 
     def with_commitments(item, assessment, base_url):
         block = real(item, assessment, base_url)
-        block.setdefault("commitments", block_commitments(item, climate_block.item_language(item)))
+        block.setdefault("commitments", block_commitments(item, item_language(item)))
         return block
 
-    monkeypatch.setattr(pipeline, "build_climate_block", with_commitments)
+    monkeypatch.setattr(plan, "build_climate_block", with_commitments)
     queue = app.extensions["climate_plugin.queue"]
     with app.app_context():
         item = add_item()
@@ -212,7 +214,7 @@ def test_celery_runs_reminders_daily(tmp_path):
     entry = celery.conf.beat_schedule["reminders"]
     assert entry["task"] == "worker.tasks.send_reminders"
     assert entry["schedule"] == 24 * 3600
-    import worker.tasks  # noqa: F401  (registers the tasks with the app)
+    import climate_plugin.worker.tasks  # noqa: F401  (registers the tasks with the app)
 
     assert "worker.tasks.send_reminders" in celery.tasks
 

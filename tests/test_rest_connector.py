@@ -14,9 +14,14 @@ from typing import Any
 import pytest
 from marshmallow import ValidationError
 
+from climate_plugin.connectors.base import Attachment, PayloadError
+from climate_plugin.connectors.rest.connector import (
+    RestConfigSchema,
+    RestConnector,
+    normalise_language,
+    resolve_pointer,
+)
 from climate_plugin.outbound import AllowList, OutboundClient, PermanentError, TransientError
-from connectors.base import Attachment, PayloadError
-from connectors.rest import RestConfigSchema, RestConnector, normalise_language, resolve_pointer
 
 ITEM = {
     "name": "Pyöräilyn edistämisohjelma",

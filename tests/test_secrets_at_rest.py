@@ -14,13 +14,13 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
 from climate_plugin.cli import main
-from climate_plugin.connector_service import full_config, webhook_secrets
 from climate_plugin.db import db
 from climate_plugin.encryption import DecryptionError, Encryptor
+from climate_plugin.hosts.connector import full_config, webhook_secrets
 from climate_plugin.models import Connector, Delivery
+from climate_plugin.worker.runner import run_task
 from tests.conftest import TEST_KEY, build_app
 from tests.helpers import event_body, signed_headers
-from worker.runner import run_task
 
 TOKEN = "tok-BEARER-c0ffee1234567890"
 PASSWORD = "pw-BASIC-deadbeef0987654321"

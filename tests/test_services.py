@@ -142,7 +142,7 @@ def test_celery_workers_process_webhooks_exactly_once_and_survive_a_kill(
 def test_sweeper_on_postgres_skips_rows_locked_by_another_sweeper(tmp_path, postgres_url, redis_url):
     from datetime import timedelta
 
-    from climate_plugin import pipeline
+    from climate_plugin.worker import sweeper
     from tests.helpers import event_body, signed_headers
 
     app = build_app(tmp_path, database_url=postgres_url, broker_url=redis_url)
@@ -170,7 +170,7 @@ def test_sweeper_on_postgres_skips_rows_locked_by_another_sweeper(tmp_path, post
         tx = other.begin()
         other.exec_driver_sql(f"SELECT id FROM delivery WHERE id = {ids[0]} FOR UPDATE")
         try:
-            handed = pipeline.sweep(stale_after=timedelta(0))
+            handed = sweeper.sweep(stale_after=timedelta(0))
         finally:
             tx.rollback()
             other.close()
@@ -213,7 +213,7 @@ def test_work_accepted_while_redis_is_down_is_swept_by_beat_once_it_is_back(
     env = _env(postgres_url, redis_url, "http://plugin.test", queue_name)
     env["CLIMATE_PLUGIN_SWEEP_INTERVAL"] = "1"
     beat = _start(env, tmp_path / "beat.log", "beat")
-    worker = _start_worker(env, tmp_path / "worker.log")
+    worker = _start_worker(env, tmp_path / "climate_plugin.worker.log")
     try:
         wait_for(timeout=120, condition=lambda: host.write_back_count(SCHOOL["id"]) == 1)
         assert host.climate_blocks()[SCHOOL["id"]]["relevance"] == "high"

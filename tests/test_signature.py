@@ -9,8 +9,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from connectors.base import WebhookAuthError
-from webhooks.signature import new_webhook_secret, sign_standard_webhook, verify_standard_webhook
+from climate_plugin.connectors.base import WebhookAuthError
+from climate_plugin.connectors.common.signature import (
+    new_webhook_secret,
+    sign_standard_webhook,
+    verify_standard_webhook,
+)
 
 OLD = "whsec_" + base64.b64encode(b"o" * 32).decode()
 NEW = "whsec_" + base64.b64encode(b"n" * 32).decode()

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 
-from climate_plugin.signed_links import (
+from climate_plugin.web.signed_links import (
     LINK_LIFETIME,
     LinkExpired,
     link_expiry,

@@ -18,8 +18,8 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import select
 
-from climate_plugin.auth import current_principal, require
-from climate_plugin.auth import sso as sso_service
+from climate_plugin.accounts import current_principal, require
+from climate_plugin.accounts import sso as sso_service
 from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import AuditEntry, Municipality
@@ -211,7 +211,7 @@ def test_a_user_of_another_municipality_cannot_use_this_ones_provider(app, clien
 
 
 def test_a_deactivated_user_cannot_sign_in(app, client, provider):
-    from climate_plugin.auth.users import set_active
+    from climate_plugin.accounts.users import set_active
 
     configure(app, provider, jwks_uri=f"{provider.url}/jwks")
     with app.app_context():

@@ -8,11 +8,11 @@ import pytest
 
 from climate_plugin.badges import THRESHOLDS, level_for
 from climate_plugin.badges.team import count_records, progress, recompute_awards, stored_levels
+from climate_plugin.connectors.base import FetchedItem
+from climate_plugin.connectors.rest.connector import RestConfigSchema, RestConnector
 from climate_plugin.db import db
-from climate_plugin.items import upsert_item
+from climate_plugin.items.store import upsert_item
 from climate_plugin.models import AgendaItem, Assessment, BadgeAward, Commitment, Connector, Municipality
-from connectors.base import FetchedItem
-from connectors.rest import RestConfigSchema, RestConnector
 
 TECH = "Tekninen lautakunta"
 EDU = "Sivistyslautakunta"

@@ -87,7 +87,7 @@ def test_revoked_token_no_longer_works(app, runner, client):
     token = json.loads(created.output)
     with app.app_context():
         token_id = db.session.scalar(select(ApiToken.id))
-    from climate_plugin.auth import current_principal
+    from climate_plugin.accounts import current_principal
 
     def who(value: str):
         with app.test_request_context(headers={"Authorization": f"Bearer {value}"}):

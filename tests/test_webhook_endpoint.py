@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from climate_plugin.connector_service import rotate_webhook_secret
 from climate_plugin.db import db
+from climate_plugin.hosts.connector import rotate_webhook_secret
 from climate_plugin.models import Connector, Delivery
 from climate_plugin.models._types import utcnow
 from tests.helpers import event_body, register, signed_headers, stale

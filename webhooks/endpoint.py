@@ -17,14 +17,14 @@ from flask import Blueprint, request
 from sqlalchemy import select
 
 from climate_plugin import queue
-from climate_plugin.auth.limits import webhook_per_sender
-from climate_plugin.connector_service import inbound_connector
+from climate_plugin.accounts.limits import webhook_per_sender
+from climate_plugin.connectors.base import PayloadError, WebhookAuthError, WebhookEvent
+from climate_plugin.connectors.registry import UnknownConnectorKind
 from climate_plugin.db import db
-from climate_plugin.errors import json_error
+from climate_plugin.hosts.connector import inbound_connector
 from climate_plugin.models import Connector, Delivery
 from climate_plugin.models._types import utcnow
-from connectors.base import PayloadError, WebhookAuthError, WebhookEvent
-from connectors.registry import UnknownConnectorKind
+from climate_plugin.web.errors import json_error
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)

@@ -9,12 +9,12 @@ def init_app(app: Flask) -> None:
     """Give the app its task queue: Celery when a broker is configured, else the embedded worker."""
     settings = app.extensions["climate_plugin.settings"]
     if settings.broker_url:
-        from worker.celery_app import CeleryQueue, celery_init_app
+        from climate_plugin.worker.celery_app import CeleryQueue, celery_init_app
 
         celery_init_app(app)
         app.extensions["climate_plugin.queue"] = CeleryQueue()
     else:
-        from worker.embedded import EmbeddedWorker
+        from climate_plugin.worker.embedded import EmbeddedWorker
 
         # Created now, started only by the processes that serve (see EmbeddedWorker.start): a CLI
         # command such as `municipality create` must not start a worker thread.

@@ -46,14 +46,14 @@ def celery_init_app(app: Flask) -> Celery:
             "interval_max": 0.5,
         },
         # Redis re-delivers a task not acknowledged within the visibility timeout; it must be longer
-        # than the longest retry countdown (pipeline.MAX_RETRY_DELAY) or retries run several times.
+        # than the longest retry countdown (runner.MAX_RETRY_DELAY) or retries run several times.
         broker_transport_options={"visibility_timeout": 2 * 3600},
         beat_schedule={
             "sweep": {"task": "worker.tasks.sweep", "schedule": settings.sweep_interval},
             "reminders": {"task": "worker.tasks.send_reminders", "schedule": 24 * 3600.0},
             "poll": {"task": "worker.tasks.poll_due", "schedule": 60.0},
         },
-        include=["worker.tasks"],
+        include=["climate_plugin.worker.tasks"],
     )
     celery.set_default()
     app.extensions["celery"] = celery
@@ -73,6 +73,6 @@ class CeleryQueue:
     """The core's queue interface, backed by Celery."""
 
     def enqueue(self, task: TaskName, record_id: int, countdown: float = 0) -> None:
-        from worker import tasks
+        from climate_plugin.worker import tasks
 
         getattr(tasks, task).apply_async((record_id,), countdown=countdown or None)

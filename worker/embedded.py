@@ -16,11 +16,11 @@ from datetime import timedelta
 
 from flask import Flask
 
-from climate_plugin import pipeline
-from climate_plugin.polling import poll_due_connectors
+from climate_plugin.commitments.reminders import send_due_reminders
+from climate_plugin.hosts.polling import poll_due_connectors
 from climate_plugin.queue import TaskName
-from climate_plugin.reminders import send_due_reminders
-from worker.runner import run_task
+from climate_plugin.worker import sweeper
+from climate_plugin.worker.runner import run_task
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ class EmbeddedWorker:
     def _sweep(self) -> None:
         try:
             with self.app.app_context():
-                pipeline.sweep(stale_after=self._stale_after)
-            self._stale_after = pipeline.STALE_AFTER
+                sweeper.sweep(stale_after=self._stale_after)
+            self._stale_after = sweeper.STALE_AFTER
         except Exception:
             log.exception("embedded sweeper failed; trying again later")
         # Commitment reminders, which beat schedules daily under Celery; idempotent, so running them

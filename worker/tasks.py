@@ -1,13 +1,13 @@
-"""Celery tasks: thin wrappers that take record ids and leave the work to the pipeline."""
+"""Celery tasks: thin wrappers that take record ids and leave the work to the services."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from flask import current_app
 
-from climate_plugin import pipeline
 from climate_plugin.queue import TaskName
-from worker.runner import run_task
+from climate_plugin.worker import sweeper
+from climate_plugin.worker.runner import run_task
 
 
 def _run(task, name: TaskName, record_id: int) -> None:
@@ -35,18 +35,18 @@ def poll_connector(self, connector_id: int) -> None:
 
 @shared_task(name="worker.tasks.poll_due")
 def poll_due() -> None:
-    from climate_plugin.polling import poll_due_connectors
+    from climate_plugin.hosts.polling import poll_due_connectors
 
     poll_due_connectors()
 
 
 @shared_task(name="worker.tasks.send_reminders")
 def send_reminders() -> None:
-    from climate_plugin.reminders import send_due_reminders
+    from climate_plugin.commitments.reminders import send_due_reminders
 
     send_due_reminders()
 
 
 @shared_task(name="worker.tasks.sweep")
 def sweep() -> None:
-    pipeline.sweep(stale_after=pipeline.STALE_AFTER)
+    sweeper.sweep(stale_after=sweeper.STALE_AFTER)

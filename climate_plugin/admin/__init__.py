@@ -2,17 +2,23 @@
 
 Per municipality: connectors with their sync health and webhook URL, recent deliveries and failures with a
 redeliver button, failed write-backs, the checklist template editor, users and roles, and the audit log.
-Every view is guarded by ``climate_plugin.auth.require``; every record is looked up through
-``climate_plugin.auth.scoped``, so another municipality's records answer 404 as if they did not exist;
-every change goes through ``climate_plugin.admin_service`` (which writes the audit log) and every form
-carries the cookie-free signed token of ``climate_plugin.form_token``. Signing in is
-``climate_plugin.auth``'s page (/admin/login).
+Every view is guarded by ``climate_plugin.accounts.require``; every record is looked up through
+``climate_plugin.accounts.scoped``, so another municipality's records answer 404 as if they did not exist;
+every change goes through the feature's service (which writes the audit log) and every form
+carries the cookie-free signed token of ``climate_plugin.web.form_token``. Signing in is
+``climate_plugin.accounts``'s page (/admin/login).
 """
 
 from __future__ import annotations
 
-# The view modules register their routes on ``bp`` when imported.
-from climate_plugin.admin import audit_log, checklist, connectors, dashboard, deliveries, users  # noqa: F401
+# The page frame is climate_plugin.admin.pages; each feature's admin pages (climate_plugin/<feature>/admin.py)
+# register their routes on its blueprint when imported.
+from climate_plugin.accounts import admin as _users  # noqa: F401
+from climate_plugin.accounts import audit_admin as _audit_log  # noqa: F401
 from climate_plugin.admin.pages import bp
+from climate_plugin.checklist import admin as _checklist  # noqa: F401
+from climate_plugin.deliveries import admin as _deliveries  # noqa: F401
+from climate_plugin.hosts import admin as _connectors  # noqa: F401
+from climate_plugin.municipalities import admin as _dashboard  # noqa: F401
 
 __all__ = ["bp"]

@@ -8,16 +8,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from climate_plugin.auth import PLATFORM_ADMIN, ROLES, Principal, current_principal, scoped
-from climate_plugin.auth.csrf import session_form_token, session_form_token_ok
+from climate_plugin.accounts import PLATFORM_ADMIN, ROLES, Principal, current_principal, scoped
+from climate_plugin.accounts.csrf import session_form_token, session_form_token_ok
 from climate_plugin.db import db
-from climate_plugin.form_token import FIELD as CSRF_FIELD
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import Municipality
+from climate_plugin.web.form_token import FIELD as CSRF_FIELD
+from climate_plugin.web.render import render as render_in
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,22 +29,6 @@ CHANGE = ("municipality_admin",)
 #: the roles a municipality's users can be given on these pages (platform administrators are made with
 #: the CLI: they belong to no municipality)
 MUNICIPALITY_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r != PLATFORM_ADMIN)
-
-_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-
-
-@bp.after_request
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Content-Security-Policy", _CSP)
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Robots-Tag", "noindex")
-    # Pages show secrets once (a new webhook secret): nothing may keep a copy.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def lang() -> str:
@@ -77,8 +62,9 @@ def scoped_one(model: type, row_id: int, *where: Any) -> Any:
 
 
 def _csrf_scope() -> str:
-    # The signed form token (climate_plugin.form_token), bound to the principal and, through
-    # climate_plugin.auth.csrf, to this session: a token lifted from another page or session does not work.
+    # The signed form token (climate_plugin.web.form_token), bound to the principal and, through
+    # climate_plugin.accounts.csrf, to this session: a token lifted from another page or session does not
+    # work.
     p = principal()
     return f"admin:{p.kind}:{p.id}"
 
@@ -129,8 +115,8 @@ def when(value: datetime | str | None) -> str:
 
 
 def _logout_form() -> dict[str, str] | None:
-    # The sign-out view and its form scope belong to climate_plugin.auth; only a session can sign out.
-    from climate_plugin.auth.views import LOGOUT_SCOPE
+    # The sign-out view and its form scope belong to climate_plugin.accounts; only a session can sign out.
+    from climate_plugin.accounts.web import LOGOUT_SCOPE
 
     if principal().kind != "user":
         return None
@@ -172,10 +158,9 @@ def render(template: str, municipality: Municipality | None, status: int = 200, 
     languages = (
         language_links(endpoint, current, **view_args) if endpoint else language_links("admin.index", current)
     )
-    html = render_template(
+    html = render_in(
         template,
-        lang=current,
-        _=lambda key, **params: t(key, current, **params),
+        current,
         municipality=municipality,
         languages=languages,
         nav=_nav(municipality, current),

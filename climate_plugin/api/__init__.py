@@ -20,17 +20,15 @@ class _Api(Api):
 
 
 def init_api(app: Flask) -> Api:
-    from climate_plugin.api import (
-        audit_log,
-        connectors,
-        deliveries,
-        docs,
-        items,
-        municipalities,
-        templates,
-        users,
-        write_backs,
-    )
+    from climate_plugin.accounts import api as users
+    from climate_plugin.accounts import audit_api as audit_log
+    from climate_plugin.api import docs
+    from climate_plugin.checklist import api as templates
+    from climate_plugin.deliveries import api as deliveries
+    from climate_plugin.hosts import api as connectors
+    from climate_plugin.items import api as items
+    from climate_plugin.municipalities import api as municipalities
+    from climate_plugin.writeback import api as write_backs
 
     app.config.update(
         API_TITLE="climate-plugin admin API",

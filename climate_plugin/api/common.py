@@ -13,10 +13,10 @@ from marshmallow import ValidationError
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
-from climate_plugin.admin_service import NotAllowed, NotPossible
-from climate_plugin.auth import current_principal, scoped
+from climate_plugin.accounts import current_principal, scoped
 from climate_plugin.db import db
 from climate_plugin.models import Municipality
+from climate_plugin.services import NotAllowed, NotPossible
 
 #: every signed-in role may read; platform_admin passes every require() anyway
 READ = ("viewer", "coordinator", "municipality_admin")

@@ -3,10 +3,11 @@ Swagger UI and ReDoc load from a CDN that an air-gapped deployment cannot reach.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template_string
+from flask import Blueprint, current_app
 
 from climate_plugin.api.common import PREFIX
-from climate_plugin.i18n import language_links, request_language, t
+from climate_plugin.i18n import language_links, request_language
+from climate_plugin.web.render import render_string
 
 bp = Blueprint("api_docs_page", __name__)
 
@@ -81,10 +82,9 @@ def operations(spec: dict) -> list[dict]:
 def docs_page():
     lang = request_language()
     spec = current_app.extensions["climate_plugin.api"].spec.to_dict()
-    return render_template_string(
+    return render_string(
         PAGE,
-        lang=lang,
-        _=lambda key, **p: t(key, lang, **p),
+        lang,
         languages=language_links("api_docs_page.docs_page", lang),
         spec_url=PREFIX + "/openapi.json",
         tags=operations(spec),

@@ -10,10 +10,9 @@ import json
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from climate_plugin.auth import ROLES
+from climate_plugin.accounts import ROLES
 from climate_plugin.i18n import LANGUAGES
-
-SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
+from climate_plugin.municipalities.service import SLUG
 
 
 def _name() -> fields.String:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import quote, urlencode
 
 from climate_plugin.i18n import LANGUAGES, t
 
@@ -113,3 +114,7 @@ def level_for(count: int) -> int:
 def next_threshold(level: int) -> int | None:
     """How many records the next level needs; None at the top level."""
     return THRESHOLDS[level] if level < MAX_LEVEL else None
+
+
+def badge_image_url(code: str, lang: str, base_url: str) -> str:
+    return base_url.rstrip("/") + f"/badges/{quote(code, safe='')}.svg?" + urlencode({"lang": lang})

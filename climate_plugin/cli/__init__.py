@@ -6,6 +6,7 @@ no traceback reaches an administrator.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -24,32 +25,57 @@ def _create_app():
         sys.exit(2)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+class _Commands(FlaskGroup):
+    """Gathers the features' commands on first use: each feature's cli module imports
+    climate_plugin.cli.common, so gathering them while this package is being imported would be circular."""
+
+    def get_command(self, ctx: click.Context, name: str):
+        _register()
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context):
+        _register()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Commands, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def main() -> None:
     """climate-plugin: climate screening and checklists for municipal agenda systems."""
 
 
+@functools.cache
 def _register() -> None:
-    from climate_plugin.cli import admin, checklist, demo, run, screen
-    from climate_plugin.cli import auth as auth_cli
-    from climate_plugin.cli import coordinator as coordinator_cli
-    from climate_plugin.cli.badges import badges
-    from climate_plugin.cli.meeting import meeting
+    # Each feature keeps its commands next to its service (climate_plugin/<feature>/cli.py).
+    from climate_plugin.accounts import cli as accounts_cli
+    from climate_plugin.badges.cli import badges
+    from climate_plugin.checklist.cli import checklist
+    from climate_plugin.cli import demo, run
+    from climate_plugin.cli.secrets import secrets
+    from climate_plugin.commitments.cli import commitments, outbox
+    from climate_plugin.hosts.cli import connector
+    from climate_plugin.items.cli import items
+    from climate_plugin.meetings.cli import meeting
+    from climate_plugin.municipalities.cli import municipality
+    from climate_plugin.reviews.cli import coordinator
+    from climate_plugin.screening.cli import screen
 
-    main.add_command(screen.screen)
-    main.add_command(admin.municipality)
-    main.add_command(admin.connector)
-    main.add_command(admin.items)
-    main.add_command(admin.secrets)
-    main.add_command(checklist.checklist)
-    main.add_command(run.serve)
-    main.add_command(run.worker)
-    main.add_command(run.beat)
-    main.add_command(demo.demo)
-    coordinator_cli.register(main)
-    auth_cli.register(main)
-    main.add_command(badges)
-    main.add_command(meeting)
+    for command in (
+        screen,
+        municipality,
+        connector,
+        items,
+        secrets,
+        checklist,
+        run.serve,
+        run.worker,
+        run.beat,
+        demo.demo,
+        coordinator,
+        outbox,
+        commitments,
+        *accounts_cli.commands,
+        badges,
+        meeting,
+    ):
+        main.add_command(command)
 
-
-_register()

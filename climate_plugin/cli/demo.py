@@ -90,9 +90,9 @@ def demo(keep_running: bool, as_json: bool, timeout: float) -> None:
 
 
 def _register(app, host) -> int:
-    from climate_plugin.connector_service import create_connector, webhook_url
     from climate_plugin.db import db
     from climate_plugin.demo.sample_host import rest_connector_config
+    from climate_plugin.hosts.connector import create_connector, webhook_url
     from climate_plugin.models import Municipality
 
     with app.app_context():
@@ -118,7 +118,7 @@ def _wait_for_write_backs(host, item_ids: list[str], timeout: float) -> set[str]
 def _rows(app, connector_id: int) -> list[dict]:
     from sqlalchemy import select
 
-    from climate_plugin.climate_block import checklist_url
+    from climate_plugin.assessments.links import checklist_url
     from climate_plugin.db import db
     from climate_plugin.models import AgendaItem
 

@@ -1,7 +1,7 @@
 """A commitment tied to an agenda item: what will be done, the target, its indicator, a due date, an owner.
 
 Follows Finland's Sitoumus2050 criteria (new, concrete, measurable: its own target, an indicator and a
-timetable); ``climate_plugin.commitments`` refuses vague ones before a row is ever stored.
+timetable); ``climate_plugin.commitments.service`` refuses vague ones before a row is ever stored.
 """
 
 from datetime import date, datetime

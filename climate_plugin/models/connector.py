@@ -30,7 +30,7 @@ class Connector(db.Model):
     enabled: Mapped[bool] = mapped_column(default=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
-    # --- polling (see climate_plugin/polling.py) ---
+    # --- polling (see climate_plugin/hosts/polling.py) ---
     #: host changes up to this time are stored; the next poll asks from here
     poll_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: the connector's opaque next page inside the window ending at poll_page_until, when a poll

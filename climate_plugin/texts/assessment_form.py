@@ -227,7 +227,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "form.button.draft": {"fi": "Tallenna luonnos", "sv": "Spara utkast", "en": "Save draft"},
     "form.button.submit": {"fi": "Lähetä arvio", "sv": "Skicka bedömningen", "en": "Submit assessment"},
-    # --- the "Climate impacts" section written into the agenda item (climate_plugin.impact_section) ---
+    # --- the "Climate impacts" section written into the agenda item
+    # (climate_plugin.assessments.impact_section) ---
     "impact.heading": {"fi": "Ilmastovaikutukset", "sv": "Klimatkonsekvenser", "en": "Climate impacts"},
     "impact.verdict": {"fi": "Kokonaisarvio", "sv": "Helhetsbedömning", "en": "Overall assessment"},
     "impact.verdict.none": {

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from climate_plugin.auth.users import create_user
+from climate_plugin.accounts.users import create_user
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.models import Connector, Delivery, Municipality

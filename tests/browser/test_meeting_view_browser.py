@@ -12,7 +12,7 @@ import pytest
 
 from climate_plugin.db import db
 from climate_plugin.i18n import t
-from climate_plugin.meeting_view import meeting_url
+from climate_plugin.meetings.links import meeting_url
 from climate_plugin.models import AgendaItem, Assessment, Connector
 
 MEETING = "Ympäristölautakunta 2/2026"

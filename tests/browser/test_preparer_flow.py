@@ -11,7 +11,7 @@ from __future__ import annotations
 from climate_plugin.checklist import CATEGORIES_BY_CODE
 from climate_plugin.db import db
 from climate_plugin.i18n import t
-from climate_plugin.meeting_view import meeting_url
+from climate_plugin.meetings.links import meeting_url
 from climate_plugin.models import AgendaItem
 from tests.browser.conftest import keep_screenshot
 from tests.helpers import wait_for

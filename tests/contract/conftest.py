@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from climate_plugin.connectors.base import Connector
+from climate_plugin.connectors.contract import GROUP, ContractFixture, FakeHost, load_contract_fixtures
+from climate_plugin.connectors.registry import load_connectors, merge_secrets, split_secrets
 from climate_plugin.outbound import AllowList, OutboundClient
-from connectors.base import Connector
-from connectors.contract import GROUP, ContractFixture, FakeHost, load_contract_fixtures
-from connectors.registry import load_connectors, merge_secrets, split_secrets
 
 #: every installed connector kind; a new connector is in the suite as soon as its entry point is installed
 KINDS = sorted(load_connectors())
@@ -21,7 +21,8 @@ def missing_fixture_message(kind: str) -> str:
     cls = load_connectors()[kind]
     return (
         f"connector kind {kind!r} ({cls.__module__}.{cls.__qualname__}) has no contract fixture, so nothing "
-        f"proves it works. Add a connectors.contract.ContractFixture subclass for it and register it in the "
+        f"proves it works. Add a climate_plugin.connectors.contract.ContractFixture subclass for it and "
+        f"register it in the "
         f"package's pyproject.toml:\n\n"
         f'    [project.entry-points."{GROUP}"]\n'
         f'    {kind} = "your_package.{kind}_contract:YourContract"\n\n'

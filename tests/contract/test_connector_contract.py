@@ -1,6 +1,7 @@
 """The contract every connector kind passes, run for each installed kind against its own fake host.
 
-What a kind must provide is in ``connectors/contract.py`` and docs/connectors.md ("Testing a connector:
+What a kind must provide is in ``connectors/contract/__init__.py`` and docs/connectors.md ("Testing a
+connector:
 the contract suite"). A test for a capability the kind does not have is skipped with that reason; a kind
 without a contract fixture fails.
 """
@@ -16,8 +17,7 @@ import pytest
 from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import select
 
-from climate_plugin.outbound import OutboundClient, PermanentError, TransientError
-from connectors.base import (
+from climate_plugin.connectors.base import (
     Attachment,
     Capabilities,
     Change,
@@ -28,10 +28,11 @@ from connectors.base import (
     WebhookAuthError,
     WebhookEvent,
 )
-from connectors.contract import ContractFixture, FakeHost, load_contract_fixtures
-from connectors.registry import REDACTED, load_connectors, redact, split_secrets
+from climate_plugin.connectors.common.signature import new_webhook_secret
+from climate_plugin.connectors.contract import ContractFixture, FakeHost, load_contract_fixtures
+from climate_plugin.connectors.registry import REDACTED, load_connectors, redact, split_secrets
+from climate_plugin.outbound import OutboundClient, PermanentError, TransientError
 from tests.contract.conftest import KINDS, stored_config
-from webhooks.signature import new_webhook_secret
 
 MakeConnector = Callable[[], Connector]
 BLOCK = {
@@ -439,12 +440,12 @@ def test_poller_advances_the_cursor_only_after_storing_and_resumes(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Through the real poller (climate_plugin.polling.run_poll), on a database: a 503 on the second page
-    stops the poll where it stood; the next poll resumes there and stores everything."""
+    """Through the real poller (climate_plugin.hosts.polling.run_poll), on a database: a 503 on the second
+    page stops the poll where it stood; the next poll resumes there and stores everything."""
     requires(make_connector(), "poll")
-    polling = pytest.importorskip("climate_plugin.polling", reason="the poller is not installed")
-    from climate_plugin.connector_service import create_connector
+    polling = pytest.importorskip("climate_plugin.hosts.polling", reason="the poller is not installed")
     from climate_plugin.db import db
+    from climate_plugin.hosts.connector import create_connector
     from climate_plugin.models import AgendaItem, Municipality
     from tests.conftest import build_app
 

@@ -1,0 +1,166 @@
+"""What the worker does with a delivery: fetch → upsert → screen → assess → write back.
+
+Each step is idempotent, so a task that runs twice (a redelivery after a worker died, the sweeper)
+changes nothing the second time. Functions raise ``TransientError`` for work worth retrying; the
+worker decides when.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from flask import current_app
+from sqlalchemy import select
+
+from climate_plugin.assessments.service import assess
+from climate_plugin.connectors.base import Connector, FetchedItem
+from climate_plugin.db import db
+from climate_plugin.hosts.connector import build_connector
+from climate_plugin.items.attachments import fetch_attachment_texts, safe_url
+from climate_plugin.items.store import find_item, mark_deleted, upsert_item
+from climate_plugin.models import Connector as ConnectorRow
+from climate_plugin.models import Delivery
+from climate_plugin.models import delivery as delivery_status
+from climate_plugin.models._types import utcnow
+from climate_plugin.outbound import PermanentError, TransientError
+from climate_plugin.writeback.plan import plan_write_back
+
+log = logging.getLogger(__name__)
+
+def process_delivery(delivery_id: int) -> None:
+    """Run one delivery to its end; raise TransientError to have it retried."""
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status in (delivery_status.DONE, delivery_status.FAILED):
+        return  # already handled: this is a repeat
+    if _superseded(delivery):
+        # A burst of events for one item (Ahjo reports a meeting as updated many times an hour): the
+        # newest waiting delivery fetches the host's current state, which covers this one too.
+        delivery.status = delivery_status.DONE
+        delivery.processed_at = utcnow()
+        delivery.last_error = None
+        db.session.commit()
+        return
+    delivery.status = delivery_status.PROCESSING
+    delivery.attempts += 1
+    db.session.commit()
+    try:
+        _run(delivery)
+    except TransientError as exc:
+        db.session.rollback()
+        _record(delivery, delivery_status.RECEIVED, exc)
+        raise
+    except PermanentError as exc:
+        db.session.rollback()
+        _record(delivery, delivery_status.FAILED, exc)
+        log.warning("delivery %s failed for good: %s", delivery_id, exc)
+        return
+    delivery.status = delivery_status.DONE
+    delivery.processed_at = utcnow()
+    delivery.last_error = None
+    db.session.commit()  # and with it the planned write-back goes to the worker (queue.enqueue_after_commit)
+
+
+def _run(delivery: Delivery) -> None:
+    row = delivery.connector
+    apply_change(row, build_connector(row), delivery.action, delivery.external_id)
+
+
+#: what applying one change did to the stored item
+Outcome = Literal["created", "updated", "unchanged", "deleted"]
+
+
+@dataclass(frozen=True)
+class Applied:
+    outcome: Outcome
+    #: the write-back planned for the item, or None; handed to the worker when the caller commits
+    write_back_id: int | None = None
+
+
+def apply_change(
+    row: ConnectorRow,
+    connector: Connector,
+    action: str,
+    external_id: str,
+    fetched: FetchedItem | None = None,
+) -> Applied:
+    """Bring the stored item up to the host's state: the one path for webhooks and polls.
+
+    ``fetched`` is the item's content when the caller already has it (a poll listing that carries it);
+    otherwise it is fetched. The caller commits, which hands a planned write-back to the worker.
+    """
+    if action == "delete":
+        return Applied(_delete(row, external_id))
+    if fetched is None:
+        fetched = connector.fetch_item(external_id)
+        if fetched is None:  # gone at the host between the event and the fetch
+            return Applied(_delete(row, external_id))
+    before = find_item(row, fetched.external_id)
+    previous = (before.content_hash, before.deleted_at) if before is not None else None
+    item = upsert_item(row, fetched, _read_attachments(connector, row, fetched))
+    if previous is None:
+        outcome: Outcome = "created"
+    elif previous != (item.content_hash, None):
+        outcome = "updated"
+    else:
+        outcome = "unchanged"
+    if item.deleted_at is not None:
+        return Applied(outcome)
+    assessment = assess(item)
+    return Applied(outcome, plan_write_back(item, assessment))
+
+
+def _delete(row: ConnectorRow, external_id: str) -> Outcome:
+    item = find_item(row, external_id)
+    if item is None or item.deleted_at is not None:
+        return "unchanged"
+    mark_deleted(row, external_id)
+    return "deleted"
+
+
+def _superseded(delivery: Delivery) -> bool:
+    return (
+        db.session.scalar(
+            select(Delivery.id)
+            .where(
+                Delivery.connector_id == delivery.connector_id,
+                Delivery.external_id == delivery.external_id,
+                Delivery.id > delivery.id,
+                Delivery.status.in_((delivery_status.RECEIVED, delivery_status.PROCESSING)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _read_attachments(connector, row, fetched) -> list[dict] | None:
+    """Read the item's attachments if they are new or changed; None when the stored reading still holds.
+
+    Repeated update events of one item must not download its PDFs again and again.
+    """
+    wanted = sorted({safe_url(a.url) for a in fetched.attachments})
+    stored = find_item(row, fetched.external_id)
+    if stored is not None:
+        readings = stored.attachments or []
+        if sorted(a["url"] for a in readings) == wanted and not any(a.get("transient") for a in readings):
+            return None
+    if not wanted:
+        return []
+    # Downloads can take a while: hold no database transaction open meanwhile.
+    db.session.commit()
+    settings = current_app.extensions["climate_plugin.settings"]
+    results = fetch_attachment_texts(
+        connector.http,
+        fetched.attachments,
+        max_bytes=settings.max_attachment_bytes,
+        max_files=settings.max_attachments,
+    )
+    return [asdict(r) for r in results]
+
+
+def _record(delivery: Delivery, status: str, exc: Exception) -> None:
+    delivery.status = status
+    delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    db.session.commit()

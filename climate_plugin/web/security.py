@@ -1,0 +1,68 @@
+"""The security headers of every answer, in one place: one content security policy, and per area of the
+site only what differs (who may frame it, whether a copy may be kept).
+
+Pages need nothing but inline styles, images and form posts to this service, and no scripts; links are
+the keys to several pages, so they never leak through the Referer header or into search engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, Response, g, request
+
+#: the policy of every page (frame-ancestors is added per area)
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
+#: badge images: an SVG opened on its own must not run anything (they carry no script anyway)
+IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+@dataclass(frozen=True)
+class Policy:
+    #: who may frame the page: a CSP frame-ancestors value, or None for anyone (no frame-ancestors)
+    frame_ancestors: str | None = "'none'"
+    #: answers that show something once (a new secret) or per person: nothing may keep a copy
+    no_store: bool = False
+    csp: str = CSP
+    #: public, non-personal data without cookies that hosts' own pages may fetch
+    cors_any: bool = False
+
+
+#: by blueprint name; anything else (sign-in, the API, its docs page, webhooks) gets DEFAULT
+POLICIES: dict[str, Policy] = {
+    # the preparer's form works inside any host system's frame
+    "public": Policy(frame_ancestors=None),
+    "commitments": Policy(frame_ancestors="'self'", no_store=True),
+    "coordinator": Policy(no_store=True),
+    "admin": Policy(no_store=True),
+    # the meeting view's framing comes from its municipality's settings: see frame_ancestors_for()
+    "meeting_view": Policy(frame_ancestors="'self'"),
+    "badges": Policy(frame_ancestors=None, csp=IMAGE_CSP, cors_any=True),
+}
+DEFAULT = Policy()
+
+
+def frame_ancestors_for(sources: str) -> None:
+    """Let this answer be framed by ``sources`` (the meeting view: the origins a municipality allows)."""
+    g.frame_ancestors = sources
+
+
+def _headers(response: Response) -> Response:
+    policy = POLICIES.get(request.blueprint or "", DEFAULT)
+    ancestors = g.get("frame_ancestors", policy.frame_ancestors)
+    csp = policy.csp if ancestors is None else f"{policy.csp}; frame-ancestors {ancestors}"
+    response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Robots-Tag", "noindex")
+    # No X-Frame-Options: it cannot name several origins, and frame-ancestors supersedes it.
+    response.headers.pop("X-Frame-Options", None)
+    if policy.no_store:
+        response.headers["Cache-Control"] = "no-store"
+    if policy.cors_any:
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
