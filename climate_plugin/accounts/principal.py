@@ -49,6 +49,11 @@ class Principal:
         return f"{self.kind}:{self.id} ({self.name})"
 
 
+def hash_token(token: str) -> str:
+    """How an API token is stored and looked up: its SHA-256 (see climate_plugin.accounts.tokens)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def password_fingerprint(password_hash: str | None) -> str:
     """A short digest of the stored hash kept in the session: a password change ends other sessions."""
     return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
@@ -78,7 +83,6 @@ def _resolve() -> Principal | None:
 
 
 def _from_token(token: str) -> Principal | None:
-    from climate_plugin.accounts.tokens import hash_token
     from climate_plugin.models.api_token import ApiToken
 
     if not token.startswith("cpt_") or len(token) > 200:

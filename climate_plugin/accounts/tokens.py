@@ -6,14 +6,13 @@ hashes is useless, and the lookup must be cheap on every API request.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from climate_plugin.accounts.audit import audit
-from climate_plugin.accounts.principal import PLATFORM_ADMIN, ROLES
+from climate_plugin.accounts.principal import PLATFORM_ADMIN, ROLES, hash_token
 from climate_plugin.db import db
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.api_token import ApiToken
@@ -31,10 +30,6 @@ class TokenError(ValueError):
 
 def new_token() -> str:
     return PREFIX + secrets.token_urlsafe(32)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def check_role_scope(role: str, municipality: Municipality | None) -> None:
