@@ -14,7 +14,7 @@ from climate_plugin.config import Settings, load_settings
 from climate_plugin.db import db, migrate
 from climate_plugin.encryption import Encryptor, development_key
 from climate_plugin.outbound import OutboundClient
-from climate_plugin.web import security
+from climate_plugin.web import render, security
 from climate_plugin.web.errors import register_error_handlers
 
 MIGRATIONS_DIR = str(Path(migrations.__file__).parent)
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_api(app)  # the REST API under /api/v1 and its OpenAPI document
     register_error_handlers(app)  # JSON for machines, a page in the reader's language for people
     security.init_app(app)  # one content security policy and the other headers, for every answer
+    render.init_app(app)  # Flask-Babel and Jinja's i18n extension over the gettext catalogues
     init_auth(app)  # sessions, abuse limits (Flask-Limiter), the sign-in pages
 
     from climate_plugin.worker import init_app as init_worker

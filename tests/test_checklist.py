@@ -39,8 +39,8 @@ def test_every_message_has_all_languages(key):
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_placeholders_agree_across_languages(key):
-    # A translation that drops {categories} would silently lose information.
-    fields = {lang: set(re.findall(r"{(\w+)}", MESSAGES[key][lang])) for lang in LANGUAGES}
+    # A translation that drops %(categories)s would silently lose information.
+    fields = {lang: set(re.findall(r"%\((\w+)\)", MESSAGES[key][lang])) for lang in LANGUAGES}
     assert fields["fi"] == fields["sv"] == fields["en"]
 
 

@@ -12,7 +12,7 @@ from climate_plugin.badges import web as badge_routes
 from climate_plugin.checklist import build_stage0_answers
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
-from climate_plugin.web import security
+from climate_plugin.web import render, security
 
 TEMPLATES = Path(next(iter(climate_plugin.__path__))) / "templates"
 
@@ -26,6 +26,7 @@ def app():
     app.register_blueprint(public.bp)
     app.register_blueprint(badge_routes.bp)  # the badge images moved out of public.py
     security.init_app(app)  # the headers every answer gets (the app's web frame)
+    render.init_app(app)  # translations for the templates (Flask-Babel over the catalogues)
     with app.app_context():
         db.create_all()
         yield app

@@ -95,7 +95,9 @@ def user_create(slug: str) -> Any:
                 taken = db.session.scalar(
                     select(func.count(User.id)).where(User.email == values["email"].strip().lower())
                 )
-                errors["email"] = t("admin.error.email_taken" if taken else "admin.error.email", current)
+                errors["email"] = (
+                    t("admin.error.email_taken", current) if taken else t("admin.error.email", current)
+                )
             elif field == "name":
                 errors["name"] = t("admin.error.name", current, max=services.NAME_MAX)
             else:
