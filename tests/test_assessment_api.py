@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from climate_plugin import assessments
+from climate_plugin.assessments import service as assessments
 from climate_plugin.assessments.links import checklist_token
 from climate_plugin.badges import item_badges
 from climate_plugin.db import db

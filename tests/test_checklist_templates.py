@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from climate_plugin import assessments
+from climate_plugin.assessments import service as assessments
 from climate_plugin.assessments.links import checklist_token
 from climate_plugin.checklist import (
     CATEGORY_CODES,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import click
@@ -148,7 +149,9 @@ def connector_test(connector_id: int) -> None:
         raise click.ClickException(str(exc)) from None
     ok, message = service.test_connector(row)  # audited, with secrets blanked out of the message
     if not ok:
-        raise click.ClickException(f"connector {row.id} ({row.kind}) cannot reach its host: {message}")
+        # "PermanentError: the host refused …": the administrator reads the reason, not the class name
+        reason = re.sub(r"^[A-Za-z_]\w*: ", "", message) or message
+        raise click.ClickException(f"connector {row.id} ({row.kind}) cannot reach its host: {reason}")
     click.echo("ok")
 
 
