@@ -1,0 +1,53 @@
+"""The web frame (climate_plugin/web/): one set of security headers for every answer, errors as a page in
+the reader's language for people and as JSON for machines."""
+
+from __future__ import annotations
+
+import pytest
+
+from climate_plugin.i18n import t
+from climate_plugin.web.security import CSP
+
+
+@pytest.mark.parametrize("path", ["/admin/login", "/api/v1/docs", "/api/v1/openapi.json", "/no/such/page"])
+def test_every_answer_has_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.headers["Content-Security-Policy"].startswith(CSP)
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "X-Frame-Options" not in response.headers
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_a_person_gets_an_error_page_in_their_language(client, lang):
+    response = client.get(f"/no/such/page?lang={lang}", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    assert t("error.page.404", lang).replace("'", "&#39;") in html
+
+
+def test_the_browser_language_chooses_the_error_page_language(client):
+    response = client.get("/no/such/page", headers={"Accept": "text/html", "Accept-Language": "sv-FI,sv"})
+    assert t("error.page.404", "sv") in response.get_data(as_text=True)
+
+
+def test_a_wrong_method_keeps_its_allow_header_on_the_page(client):
+    response = client.delete("/admin/login", headers={"Accept": "text/html"})
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert t("error.page.405", "fi") in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/webhooks/0/x-y"])
+def test_machines_get_json_errors(client, path):
+    response = client.get(path)
+    assert response.status_code in (404, 405)
+    assert response.is_json and "error" in response.get_json()
+
+
+def test_json_is_what_a_client_that_asks_for_json_gets(client):
+    response = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.is_json
