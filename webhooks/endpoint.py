@@ -95,10 +95,8 @@ def receive(connector_id: int, resource: str | None = None):
             ).one()
             return {"delivery": existing.id, "status": existing.status, "duplicate": True}, 200
 
-    try:
-        queue.enqueue("process_delivery", delivery_id)
-    except Exception:  # the broker is down: the delivery is safe in the database
-        log.warning("could not enqueue delivery %s; the sweeper will retry", delivery_id, exc_info=True)
+    # Committed above on the endpoint's own connection: hand it over now (the sweeper covers a failure).
+    queue.enqueue_or_leave_to_sweeper("process_delivery", delivery_id)
     return {"delivery": delivery_id, "status": "received", "duplicate": False}, 202
 
 
