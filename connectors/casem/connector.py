@@ -238,7 +238,7 @@ class CaseMConnector(Connector):
         return self._bodies
 
     def meetings(self) -> list[Meeting]:
-        """Every meeting of the (chosen) bodies; a body the API refuses (4xx) is left out and logged."""
+        """Every meeting of the (chosen) bodies; a body with no listing (404) is left out and logged."""
         if self._meetings is not None:
             return self._meetings
         root = self._root_node()
@@ -270,7 +270,7 @@ class CaseMConnector(Connector):
         return found
 
     def _meeting_contents(self, meeting_id: int) -> list[dict[str, Any]] | None:
-        """The contents classified under a meeting; None when the API has no such meeting (4xx)."""
+        """The contents classified under a meeting; None when the API has no such meeting (404, 410)."""
         if meeting_id not in self._contents:
             if len(self._contents) > 64:  # a backfill walks forward; old meetings are not asked again
                 self._contents.clear()
@@ -301,6 +301,9 @@ class CaseMConnector(Connector):
 
     # --- polling ---------------------------------------------------------------------------------
     def poll(self, since: datetime | None, until: datetime, page: str | None = None) -> PollPage:
+        if page is not None and self._source is None and self.settings["source"] == "auto":
+            # the position says which half wrote it: no request to find out again
+            self._source = "pages" if pages.is_page_token(page) else "api"
         if self._source_now() == "pages":
             return self._pages.poll(since, until, page)
         if page is None:
@@ -465,9 +468,9 @@ class CaseMConnector(Connector):
 
 
 def _not_skippable(error: PermanentError) -> bool:
-    """False for a 4xx about one body or meeting, which the poll goes on without; robots.txt refusals
-    and everything else stop it."""
-    return error.status is None or not 400 <= error.status < 500 or isinstance(error, CrawlForbidden)
+    """False for a 404 or 410 about one body or meeting (the host has no such listing), which the poll goes
+    on without; robots.txt refusals and every other error stop it."""
+    return error.status not in (404, 410) or isinstance(error, CrawlForbidden)
 
 
 def _changed_at(content: Mapping[str, Any]) -> datetime | None:

@@ -76,12 +76,18 @@ class CaseMFakeHost(FakeHttpHost):
                 listed[:] = [c for c in listed if c["ContentId"] != content_id]
             self.properties.pop(content_id, None)
 
-    def change(self, content_id: int, edited: datetime, **texts: str) -> None:
-        """Edit a content: new property texts (e.g. ``Decision``) and a new ``EditedDate`` (Helsinki time)."""
+    def change(self, content_id: int, edited: datetime, touch_meeting: bool = True, **texts: str) -> None:
+        """Edit a content: new property texts (e.g. ``Decision``) and a new ``EditedDate`` (Helsinki time);
+        with ``touch_meeting``, the meeting node's ``Date`` moves too, as it does when CaseM publishes."""
+        stamp = edited.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
         with self.lock:
             for content in self.contents[MEETING]:
                 if content["ContentId"] == content_id:
-                    content["EditedDate"] = edited.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+                    content["EditedDate"] = stamp
+            if touch_meeting:
+                for node in self.meetings:
+                    if node["NodeId"] == MEETING:
+                        node["Date"] = stamp
             for prop in self.properties[content_id]:
                 if prop["Name"] in texts:
                     prop["Text"] = texts[prop["Name"]]

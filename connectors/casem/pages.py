@@ -223,6 +223,13 @@ class CaseMPages:
             )
 
 
+def is_page_token(page: str) -> bool:
+    try:
+        return bool(_read_token(page))
+    except PermanentError:
+        return False
+
+
 def _read_token(page: str) -> list[str]:
     try:
         state = json.loads(page)
