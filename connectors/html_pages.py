@@ -99,7 +99,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "presenter": ("Esittelijä", "Föredragande"),
     "preparer": ("Valmistelija", "Valmistelijat", "Valmistelijat ja lisätiedot", "Lisätiedot", "Beredare"),
     "appeal": ("Muutoksenhaku", "Muutoksenhakuohje", "Oikaisuvaatimusohje", "Ändringssökande"),
-    "attachments": ("Liitteet", "Liite", "Bilagor", "Bilaga"),
+    "attachments": ("Liitteet", "Liite", "Oheismateriaali", "Oheisaineisto", "Bilagor", "Bilaga"),
     "inform": ("Tiedoksi", "Tiedoksi ja toimenpiteitä varten", "För kännedom"),
     "history": ("Päätöshistoria", "Aikaisempi käsittely", "Tidigare behandling"),
 }
@@ -110,6 +110,18 @@ def parse_html(content: bytes | str, charset: str | None = None) -> BeautifulSou
     if isinstance(content, str):
         return BeautifulSoup(content, "html.parser")
     return BeautifulSoup(content, "html.parser", from_encoding=charset or None)
+
+
+def decode_html(content: bytes, charset: str | None = None) -> str:
+    """A page's text: the header's charset if it has one, else the page's own declaration, else a guess
+    (UTF-8, then windows-1252, which old Finnish pages use)."""
+    from bs4 import UnicodeDammit
+
+    known = [charset] if charset else []
+    dammit = UnicodeDammit(
+        content, known_definite_encodings=known, is_html=True, user_encodings=["utf-8", "windows-1252"]
+    )
+    return dammit.unicode_markup or content.decode("utf-8", "replace")
 
 
 def charset_of(content_type: str | None) -> str | None:
