@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from climate_plugin.outbound import OutboundClient, PermanentError
 from connectors.base import (
@@ -45,13 +44,12 @@ from connectors.base import (
 from connectors.casem import pages
 from connectors.casem.schema import CaseMConfigSchema
 from connectors.html_pages import html_to_text
+from connectors.meeting_window import HELSINKI, finnish_date, held_in_window
 from connectors.politeness import CrawlForbidden, PoliteClient
 
 log = logging.getLogger(__name__)
 
 API = "/api/opennc/v1"
-#: CaseM's times carry no zone: Finnish wall-clock time
-HELSINKI = ZoneInfo("Europe/Helsinki")
 #: LanguageId of names and contents
 LANGUAGES = {1: "fi", 2: "en", 3: "sv"}
 LANGUAGE_IDS = {v: k for k, v in LANGUAGES.items()}
@@ -59,7 +57,6 @@ LANGUAGE_IDS = {v: k for k, v in LANGUAGES.items()}
 ROOT_NAMES = ("toimielimet", "organ", "decision-making bodies")
 #: contents read per poll page: a page's position is stored when it is done
 ITEMS_PER_PAGE = 20
-_MEETING_DAY = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _ATTACHMENT = re.compile(
     r"""href\s*=\s*['"][^'"]*?download\.aspx\?ID=(?P<id>\d+)&(?:amp;)?GUID=\{?(?P<guid>[0-9A-Fa-f-]{36})\}?"""
     r"""[^'"]*['"][^>]*>(?P<name>.*?)</a>""",
@@ -109,14 +106,8 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def meeting_day(name: str) -> date | None:
-    found = _MEETING_DAY.search(name or "")
-    if not found:
-        return None
-    day, month, year = (int(g) for g in found.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    """The day in a meeting node's name ("Kokous 5.6.2017")."""
+    return finnish_date(name)
 
 
 def _name(node: Mapping[str, Any], language: str) -> str:
@@ -349,13 +340,9 @@ class CaseMConnector(Connector):
             return True
         if meeting.day is None:
             return meeting.modified is None  # nothing to tell by: read it
-        first = (
-            date.min
-            if since is None
-            else since.astimezone(HELSINKI).date() - timedelta(days=self.settings["revisit_days"])
+        return held_in_window(
+            meeting.day, since, until, self.settings["revisit_days"], self.settings["ahead_days"]
         )
-        last = until.astimezone(HELSINKI).date() + timedelta(days=self.settings["ahead_days"])
-        return first <= meeting.day <= last
 
     # --- one item --------------------------------------------------------------------------------
     def _item(self, meeting: Meeting, content: Mapping[str, Any]) -> FetchedItem | None:

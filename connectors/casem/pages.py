@@ -21,13 +21,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from climate_plugin.outbound import PermanentError
 from connectors.base import Change, FetchedItem, PollPage
 from connectors.html_pages import charset_of, first_section, html_to_text, parse_html, split_sections
+from connectors.meeting_window import finnish_date, held_in_window
 
 if TYPE_CHECKING:
     from connectors.casem.connector import CaseMConnector
@@ -41,7 +42,6 @@ _HEADER = re.compile(
 )
 _TITLE = re.compile(r"^§\s*(?P<section>\d+)\s+(?P<title>.+)$")
 _DIARY = re.compile(r"^[A-ZÅÄÖ]{2,8}(?:Dno|DNO|dno)-\d{4}-\d+$|^[A-ZÅÄÖ]{2,5}:\d+/[\d.]+/\d{4}$")
-_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "å": "a", "Ä": "A", "Ö": "O", "Å": "A"})
 _ENTITY = {"ä": "auml", "ö": "ouml", "å": "aring", "Ä": "Auml", "Ö": "Ouml", "Å": "Aring"}
 
@@ -80,14 +80,7 @@ def item_url(
 
 
 def _day(text: str) -> date | None:
-    found = _DAY.search(text)
-    if not found:
-        return None
-    d, m, y = (int(g) for g in found.groups())
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
+    return finnish_date(text)
 
 
 def main_region(soup: Any) -> Any:
@@ -122,9 +115,11 @@ class CaseMPages:
     def poll(self, since: datetime | None, until: datetime, page: str | None) -> PollPage:
         settings = self.connector.settings
         if page is None:
-            first = date.min if since is None else since.date() - timedelta(days=settings["revisit_days"])
-            last = until.date() + timedelta(days=settings["ahead_days"])
-            meetings = [m for m in self._meetings() if first <= m[1] <= last]
+            meetings = [
+                m
+                for m in self._meetings()
+                if held_in_window(m[1], since, until, settings["revisit_days"], settings["ahead_days"])
+            ]
             if not meetings:
                 return PollPage(changes=())
             remaining = [m[0] for m in meetings]
