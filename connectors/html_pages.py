@@ -75,6 +75,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 HEADINGS: dict[str, tuple[str, ...]] = {
     "proposal": (
         "Päätösehdotus",
+        "Päätösesitys",
         "Ehdotus",
         "Esitys",
         "Pohjaesitys",
@@ -87,6 +88,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "Selostus",
         "Perustelut",
         "Kuvaus",
+        "Tiivistelmä",
+        "Esittelyteksti",
         "Asian valmistelu",
         "Valmistelu",
         "Beredning",
