@@ -53,20 +53,25 @@ _LABELS = {
     "answer": {"fi": "Vastaus", "sv": "Svar", "en": "Answer"},
 }
 
-MEETING_FIELDS = """
+#: a text in the chosen locale, and every language it has (for a text not translated into that one)
+TRANSLATED = """
+fragment text on TranslatedField { translation(locale: $locale) translations { locale text } }"""
+MEETING_FIELDS = (
+    """
 fragment meeting on Meeting {
   id reference startTime endTime updatedAt closed isWithdrawn acceptsNewComments
-  title { translation(locale: $locale) }
-  description { translation(locale: $locale) }
-  closingReport { translation(locale: $locale) }
+  title { ...text } description { ...text } closingReport { ...text }
 }"""
-PROPOSAL_FIELDS = """
+    + TRANSLATED
+)
+PROPOSAL_FIELDS = (
+    """
 fragment proposal on Proposal {
   id reference state answeredAt publishedAt updatedAt withdrawn voteCount acceptsNewComments
-  title { translation(locale: $locale) }
-  body { translation(locale: $locale) }
-  answer { translation(locale: $locale) }
+  title { ...text } body { ...text } answer { ...text }
 }"""
+    + TRANSLATED
+)
 PROCESSES = """query($locale: String!) {
   participatoryProcesses { id slug title { translation(locale: $locale) } }
 }"""
@@ -112,7 +117,7 @@ ONE = (
   }
 }"""
     + MEETING_FIELDS
-    + PROPOSAL_FIELDS
+    + PROPOSAL_FIELDS.replace(TRANSLATED, "")  # the text fragment once
 )
 COMMENTS = """query($component: ID!, $id: ID!) {
   component(id: $component) {
@@ -138,10 +143,17 @@ def parse_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _translation(value: Any) -> str:
-    if isinstance(value, Mapping) and isinstance(value.get("translation"), str):
-        return value["translation"]
-    return ""
+def _translation(value: Any) -> tuple[str, str | None]:
+    """(text, its locale): in the chosen locale, else the first language the text has (None: the chosen)."""
+    if not isinstance(value, Mapping):
+        return "", None
+    if isinstance(value.get("translation"), str) and value["translation"].strip():
+        return value["translation"], None
+    for other in value.get("translations") or ():
+        if isinstance(other, Mapping) and isinstance(other.get("text"), str) and other["text"].strip():
+            locale = other.get("locale")
+            return other["text"], locale if locale in ("fi", "sv", "en") else None
+    return "", None
 
 
 class DecidimConnector(Connector):
@@ -309,7 +321,7 @@ class DecidimConnector(Connector):
         for process in self._processes():
             data = self._query(PROCESS, {"id": str(process["id"]), "locale": locale})
             found = data.get("participatoryProcess") or {}
-            title = _translation(found.get("title")) or process["slug"]
+            title = _translation(found.get("title"))[0] or process["slug"]
             for component in found.get("components") or ():
                 if not isinstance(component, dict) or not _ID.match(str(component.get("id", ""))):
                     continue
@@ -328,7 +340,7 @@ class DecidimConnector(Connector):
         node = (data.get("component") or {}).get(kind[:-1])
         if not isinstance(node, dict) or node.get("withdrawn") is True or node.get("isWithdrawn") is True:
             return None
-        title = _translation(process.get("title")) or slug
+        title = _translation(process.get("title"))[0] or slug
         return self._item(external_id, kind, slug, title, component, node)
 
     def _split(self, external_id: str) -> tuple[str, str, str, str]:
@@ -343,19 +355,22 @@ class DecidimConnector(Connector):
         self, external_id: str, kind: str, slug: str, process: str, component: str, node: Mapping[str, Any]
     ) -> FetchedItem | None:
         locale = self.settings["locale"]
-        title = html_to_text(_translation(node.get("title"))).replace("\n", " ")
+        raw_title, language = _translation(node.get("title"))
+        title = html_to_text(raw_title).replace("\n", " ")
         if not title:
             return None
-        parts = [html_to_text(_translation(node.get("description") or node.get("body")))]
+        # a text not translated into the chosen locale is read in its own language, and said so
+        locale = language or locale
+        parts = [html_to_text(_translation(node.get("description") or node.get("body"))[0])]
         meeting_label = None
         if kind == "meetings":
-            report = html_to_text(_translation(node.get("closingReport")))
+            report = html_to_text(_translation(node.get("closingReport"))[0])
             if report:
                 parts.append(f"{_LABELS['minutes'][locale]}\n{report}")
             start = parse_time(node.get("startTime"))
             meeting_label = f"{title} {start.day}.{start.month}.{start.year}" if start else title
         else:
-            answer = html_to_text(_translation(node.get("answer")))
+            answer = html_to_text(_translation(node.get("answer"))[0])
             if answer:
                 parts.append(f"{_LABELS['answer'][locale]}\n{answer}")
         return FetchedItem(
@@ -413,7 +428,14 @@ class DecidimConnector(Connector):
         )
 
     def test_connection(self) -> None:
-        processes = self._processes()
+        try:
+            processes = self._processes()
+        except PermanentError as e:
+            if e.status in (404, 405, 410):
+                raise PermanentError(
+                    f"there is no Decidim API at {self.api} (HTTP {e.status}): check base_url", e.status
+                ) from None
+            raise
         if not processes:
             wanted = ", ".join(self.settings["processes"])
             raise PermanentError(

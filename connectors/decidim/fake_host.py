@@ -42,7 +42,10 @@ input ComponentInputFilter { type: String, withGeolocationEnabled: Boolean }
 input ProposalInputFilter { publishedSince: String, publishedBefore: String }
 input ProposalInputSort { publishedAt: String, likeCount: String, id: String }
 type Decidim { version: String }
-type TranslatedField { translation(locale: String!): String }
+type TranslatedField {
+  translation(locale: String!): String translations(locales: [String]): [LocalizedString!]!
+}
+type LocalizedString { locale: String! text: String }
 type ParticipatoryProcess {
   id: ID! slug: String! title: TranslatedField! publishedAt: String updatedAt: String type: String
   components(filter: ComponentInputFilter): [Component!]!
@@ -189,6 +192,13 @@ class DecidimFakeHost(FakeHttpHost):
             types[type_name].fields[name].resolve = resolve  # type: ignore[attr-defined]
 
         field("TranslatedField", "translation", lambda obj, _info, locale: obj.get(locale))
+        field(
+            "TranslatedField",
+            "translations",
+            lambda obj, _info, locales=None: [
+                {"locale": k, "text": v} for k, v in obj.items() if locales is None or k in locales
+            ],
+        )
         field("Query", "decidim", lambda *_: {"version": "0.28.0"})
         field("Query", "participatoryProcesses", lambda *_a, **_k: self.processes)
         field("Query", "participatoryProcess", self._process)
