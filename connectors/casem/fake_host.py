@@ -104,8 +104,8 @@ class CaseMFakeHost(FakeHttpHost):
                 return Answer(200, b'<?xml version="1.0"?><feed/>', "application/atom+xml")
             return self._api(path, request.params)
         found = _DOWNLOAD.match(path)
-        if found:
-            return self._download(int(found[2]))
+        if found:  # no attachment file is sampled: a host that knows only the samples has none
+            return self.not_found() if self.strict else self._download(int(found[2]))
         page = self.pages.get(path.rstrip("/"))
         if page is not None:
             return Answer(200, page.encode("utf-8"))
