@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 
 from climate_plugin.config import PREFIX, ConfigError, load_settings
 from climate_plugin.connectors.base import Attachment, FetchedItem
-from climate_plugin.connectors.contract.pdf import make_pdf
+from climate_plugin.connectors.common.pdf import make_pdf
 from climate_plugin.connectors.rest.connector import RestConnector
 from climate_plugin.items.attachments import AttachmentText, _clean, fetch_attachment_texts, safe_url
 from climate_plugin.outbound import AllowList, OutboundClient

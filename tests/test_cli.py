@@ -283,7 +283,7 @@ def test_connector_create_with_a_missing_config_file(runner, town, tmp_path):
 def test_connector_kinds_lists_the_installed_kinds(runner):
     result = invoke(runner, "connector", "kinds")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == ["ahjo", "oparl", "rest"]
+    assert json.loads(result.stdout) == ["ahjo", "casem", "decidim", "dynasty", "oparl", "rest", "tweb"]
 
 
 # --- connector list -----------------------------------------------------------------------------------

@@ -305,7 +305,7 @@ def test_older_state_does_not_overwrite_newer(app):
 
 
 def test_attachment_text_is_screened_and_read_once(app):
-    from climate_plugin.connectors.contract.pdf import make_pdf
+    from climate_plugin.connectors.common.pdf import make_pdf
 
     pdf = make_pdf(["Koulun öljylämmitys korvataan maalämmöllä ja katolle asennetaan aurinkopaneelit."])
     downloads: list[str] = []

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from climate_plugin.connectors.contract.pdf import make_pdf
+from climate_plugin.connectors.common.pdf import make_pdf
 
 DATA = Path(__file__).parent / "samples"
 PUBLIC_HOSTS = {

@@ -8,8 +8,9 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def make_pdf(pages: list[str]) -> bytes:
-    """A valid PDF with one line of Helvetica text per page (empty string: a page without text)."""
+def make_pdf(pages: list[str] | list[str | list[str]]) -> bytes:
+    """A valid PDF in Helvetica, a page for each entry: one line of text, a list of lines, or "" for a page
+    without text (a scan). Text goes in cp1252, as the standard fonts take it."""
     count = len(pages)
     page_ids = [4 + 2 * i for i in range(count)]
     kids = " ".join(f"{i} 0 R" for i in page_ids)
@@ -19,7 +20,9 @@ def make_pdf(pages: list[str]) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     for page_id, text in zip(page_ids, pages, strict=True):
-        stream = f"BT /F1 12 Tf 72 720 Td ({_escape(text)}) Tj ET".encode("cp1252") if text else b""
+        lines = [text] if isinstance(text, str) else text
+        shown = " ".join(f"({_escape(line)}) Tj T*" for line in lines if line)
+        stream = f"BT /F1 12 Tf 14 TL 72 760 Td {shown} ET".encode("cp1252", "replace") if shown else b""
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
             f"/Contents {page_id + 1} 0 R >>".encode()
