@@ -21,8 +21,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
 from climate_plugin.connectors.base import Change, FetchedItem, PollPage
@@ -36,8 +37,14 @@ from climate_plugin.connectors.common.html_pages import (
 from climate_plugin.connectors.common.meeting_window import finnish_date, held_in_window
 from climate_plugin.outbound import PermanentError
 
-if TYPE_CHECKING:
-    from climate_plugin.connectors.casem.connector import CaseMConnector
+
+class _Reader(Protocol):
+    """What the page reader uses of its :class:`CaseMConnector` (a protocol, so the two modules do not
+    import each other)."""
+
+    base: str
+    http: Any
+    settings: Mapping[str, Any]
 
 PAGE_PREFIX = "page:"
 SITE = "/fi-FI"
@@ -99,7 +106,7 @@ def main_region(soup: Any) -> Any:
 class CaseMPages:
     """The page-reading half of :class:`CaseMConnector` (its ``http``, settings and politeness)."""
 
-    def __init__(self, connector: CaseMConnector) -> None:
+    def __init__(self, connector: _Reader) -> None:
         self.connector = connector
 
     @property

@@ -37,8 +37,8 @@ ROBOTS_AGENT = "climate-plugin"
 ROBOTS_TTL = 3600.0
 #: the longest Crawl-delay honoured; a host asking for more gets this (and a slow sync)
 MAX_CRAWL_DELAY = 60.0
-#: redirects for GET /robots.txt: not followed by this service, so the target's rules are unknown
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: answers to GET /robots.txt that mean "no rules here"
+_NO_ROBOTS = frozenset({301, 302, 303, 307, 308, 401, 403, 404, 410})
 #: robots.txt larger than this is cut (RFC 9309 asks crawlers to read at least 500 KiB)
 MAX_ROBOTS_BYTES = 512 * 1024
 
@@ -158,12 +158,13 @@ class PoliteClient:
                 f"the robots.txt of {self.what} could not be read ({e}); nothing is read until it can be"
             ) from None
         except PermanentError as e:
-            # RFC 9309 2.3.1.3: any 4xx ("unavailable") means no rules; a redirect is treated the same,
-            # and said in the log
-            if e.status is not None and (e.status in _REDIRECTS or 400 <= e.status < 500):
-                if e.status in _REDIRECTS:
+            if e.status in _NO_ROBOTS:
+                # no rules (RFC 9309 2.3.1.3); a redirect is not followed by this service, so its target's
+                # rules are unknown: treated as no rules, and said in the log
+                if e.status < 400:
                     log.info("robots.txt of %s redirects; treated as absent", key)
                 return _Robots(None, clock())
+            # a 400 or 405 for robots.txt says something is wrong with the host, not that it has no rules
             raise
         text = response.content[:MAX_ROBOTS_BYTES].decode("utf-8", "replace")
         parser = RobotFileParser()
