@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.test_attachments import make_pdf
+from tests.support.pdf import make_pdf
 
 DATA = Path(__file__).parent / "data" / "hosts" / "oparl"
 PUBLIC_HOSTS = {

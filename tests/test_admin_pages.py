@@ -28,7 +28,7 @@ from climate_plugin.models import (
     User,
     WriteBack,
 )
-from tests.helpers import register
+from tests.support.webhooks import register
 
 PASSWORD = "correct horse battery staple"
 API_TOKEN = "tok-very-secret-value-123456"

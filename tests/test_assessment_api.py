@@ -13,7 +13,7 @@ from climate_plugin.db import db
 from climate_plugin.items import content_hash
 from climate_plugin.models import AgendaItem, WriteBack
 from climate_plugin.signed_links import make_token
-from tests.helpers import register
+from tests.support.webhooks import register
 
 TITLE = "Koulun peruskorjaus"
 BODY = "Koulun lämmitys muutetaan öljystä maalämpöön, ja katolle asennetaan aurinkopaneelit."

@@ -25,8 +25,8 @@ from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import Connector, Municipality, WriteBack
 from climate_plugin.models._types import utcnow
-from tests.conftest import TEST_KEY
-from tests.helpers import event_body, register, signed_headers
+from tests.support.app import TEST_KEY
+from tests.support.webhooks import event_body, register, signed_headers
 from worker.runner import run_task
 
 REPO = Path(__file__).resolve().parent.parent

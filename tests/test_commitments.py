@@ -11,7 +11,7 @@ from climate_plugin.commitments import block_commitments, commitment_facts, pars
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem, Assessment, Commitment
 from climate_plugin.signed_links import make_token
-from tests.helpers import register
+from tests.support.webhooks import register
 
 TODAY = date(2026, 11, 29)
 

@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from climate_plugin.app import create_app
 from climate_plugin.cli import main
 from climate_plugin.config import PREFIX, SECRET_SETTINGS, ConfigError, load_settings
-from tests.conftest import TEST_KEY
+from tests.support.app import TEST_KEY
 
 OTHER_KEY = Fernet.generate_key().decode()
 

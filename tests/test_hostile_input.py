@@ -23,8 +23,9 @@ from climate_plugin.climate_block import checklist_token
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import AgendaItem, Delivery
-from tests.conftest import build_app, scratch_database
-from tests.helpers import register
+from tests.support.app import build_app
+from tests.support.services import scratch_database
+from tests.support.webhooks import register
 from worker.runner import run_task
 
 

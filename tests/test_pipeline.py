@@ -15,24 +15,10 @@ from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost, rest_connector_config
 from climate_plugin.models import AgendaItem, Assessment, Delivery, WriteBack
 from climate_plugin.models._types import utcnow
-from tests.helpers import event_body, register, signed_headers, wait_for
+from tests.support.samples import MINUTES, SCHOOL
+from tests.support.waiting import wait_for
+from tests.support.webhooks import event_body, register, signed_headers
 from worker.runner import run_task
-
-SCHOOL = {
-    "id": "2026-41",
-    "title": "Kirkonkylän koulun peruskorjaus ja lämmitysjärjestelmän muutos maalämpöön",
-    "body": "<p>Koulun öljylämmitys korvataan maalämpöjärjestelmällä. Samalla uusitaan ilmanvaihto "
-    "ja lisätään rakennuksen katolle aurinkopaneelit.</p>",
-    "language": "fi",
-    "meeting": "Tekninen lautakunta 12.1.2026",
-}
-MINUTES = {
-    "id": "2026-42",
-    "title": "Pöytäkirjan tarkastajien valinta",
-    "body": "Valitaan kaksi pöytäkirjantarkastajaa tarkastamaan tämän kokouksen pöytäkirja.",
-    "language": "fi",
-    "meeting": "Tekninen lautakunta 12.1.2026",
-}
 
 
 @pytest.fixture
@@ -232,7 +218,7 @@ def test_retries_stop_at_the_maximum_and_the_delivery_is_kept(wired, client, fla
 
 
 def test_host_timeout_is_transient(tmp_path, flaky):
-    from tests.conftest import build_app
+    from tests.support.app import build_app
 
     app = build_app(tmp_path, outbound_timeout="0.3")
     flaky.delay = 1.0
@@ -305,7 +291,7 @@ def test_older_state_does_not_overwrite_newer(app):
 
 
 def test_attachment_text_is_screened_and_read_once(app):
-    from tests.test_attachments import make_pdf
+    from tests.support.pdf import make_pdf
 
     pdf = make_pdf(["Koulun öljylämmitys korvataan maalämmöllä ja katolle asennetaan aurinkopaneelit."])
     downloads: list[str] = []

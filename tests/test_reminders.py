@@ -15,7 +15,7 @@ from climate_plugin.db import db
 from climate_plugin.mail import read_outbox
 from climate_plugin.models import Commitment, WriteBack
 from climate_plugin.reminders import send_due_reminders
-from tests.conftest import build_app
+from tests.support.app import build_app
 from tests.test_commitments import add_item, good
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from climate_plugin.connector_service import full_config, webhook_secrets
 from climate_plugin.db import db
 from climate_plugin.encryption import DecryptionError, Encryptor
 from climate_plugin.models import Connector, Delivery
-from tests.conftest import TEST_KEY, build_app
-from tests.helpers import event_body, signed_headers
+from tests.support.app import TEST_KEY, build_app
+from tests.support.webhooks import event_body, signed_headers
 from worker.runner import run_task
 
 TOKEN = "tok-BEARER-c0ffee1234567890"

@@ -17,9 +17,10 @@ import pytest
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import Delivery, WriteBack
-from tests.conftest import TEST_KEY, build_app
-from tests.helpers import register, wait_for
-from tests.test_pipeline import MINUTES, SCHOOL
+from tests.support.app import TEST_KEY, build_app
+from tests.support.samples import MINUTES, SCHOOL
+from tests.support.waiting import wait_for
+from tests.support.webhooks import register
 
 pytestmark = pytest.mark.services
 
@@ -143,7 +144,7 @@ def test_sweeper_on_postgres_skips_rows_locked_by_another_sweeper(tmp_path, post
     from datetime import timedelta
 
     from climate_plugin import pipeline
-    from tests.helpers import event_body, signed_headers
+    from tests.support.webhooks import event_body, signed_headers
 
     app = build_app(tmp_path, database_url=postgres_url, broker_url=redis_url)
 
@@ -184,7 +185,7 @@ def test_work_accepted_while_redis_is_down_is_swept_by_beat_once_it_is_back(
     from datetime import timedelta
 
     from climate_plugin.models._types import utcnow
-    from tests.helpers import event_body, signed_headers
+    from tests.support.webhooks import event_body, signed_headers
 
     host = SampleHost(retry_delays=(0.2,)).start()
     host.add(SCHOOL)

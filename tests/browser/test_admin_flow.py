@@ -22,9 +22,10 @@ from climate_plugin.auth.users import create_user
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.models import Connector, Delivery, Municipality
-from tests.browser.conftest import keep_screenshot
-from tests.conftest import build_app
-from tests.helpers import event_body, signed_headers, wait_for
+from tests.support.app import build_app
+from tests.support.screenshots import keep_screenshot
+from tests.support.waiting import wait_for
+from tests.support.webhooks import event_body, signed_headers
 
 EMAIL = "anna.admin@hollola.fi"
 PASSWORD = "a long enough password for tests"
