@@ -196,8 +196,8 @@ def test_scoped_refuses_a_model_it_does_not_know(app):
 
 # --- passwords --------------------------------------------------------------------------------------
 def test_passwords_are_argon2id_and_verify():
-    stored = hash_password(PASSWORD)
-    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    stored = hash_password(PASSWORD)  # outside an app: the default parameters, RFC 9106's low-memory set
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and PASSWORD not in stored
     assert verify_password(stored, PASSWORD)
     assert not verify_password(stored, PASSWORD + "x")
     assert not verify_password(None, PASSWORD)
@@ -234,6 +234,19 @@ def test_secure_cookie_when_public_url_is_https(tmp_path):
         UserFactory(email="anna@hollola.fi")
     response = AuthActions(app, app.test_client()).login("anna@hollola.fi")
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_a_cheap_test_hash_is_replaced_by_the_configured_parameters_at_sign_in(tmp_path):
+    from tests.support.app import build_app
+
+    fast = build_app(tmp_path)  # the tests' apps hash with CLIMATE_PLUGIN_PASSWORD_HASHING=insecure-fast
+    with fast.app_context():
+        UserFactory(email="anna@hollola.fi")
+        assert db.session.scalar(select(User.password_hash)).startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    default = build_app(tmp_path, password_hashing="rfc9106-low-memory")  # the same database
+    assert AuthActions(default, default.test_client()).login("anna@hollola.fi").status_code == 302
+    with default.app_context():
+        assert db.session.scalar(select(User.password_hash)).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,8 @@ def _app(instance: Path, env: dict[str, str]):
         "CLIMATE_PLUGIN_PUBLIC_URL": "http://plugin.test",
         "CLIMATE_PLUGIN_SECRET_KEY": "test-secret",
         "CLIMATE_PLUGIN_LOG_LEVEL": "WARNING",
+        # argon2's cheapest parameters: hundreds of users are made; test_auth checks the real default
+        "CLIMATE_PLUGIN_PASSWORD_HASHING": "insecure-fast",
     }
     environ.update({f"CLIMATE_PLUGIN_{k.upper()}": v for k, v in env.items()})
     app = create_app(load_settings(instance, environ))
