@@ -3,7 +3,7 @@
 Each factory makes a valid row with sensible defaults and commits it; a test names only what it is about:
 
     item = AgendaItemFactory(title="Koulun maalämpö", connector__municipality__slug="lahti")
-    assessed = AssessedItemFactory(committee=TECH, assessment__state="submitted")
+    submitted = SubmittedItemFactory(committee=TECH, assessment__needs_review=True)
     AssessmentFactory(item=item, relevance="none")        # the next revision of ``item``
 
 Municipalities are found or made by slug ("hollola" unless named), and a municipality's connector by its
@@ -40,6 +40,12 @@ SUBMITTED_ANSWERS = {
         "transport": {"rating": "0", "justification": ""},
     },
     "questions": {"X5": "Lämmitysenergia MWh/v, seuranta 2028"},
+}
+
+#: a preparer's submitted "no climate impact" verdict, with the reason
+NO_IMPACT_ANSWERS = {
+    "ratings": {"energy": {"rating": "0", "justification": "Ei vaikutusta."}},
+    "reason": "Ei.",
 }
 
 #: the password of every user a factory makes (a real one: the account service checks its length)
@@ -118,6 +124,12 @@ class AssessedItemFactory(AgendaItemFactory):
     assessment = factory.RelatedFactory(AssessmentFactory, factory_related_name="item")
 
 
+class SubmittedItemFactory(AgendaItemFactory):
+    """An item whose preparer submitted the form (answers: SUBMITTED_ANSWERS); ``assessment__<field>=…``."""
+
+    assessment = factory.RelatedFactory(AssessmentFactory, factory_related_name="item", submitted=True)
+
+
 class DeliveryFactory(_Factory):
     class Meta:
         model = Delivery
@@ -155,6 +167,9 @@ class CommitmentFactory(_Factory):
     indicator = "MWh/v"
     due_date = date(2030, 1, 1)
     owner = "Tekninen johtaja"
+    status = "open"
+    #: what the follow-up found: written when a commitment is closed
+    result_note = factory.LazyAttribute(lambda o: None if o.status == "open" else "Toteuma -42 % (2029)")
 
 
 class UserFactory(_Factory):
