@@ -15,13 +15,15 @@ goes through the connector service. Users go through the account service (argon2
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from climate_plugin.auth.users import create_user
+from climate_plugin.connector_service import create_connector
 from climate_plugin.db import db
+from climate_plugin.demo.sample_host import rest_connector_config
 from climate_plugin.models import (
     AgendaItem,
     Assessment,
@@ -81,6 +83,29 @@ class ConnectorFactory(_Factory):
     webhook_secret_encrypted = "x"
 
 
+class RestConnectorFactory(_Factory):
+    """A REST connector made through the connector service: validated config, encrypted secrets, a real
+    webhook secret (shown once by the service; kept on the row as ``plain_webhook_secret`` for signing)."""
+
+    class Meta:
+        model = Connector
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = "rest"
+    name = factory.LazyAttribute(lambda o: f"{o.municipality.slug} agenda")
+    config = factory.LazyAttribute(lambda o: rest_connector_config(o.base_url, o.write_back))
+
+    class Params:
+        base_url = "http://127.0.0.1:9"  # nothing listens there
+        write_back = True
+
+    @classmethod
+    def _create(cls, model_class, municipality, kind, name, config):
+        row, secret = create_connector(municipality, kind, name, config)
+        row.plain_webhook_secret = secret
+        return row
+
+
 class AgendaItemFactory(_Factory):
     class Meta:
         model = AgendaItem
@@ -122,6 +147,20 @@ class AssessedItemFactory(AgendaItemFactory):
     """An item with one assessment; set it with ``assessment__<field>=…``."""
 
     assessment = factory.RelatedFactory(AssessmentFactory, factory_related_name="item")
+
+
+class RestItemFactory(AssessedItemFactory):
+    """A screened item of its own REST connector, made through the service, whose host takes write-backs."""
+
+    connector = factory.SubFactory(RestConnectorFactory)
+    external_id = factory.Sequence(lambda n: f"2026-{n}")
+    title = "Kirkonkylän koulun lämmitystapamuutos"
+    body = "Öljylämmitys korvataan maalämmöllä."
+    meeting = "Tekninen lautakunta 12.1.2027"
+    content_hash = factory.Sequence(lambda n: f"h{n}")
+    assessment = factory.RelatedFactory(
+        AssessmentFactory, factory_related_name="item", answers={"checklist_version": "default-1"}
+    )
 
 
 class SubmittedItemFactory(AgendaItemFactory):
@@ -170,6 +209,18 @@ class CommitmentFactory(_Factory):
     status = "open"
     #: what the follow-up found: written when a commitment is closed
     result_note = factory.LazyAttribute(lambda o: None if o.status == "open" else "Toteuma -42 % (2029)")
+
+
+class CommitmentFormFactory(factory.DictFactory):
+    """A commitment as a board member submits it (form or JSON), meeting the Sitoumus2050 criteria."""
+
+    what = "Koulun öljylämmitys korvataan maalämmöllä."
+    target = "Lämmityksen CO2-päästöt −90 % vuoden 2025 tasosta"
+    indicator = "Kiinteistön öljynkulutus, litraa vuodessa"
+    due_date = factory.LazyFunction(lambda: (date.today() + timedelta(days=400)).isoformat())
+    owner = "Tekninen johtaja Anna Virtanen"
+    owner_email = "anna.virtanen@hollola.fi"
+    challenged_committee = "Sivistyslautakunta"
 
 
 class UserFactory(_Factory):

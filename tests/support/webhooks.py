@@ -8,16 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from standardwebhooks.webhooks import Webhook
 
-from climate_plugin.connector_service import create_connector
-from climate_plugin.demo.sample_host import rest_connector_config
-from tests.factories import MunicipalityFactory
+from tests.factories import RestConnectorFactory
 
 
 def register(base_url: str = "http://127.0.0.1:9", slug: str = "hollola", write_back: bool = True):
-    """Create (or reuse) a municipality and a REST connector through the service, in the current app
-    context; return (row, webhook secret)."""
-    town = MunicipalityFactory(slug=slug)
-    return create_connector(town, "rest", f"{slug} agenda", rest_connector_config(base_url, write_back))
+    """A REST connector of ``slug`` (made if missing) through the connector service, in the current app
+    context; returns (row, webhook secret) for signing its webhooks."""
+    row = RestConnectorFactory(municipality__slug=slug, base_url=base_url, write_back=write_back)
+    return row, row.plain_webhook_secret
 
 
 def event_body(item_id: str, event_type: str = "agenda_item.drafted") -> bytes:
