@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from climate_plugin.climate_block import checklist_token
+from tests.factories import ScreenedItemFactory
 from tests.support.app import build_app
 from tests.support.auth import AuthActions
 from tests.support.services import redis_test_url, scratch_database, unique_queue_name
@@ -36,6 +38,19 @@ def runner(app):
 def auth(app, client) -> AuthActions:
     """``auth.login(email)``, ``auth.login_as(user_id)``, ``auth.user(role, slug)``, ``auth.token(role)``."""
     return AuthActions(app, client)
+
+
+@pytest.fixture
+def screened_item(app):
+    """``screened_item(**fields)`` makes a :class:`tests.factories.ScreenedItemFactory` item; returns its id
+    and its checklist page's path (the signed link the climate block carries)."""
+
+    def make(**fields) -> tuple[int, str]:
+        with app.app_context():
+            item = ScreenedItemFactory(**fields)
+            return item.id, f"/checklist/{checklist_token(item)}"
+
+    return make
 
 
 @pytest.fixture

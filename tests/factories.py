@@ -20,10 +20,12 @@ from datetime import date, timedelta
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from climate_plugin import assessments
 from climate_plugin.auth.users import create_user
 from climate_plugin.connector_service import create_connector
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import rest_connector_config
+from climate_plugin.items import content_hash
 from climate_plugin.models import (
     AgendaItem,
     Assessment,
@@ -161,6 +163,24 @@ class RestItemFactory(AssessedItemFactory):
     assessment = factory.RelatedFactory(
         AssessmentFactory, factory_related_name="item", answers={"checklist_version": "default-1"}
     )
+
+
+class ScreenedItemFactory(AgendaItemFactory):
+    """An item of its own REST connector (made through the service, write-back on), screened and assessed
+    by the product itself (``climate_plugin.assessments.assess``), as the pipeline leaves it."""
+
+    connector = factory.SubFactory(RestConnectorFactory)
+    external_id = "ext-1"
+    title = "Koulun peruskorjaus"
+    body = "Koulun lämmitys muutetaan öljystä maalämpöön, ja katolle asennetaan aurinkopaneelit."
+    meeting = "Tekninen lautakunta 3/2026"
+    content_hash = factory.LazyAttribute(lambda o: content_hash(o.title, o.body, o.language))
+
+    @factory.post_generation
+    def assessed(item, create, extracted, **kwargs):
+        if create:
+            assessments.assess(item)
+            db.session.commit()
 
 
 class SubmittedItemFactory(AgendaItemFactory):
