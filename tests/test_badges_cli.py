@@ -7,24 +7,12 @@ import json
 import pytest
 
 from climate_plugin.badges import CATALOGUE
-from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import BadgeAward
 from tests.factories import MunicipalityFactory, SubmittedItemFactory
+from tests.support.cli import assert_clean_failure, invoke
 
 TECH = "Tekninen lautakunta"
-
-
-def invoke(runner, *args: str):
-    return runner.invoke(main, args=list(args))
-
-
-def assert_clean_failure(result, *fragments: str) -> None:
-    assert result.exit_code != 0, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
 
 
 def test_list_json_is_exactly_the_published_shape(runner):

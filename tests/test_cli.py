@@ -26,25 +26,11 @@ from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import Connector, Municipality, WriteBack
 from climate_plugin.models._types import utcnow
 from tests.support.app import TEST_KEY
+from tests.support.cli import assert_clean_failure, invoke
 from tests.support.webhooks import event_body, register, signed_headers
 from worker.runner import run_task
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def invoke(runner, *args: str, input: str | bytes | None = None):
-    return runner.invoke(main, args=list(args), input=input)
-
-
-def assert_clean_failure(result, *fragments: str) -> str:
-    """Non-zero exit through SystemExit (a ClickException or usage error), a message, no traceback."""
-    assert result.exit_code != 0, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    message = result.stderr
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 def write_json(path: Path, value) -> str:

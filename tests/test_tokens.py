@@ -9,14 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import ApiToken, Municipality, User
 from tests.factories import PASSWORD, MunicipalityFactory
-
-
-def invoke(runner, *args: str, input: str | None = None):
-    return runner.invoke(main, args=list(args), input=input)
+from tests.support.cli import invoke
 
 
 def test_token_create_prints_exactly_token_and_expiry_and_stores_only_a_hash(app, runner, client):
