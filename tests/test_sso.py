@@ -159,7 +159,7 @@ def sign_in_through(client, provider, slug: str = "hollola"):
     assert start.status_code == 302
     to_provider = start.headers["Location"]
     assert to_provider.startswith(provider.url + "/authorize?")
-    back = requests.get(to_provider, allow_redirects=False, timeout=10)
+    back = requests.get(to_provider, allow_redirects=False, timeout=60)
     callback = urlsplit(back.headers["Location"])
     assert callback.netloc == "plugin.test"  # PUBLIC_URL, not the request's Host
     return client.get(f"{callback.path}?{callback.query}")
@@ -242,7 +242,7 @@ def test_a_callback_with_another_state_or_a_second_time_is_refused(app, client, 
     with app.app_context():
         UserFactory(email="anna@hollola.fi")
     start = client.get("/admin/sso/hollola")
-    answer = requests.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    answer = requests.get(start.headers["Location"], allow_redirects=False, timeout=60)
     back = urlsplit(answer.headers["Location"])
     query = parse_qs(back.query)
     forged = client.get(f"{back.path}?code={query['code'][0]}&state=attacker")

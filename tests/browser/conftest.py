@@ -65,7 +65,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="fi-FI")
     # Generous, because CI machines can be slow; nothing here asserts on time.
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(60_000)
     page = context.new_page()
     yield page
     context.close()
