@@ -14,6 +14,18 @@ from tests.support.app import build_app
 from tests.support.auth import AuthActions
 from tests.support.services import redis_test_url, scratch_database, unique_queue_name
 
+#: tests that run for many seconds each: started first, so that the parallel workers finish together instead
+#: of one of them running a long test alone at the end
+LONG_RUNNING = ("services", "browser", "slow")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def long_running(item: pytest.Item) -> bool:
+        browser = "tests/browser/" in item.nodeid.replace("\\", "/")  # marked by tests/browser/conftest.py
+        return browser or any(item.get_closest_marker(name) for name in LONG_RUNNING)
+
+    items.sort(key=lambda item: not long_running(item))  # stable: the rest keep their order
+
 
 @pytest.fixture
 def app(tmp_path: Path):

@@ -474,6 +474,7 @@ def test_secrets_new_key_prints_a_fresh_fernet_key(runner):
 
 
 # --- a real process, configured by environment variables -------------------------------------------------
+@pytest.mark.slow
 def test_administrator_session_in_a_real_process(tmp_path):
     """db upgrade → municipality create → connector create → list, as an operator would type them."""
     assert run_cli(tmp_path, "db", "upgrade").returncode == 0
@@ -542,6 +543,7 @@ def check_screen_output(stdout: str) -> list[dict]:
     return records
 
 
+@pytest.mark.slow
 def test_screen_in_real_processes_from_stdin_and_from_a_file(tmp_path):
     """Both processes run at once: each spends most of its time loading the language dictionaries."""
     path = tmp_path / "items.jsonl"
