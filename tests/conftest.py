@@ -48,7 +48,7 @@ def runner(app):
 
 @pytest.fixture
 def auth(app, client) -> AuthActions:
-    """``auth.login(email)``, ``auth.login_as(user_id)``, ``auth.user(role, slug)``, ``auth.token(role)``."""
+    """``auth.login(email)``, ``auth.login_as(user_id)``, ``auth.token(role)``; users: ``UserFactory``."""
     return AuthActions(app, client)
 
 

@@ -7,9 +7,10 @@ Each factory makes a valid row with sensible defaults and commits it; a test nam
     AssessmentFactory(item=item, relevance="none")        # the next revision of ``item``
 
 Municipalities are found or made by slug ("hollola" unless named), and a municipality's connector by its
-name, so items made one after another belong to the same connector. A connector made here is a row only: its
-webhook secret is no real secret; tests that receive webhooks use ``tests.support.webhooks.register``, which
-goes through the connector service. Users go through the account service (argon2 hash, audit entry).
+name, so items made one after another belong to the same connector. ``ConnectorFactory`` makes a row only (its
+webhook secret is no real secret); ``RestConnectorFactory`` goes through the connector service, as
+``tests.support.webhooks.register`` does for tests that sign webhooks. Users go through the account service
+(argon2 hash, audit entry).
 """
 
 from __future__ import annotations

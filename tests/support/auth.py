@@ -12,7 +12,7 @@ from climate_plugin.auth.principal import SESSION_PASSWORD, SESSION_USER, passwo
 from climate_plugin.auth.tokens import create_token
 from climate_plugin.db import db
 from climate_plugin.models import User
-from tests.factories import PASSWORD, MunicipalityFactory, UserFactory
+from tests.factories import PASSWORD, MunicipalityFactory
 
 
 def csrf_of(html: str) -> str:
@@ -50,12 +50,6 @@ class AuthActions:
             session.clear()  # a fresh session, as signing in makes
             session[SESSION_USER] = user_id
             session[SESSION_PASSWORD] = fingerprint
-
-    def user(self, role: str = "municipality_admin", slug: str | None = "hollola", **fields) -> int:
-        """A user of ``role`` in ``slug`` (None: platform), made through the account service; its id."""
-        with self._context():
-            municipality = MunicipalityFactory(slug=slug) if slug else None
-            return UserFactory(municipality=municipality, role=role, **fields).id
 
     def token(self, role: str = "municipality_admin", slug: str | None = "hollola") -> str:
         """A fresh API token of ``role`` in ``slug`` (None: platform), committed; its value."""
