@@ -10,9 +10,11 @@
    goes first. Methods: ``screen()``, and the baseline ``simplemma.simple_tokenizer`` +
    ``simplemma.lemmatize`` on every token with simplemma's default dictionaries. Reports the median items/s
    of each and the median of the per-round time ratio screen / simplemma (targets: >= 300 items/s,
-   ratio <= 4). The cold first pass (new words: lemmatisation on cache misses) is reported too.
+   ratio <= 4). The cold first pass (new words: lemmatisation on cache misses) is reported too, and how one
+   long sentence of words never seen before scales: the median time ratio of 1,600 such words to 800 (about
+   2 when the work per word is constant, 4 if it grew with the sentence).
 3. Memory: a fresh subprocess imports the worker's modules (the Flask app factory,
-climate_plugin.worker.tasks), calls
+   climate_plugin.worker.tasks), calls
    warm_up() and screens every item once, reporting VmRSS (steady) and VmHWM (peak) against 300 MB. It runs
    once as shipped and, unless --no-full-memory, once with simplemma's default full-dictionary backend for
    comparison.
@@ -114,6 +116,29 @@ def _time_simplemma(items: list[dict[str, Any]]) -> float:
     return time.perf_counter() - start
 
 
+def _time_unseen_sentence(words: int, tag: str) -> float:
+    """One sentence of ``words`` new words (each paired with a lexicon term), screened cold."""
+    from climate_plugin.screening import screen
+
+    body = " ".join(f"sana{tag}x{i} kaukolämpö" for i in range(words))
+    start = time.perf_counter()
+    screen("Asia", body, "fi")
+    return time.perf_counter() - start
+
+
+def unseen_sentence_scaling(rounds: int) -> dict[str, float]:
+    """Median time of 800 and 1,600 unseen words in one sentence, and the median per-round ratio."""
+    runs = []
+    for r in range(rounds):
+        short, long = _time_unseen_sentence(800, f"{r}s"), _time_unseen_sentence(1600, f"{r}l")
+        runs.append((short, long, long / short))
+    return {
+        "800_words_s": round(statistics.median(s for s, _, _ in runs), 4),
+        "1600_words_s": round(statistics.median(long for _, long, _ in runs), 4),
+        "ratio": round(statistics.median(ratio for _, _, ratio in runs), 2),
+    }
+
+
 # The memory probe, run with `python -c` in a fresh interpreter: what a Celery worker process holds.
 _CHILD = r"""
 import json, sys
@@ -197,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             b, s = _time_simplemma(items), _time_screen(items)
         rounds.append({"screen_s": s, "simplemma_s": b, "ratio": s / b})
+    scaling = unseen_sentence_scaling(args.rounds)
     n = len(items)
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
@@ -211,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "simplemma_items_per_s": round(statistics.median(n / r["simplemma_s"] for r in rounds)),
         "ratio_screen_to_simplemma": round(statistics.median(r["ratio"] for r in rounds), 2),
         "rounds": rounds,
+        "unseen_sentence_scaling": scaling,
         "memory_mb": memory,
     }
     print(f"{result['machine']}; {pinning}")
@@ -224,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  simplemma baseline  {result['simplemma_items_per_s']:>6} items/s")
     print(f"  ratio screen/simplemma {result['ratio_screen_to_simplemma']:.2f} (target <= {TARGET_RATIO:g})")
+    print(
+        f"one sentence of unseen words: 800 in {scaling['800_words_s']:.3f} s, 1,600 in "
+        f"{scaling['1600_words_s']:.3f} s, ratio {scaling['ratio']:.2f} (2: linear, 4: quadratic)"
+    )
     for mode, figures in memory.items():
         stages = {k: v for k, v in figures.items() if k.startswith("after_")}
         print(

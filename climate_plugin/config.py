@@ -20,6 +20,8 @@ from climate_plugin.outbound import AllowList
 PREFIX = "CLIMATE_PLUGIN_"
 #: settings whose values are secrets: an error message names them but never shows the value
 SECRET_SETTINGS = frozenset({"SECRET_KEY", "ENCRYPTION_KEYS"})
+#: argon2 parameter sets for passwords, the default first (climate_plugin.auth.passwords has the parameters)
+PASSWORD_HASHING = ("rfc9106-low-memory", "insecure-fast")
 
 
 class ConfigError(Exception):
@@ -67,6 +69,8 @@ class Settings:
     login_rate_limit: str = "10/minute"
     #: how long an admin session lasts without signing in again
     session_hours: int = 8
+    #: argon2 parameters for passwords (one of PASSWORD_HASHING); "insecure-fast" is for test suites only
+    password_hashing: str = "rfc9106-low-memory"
 
 
 def _positive_int(raw: str) -> int:
@@ -182,6 +186,12 @@ def _rate_limit(raw: str) -> str:
     return raw
 
 
+def _password_hashing(raw: str) -> str:
+    if raw not in PASSWORD_HASHING:
+        raise ValueError(f"must be one of {', '.join(PASSWORD_HASHING)}")
+    return raw
+
+
 def _shown(name: str, raw: str) -> str:
     """The wrong value as an error message may show it: secrets hidden, URL passwords masked."""
     if name in SECRET_SETTINGS:
@@ -235,6 +245,7 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
         webhook_rate_limit=get("WEBHOOK_RATE_LIMIT", _rate_limit, "600/minute"),
         login_rate_limit=get("LOGIN_RATE_LIMIT", _rate_limit, "10/minute"),
         session_hours=get("SESSION_HOURS", _positive_int, 8),
+        password_hashing=get("PASSWORD_HASHING", _password_hashing, "rfc9106-low-memory"),
     )
     if problems:
         raise ConfigError(problems)

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 import pytest
-from markupsafe import escape
 from sqlalchemy import select
 
-from climate_plugin.accounts.principal import SESSION_PASSWORD, SESSION_USER, password_fingerprint
-from climate_plugin.accounts.users import create_user
 from climate_plugin.db import db
 from climate_plugin.hosts.connector import full_config
-from climate_plugin.i18n import t
 from climate_plugin.models import (
     AgendaItem,
     Assessment,
@@ -24,89 +19,14 @@ from climate_plugin.models import (
     ChecklistTemplate,
     Connector,
     Delivery,
-    Municipality,
     User,
     WriteBack,
 )
-from tests.helpers import register
+from tests.factories import PASSWORD
+from tests.support.admin import page, text, token_of
 
-PASSWORD = "correct horse battery staple"
 API_TOKEN = "tok-very-secret-value-123456"
 HOSTILE = '<script>alert("x")</script>'
-
-
-@dataclass
-class Town:
-    slug: str
-    id: int
-    connector_id: int
-    failed_delivery_id: int
-    users: dict[str, int]
-
-
-def _town(slug: str) -> Town:
-    row, _secret = register(slug=slug)
-    town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
-    delivery = Delivery(
-        connector_id=row.id,
-        delivery_id=f"msg_{slug}_1",
-        event_type="agenda_item.drafted",
-        action="upsert",
-        external_id="2026-1",
-        body=b"{}",
-        headers={},
-        status="failed",
-        attempts=3,
-        last_error="gave up after 3 attempts: TransientError: GET /items/2026-1: 500",
-    )
-    db.session.add(delivery)
-    users = {}
-    for role in ("municipality_admin", "coordinator", "viewer"):
-        user = create_user(town, f"{role}@{slug}.fi", f"{role.title()} {slug}", role, PASSWORD)
-        users[role] = user.id
-    db.session.commit()
-    return Town(slug, town.id, row.id, delivery.id, users)
-
-
-@pytest.fixture
-def towns(app):
-    with app.app_context():
-        hollola, lahti = _town("hollola"), _town("lahti")
-        platform = create_user(None, "root@platform.fi", "Root", "platform_admin", PASSWORD)
-        db.session.commit()
-        hollola.users["platform_admin"] = platform.id
-    return hollola, lahti
-
-
-def sign_in(client, app, user_id: int) -> None:
-    """Start an admin session the way climate_plugin.accounts does after a password check."""
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        fingerprint = password_fingerprint(user.password_hash)
-    with client.session_transaction() as session:
-        session.clear()  # a fresh session, as signing in makes
-        session[SESSION_USER] = user_id
-        session[SESSION_PASSWORD] = fingerprint
-
-
-def token_of(html: str) -> str:
-    """The form token of the page's own forms (the sign-out form at the top has its own scope)."""
-    found = re.findall(r'name="csrf_token" value="([^"]+)"', html)
-    assert len(found) > 1, "the page has no form besides sign-out"
-    return found[-1]
-
-
-def text(key: str, lang: str, **params: object) -> str:
-    """A text as it appears in the HTML (apostrophes and the like escaped)."""
-    return str(escape(t(key, lang, **params)))
-
-
-def page(client, url: str) -> tuple[str, str]:
-    """(html, csrf token of the page's forms)."""
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    html = response.get_data(as_text=True)
-    return html, token_of(html)
 
 
 # --- access: sign-in, roles, scoping ----------------------------------------------------------------
@@ -128,17 +48,17 @@ def test_signing_in_through_the_login_form_opens_the_admin_pages(client, towns):
     assert "hollola agenda" in client.get("/admin/m/hollola/connectors").get_data(as_text=True)
 
 
-def test_a_municipality_user_lands_on_their_own_municipality(client, app, towns):
+def test_a_municipality_user_lands_on_their_own_municipality(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["viewer"])
+    auth.login_as(hollola.users["viewer"])
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/m/hollola/" in response.headers["Location"]
 
 
-def test_viewer_sees_connectors_but_has_no_forms_and_cannot_change(client, app, towns):
+def test_viewer_sees_connectors_but_has_no_forms_and_cannot_change(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["viewer"])
+    auth.login_as(hollola.users["viewer"])
     html = client.get("/admin/m/hollola/connectors?lang=en").get_data(as_text=True)
     assert "hollola agenda" in html
     assert f"http://plugin.test/webhooks/{hollola.connector_id}" in html
@@ -162,17 +82,17 @@ def test_viewer_sees_connectors_but_has_no_forms_and_cannot_change(client, app, 
         assert db.session.get(Connector, hollola.connector_id).enabled is True
 
 
-def test_coordinator_cannot_redeliver(client, app, towns):
+def test_coordinator_cannot_redeliver(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["coordinator"])
+    auth.login_as(hollola.users["coordinator"])
     token = "not-checked-before-the-role"
     url = f"/admin/m/hollola/deliveries/{hollola.failed_delivery_id}/redeliver"
     assert client.post(url, data={"csrf_token": token}).status_code == 403
 
 
-def test_another_municipality_does_not_exist(client, app, towns):
+def test_another_municipality_does_not_exist(client, app, towns, auth):
     hollola, lahti = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     token = token_of(client.get("/admin/m/hollola/deliveries").get_data(as_text=True))
     for url in (
         "/admin/m/lahti/",
@@ -198,9 +118,9 @@ def test_another_municipality_does_not_exist(client, app, towns):
         assert db.session.get(User, lahti.users["viewer"]).role == "viewer"
 
 
-def test_platform_admin_picks_any_municipality(client, app, towns):
+def test_platform_admin_picks_any_municipality(client, app, towns, auth):
     hollola, lahti = towns
-    sign_in(client, app, hollola.users["platform_admin"])
+    auth.login_as(hollola.users["platform_admin"])
     html = client.get("/admin/").get_data(as_text=True)
     assert "/admin/m/hollola/" in html and "/admin/m/lahti/" in html
     assert client.get(f"/admin/m/lahti/connectors/{lahti.connector_id}").status_code == 200
@@ -208,17 +128,17 @@ def test_platform_admin_picks_any_municipality(client, app, towns):
 
 
 # --- CSRF ---------------------------------------------------------------------------------------------
-def test_a_post_without_or_with_a_foreign_form_token_is_refused(client, app, towns):
+def test_a_post_without_or_with_a_foreign_form_token_is_refused(client, app, towns, auth):
     hollola, lahti = towns
     url = f"/admin/m/hollola/deliveries/{hollola.failed_delivery_id}/redeliver"
     # a genuine token, but rendered for another person in another session
     other = app.test_client()
-    sign_in(other, app, lahti.users["municipality_admin"])
+    auth.for_client(other).login_as(lahti.users["municipality_admin"])
     foreign = token_of(other.get("/admin/m/lahti/deliveries").get_data(as_text=True))
     # and one of this person's own, but from an earlier session (signed in again since)
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     old = token_of(client.get("/admin/m/hollola/deliveries").get_data(as_text=True))
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     tokens = ("", "forged", foreign, old)
     for data in ({}, *({"csrf_token": token} for token in tokens)):
         response = client.post(url + "?lang=en", data=data)
@@ -233,9 +153,11 @@ def _rest_config(base_url: str = "http://127.0.0.1:9") -> dict:
     return {"base_url": base_url, "auth": {"type": "bearer"}, "fields": {"title": "/title"}}
 
 
-def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_secrets(client, app, towns):
+def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_secrets(
+    client, app, towns, auth
+):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     html, token = page(client, "/admin/m/hollola/connectors/new?kind=rest&lang=en")
     assert 'name="secret:auth.token"' in html and 'type="password"' in html
     response = client.post(
@@ -291,9 +213,9 @@ def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_sec
         assert full_config(row)["base_url"] == "http://127.0.0.1:8"
 
 
-def test_rotating_shows_the_new_secret_once(client, app, towns):
+def test_rotating_shows_the_new_secret_once(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     url = f"/admin/m/hollola/connectors/{hollola.connector_id}"
     _, token = page(client, url)
     response = client.post(url + "/rotate", data={"csrf_token": token})
@@ -306,9 +228,9 @@ def test_rotating_shows_the_new_secret_once(client, app, towns):
         assert "connector.rotate_secret" in actions
 
 
-def test_config_errors_are_shown_next_to_the_field_without_echoing_a_secret(client, app, towns):
+def test_config_errors_are_shown_next_to_the_field_without_echoing_a_secret(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     _, token = page(client, "/admin/m/hollola/connectors/new?kind=rest")
     data = {"csrf_token": token, "kind": "rest", "name": "x"}
     not_json = client.post("/admin/m/hollola/connectors?lang=en", data={**data, "config": "{nope"})
@@ -332,9 +254,9 @@ def test_config_errors_are_shown_next_to_the_field_without_echoing_a_secret(clie
         assert db.session.scalar(select(Connector).where(Connector.name == "x")) is None
 
 
-def test_enable_disable_and_test(client, app, towns):
+def test_enable_disable_and_test(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     url = f"/admin/m/hollola/connectors/{hollola.connector_id}"
     _, token = page(client, url)
     assert client.post(url + "/enabled", data={"csrf_token": token, "enabled": "0"}).status_code == 303
@@ -348,7 +270,7 @@ def test_enable_disable_and_test(client, app, towns):
     assert client.post(url + "/sync", data={"csrf_token": token}).status_code == 409
 
 
-def test_host_text_is_escaped(client, app, towns):
+def test_host_text_is_escaped(client, app, towns, auth):
     hollola, _ = towns
     with app.app_context():
         row = db.session.get(Connector, hollola.connector_id)
@@ -357,7 +279,7 @@ def test_host_text_is_escaped(client, app, towns):
         delivery.last_error = HOSTILE
         delivery.external_id = HOSTILE
         db.session.commit()
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     for url in (
         "/admin/m/hollola/connectors",
         f"/admin/m/hollola/connectors/{hollola.connector_id}",
@@ -369,9 +291,9 @@ def test_host_text_is_escaped(client, app, towns):
 
 
 # --- deliveries and write-backs -----------------------------------------------------------------------
-def test_failed_delivery_is_listed_and_redelivered(client, app, towns):
+def test_failed_delivery_is_listed_and_redelivered(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     html, token = page(client, "/admin/m/hollola/deliveries?status=failed&lang=en")
     assert f'id="delivery-{hollola.failed_delivery_id}"' in html
     assert "TransientError" in html
@@ -394,7 +316,7 @@ def test_failed_delivery_is_listed_and_redelivered(client, app, towns):
     assert f'id="delivery-{hollola.failed_delivery_id}"' not in html
 
 
-def test_failed_write_back_is_retried(client, app, towns):
+def test_failed_write_back_is_retried(client, app, towns, auth):
     hollola, _ = towns
     with app.app_context():
         item = AgendaItem(
@@ -420,7 +342,7 @@ def test_failed_write_back_is_retried(client, app, towns):
         db.session.add(write_back)
         db.session.commit()
         write_back_id = write_back.id
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     html, token = page(client, "/admin/m/hollola/deliveries")
     assert f'id="write-back-{write_back_id}"' in html
     url = f"/admin/m/hollola/write-backs/{write_back_id}/retry"
@@ -432,9 +354,9 @@ def test_failed_write_back_is_retried(client, app, towns):
 
 
 # --- checklist template editor ------------------------------------------------------------------------
-def test_checklist_overrides_are_validated_and_saved_as_new_versions(client, app, towns):
+def test_checklist_overrides_are_validated_and_saved_as_new_versions(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     html, token = page(client, "/admin/m/hollola/checklist?lang=en")
     assert "default-1" in html
     bad = client.post(
@@ -456,9 +378,9 @@ def test_checklist_overrides_are_validated_and_saved_as_new_versions(client, app
 
 
 # --- users and roles ----------------------------------------------------------------------------------
-def test_users_are_added_given_roles_and_deactivated(client, app, towns):
+def test_users_are_added_given_roles_and_deactivated(client, app, towns, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     html, token = page(client, "/admin/m/hollola/users?lang=en")
     assert "viewer@hollola.fi" in html and "lahti" not in html
     assert text("admin.users.password_note", "en") in html
@@ -497,9 +419,9 @@ def test_users_are_added_given_roles_and_deactivated(client, app, towns):
 
 # --- languages ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_pages_in_every_language(client, app, towns, lang):
+def test_pages_in_every_language(client, app, towns, lang, auth):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     for path, heading in (
         ("", "admin.dashboard.heading"),
         ("connectors", "admin.connectors.heading"),

@@ -39,7 +39,7 @@ def _fresh_tokens():
 
 @pytest.fixture
 def http() -> OutboundClient:
-    return OutboundClient(AllowList(["127.0.0.1"]), timeout=5)
+    return OutboundClient(AllowList(["127.0.0.1"]), timeout=30)
 
 
 @pytest.fixture

@@ -176,7 +176,7 @@ def test_refresh_under_the_postgresql_lock(tmp_path, postgres_url, host):
     """The cross-process lock on PostgreSQL (an advisory lock) and the stored, rotated refresh token."""
     from climate_plugin.hosts.connector import build_connector
     from climate_plugin.models import Connector
-    from tests.conftest import build_app
+    from tests.support.app import build_app
 
     app = build_app(tmp_path, database_url=postgres_url)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api_support import ApiClient, populate, rest_config
+from tests.support.api import ApiClient, populate, rest_config
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from climate_plugin.db import db
 from climate_plugin.hosts.connector import full_config, webhook_secrets
 from climate_plugin.models import AuditEntry, Connector
-from tests.api_support import SECRETS, ApiClient, populate, rest_config
+from tests.support.api import SECRETS, ApiClient, populate, rest_config
 
 NEW_SECRET = "brand-new-S3cret-value-5521"
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from climate_plugin.db import db
 from climate_plugin.models import ApiToken, AuditEntry, Delivery, User, WriteBack
-from tests.api_support import SECRETS, ApiClient, populate
+from tests.support.api import SECRETS, ApiClient, populate
 
 
 @pytest.fixture

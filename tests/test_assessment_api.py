@@ -7,33 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from climate_plugin.assessments import service as assessments
-from climate_plugin.assessments.links import checklist_token
 from climate_plugin.badges import item_badges
 from climate_plugin.db import db
 from climate_plugin.items.store import content_hash
 from climate_plugin.models import AgendaItem, WriteBack
 from climate_plugin.web.signed_links import make_token
 from climate_plugin.writeback.block import build_climate_block
-from tests.helpers import register
 
-TITLE = "Koulun peruskorjaus"
-BODY = "Koulun lämmitys muutetaan öljystä maalämpöön, ja katolle asennetaan aurinkopaneelit."
 JSON = {"Accept": "application/json"}
-
-
-def add_item(app, title: str = TITLE, body: str = BODY) -> tuple[int, str]:
-    """A screened item of a connector that takes write-backs; returns (item id, its checklist path)."""
-    with app.app_context():
-        connector, _ = register()
-        item = AgendaItem(
-            connector=connector, external_id="ext-1", title=title, body=body, language="fi",
-            meeting="Tekninen lautakunta 3/2026", content_hash=content_hash(title, body, "fi"),
-        )
-        db.session.add(item)
-        db.session.flush()
-        assessments.assess(item)
-        db.session.commit()
-        return item.id, f"/checklist/{checklist_token(item)}"
 
 
 @pytest.fixture
@@ -61,12 +42,12 @@ def good_answers(**changes) -> dict:
     return body
 
 
-def test_get_returns_checklist_suggestions_and_empty_answers(app, client):
-    _, path = add_item(app)
+def test_get_returns_checklist_suggestions_and_empty_answers(app, client, screened_item):
+    _, path = screened_item()
     response = client.get(path, headers=JSON)
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
-    assert data["item"]["id"] == "ext-1" and data["item"]["title"] == TITLE
+    assert data["item"]["id"] == "ext-1" and data["item"]["title"] == "Koulun peruskorjaus"
     assert data["checklist"]["version"] == "default-1"
     assert [q["id"] for q in data["checklist"]["stage0"]][:2] == ["R1", "R2"]
     assert data["suggestions"]["R1"]["suggestion"] == "yes"
@@ -76,8 +57,8 @@ def test_get_returns_checklist_suggestions_and_empty_answers(app, client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_negative_rating_without_justification_is_422_per_field(app, client, enqueued):
-    item_id, path = add_item(app)
+def test_negative_rating_without_justification_is_422_per_field(app, client, enqueued, screened_item):
+    item_id, path = screened_item()
     ratings = {"energy": {"rating": "-", "justification": ""}, "buildings": {"rating": "0"}}
     answers = good_answers(ratings=ratings)
     response = client.put(path, json=answers, headers={"Accept-Language": "en"})
@@ -92,8 +73,8 @@ def test_negative_rating_without_justification_is_422_per_field(app, client, enq
         assert len(db.session.get(AgendaItem, item_id).assessments) == 1
 
 
-def test_all_no_needs_a_reason(app, client):
-    _, path = add_item(app)
+def test_all_no_needs_a_reason(app, client, screened_item):
+    _, path = screened_item()
     all_no = {f"R{i}": "no" for i in range(1, 9)}
     response = client.put(path, json={"prescreen": all_no, "submit": True})
     assert response.status_code == 422
@@ -110,8 +91,8 @@ def test_all_no_needs_a_reason(app, client):
     assert [b["code"] for b in data["badges"] if b["kind"] == "achievement"] == []
 
 
-def test_draft_is_kept_without_a_revision_or_a_write_back(app, client, enqueued):
-    item_id, path = add_item(app)
+def test_draft_is_kept_without_a_revision_or_a_write_back(app, client, enqueued, screened_item):
+    item_id, path = screened_item()
     draft = {"prescreen": {"R1": "yes"}, "ratings": {"energy": {"rating": "−", "justification": "Kesken"}},
              "submit": False}
     response = client.put(path, json=draft)
@@ -127,8 +108,8 @@ def test_draft_is_kept_without_a_revision_or_a_write_back(app, client, enqueued)
     assert again["answers"]["prescreen"] == {"R1": "yes"}
 
 
-def test_submit_stores_a_revision_writes_back_and_escalates(app, client, enqueued):
-    item_id, path = add_item(app)
+def test_submit_stores_a_revision_writes_back_and_escalates(app, client, enqueued, screened_item):
+    item_id, path = screened_item()
     answers = good_answers()
     answers["ratings"]["energy"] = {"rating": "--", "justification": "Uusi kaasukattila lisää päästöjä."}
     response = client.put(path, json=answers)
@@ -154,8 +135,8 @@ def test_submit_stores_a_revision_writes_back_and_escalates(app, client, enqueue
     assert enqueued == [("send_write_back", write_back.id)]
 
 
-def test_bad_input_is_a_clear_4xx(app, client):
-    _, path = add_item(app)
+def test_bad_input_is_a_clear_4xx(app, client, screened_item):
+    _, path = screened_item()
     assert client.put(path, data="x", content_type="text/plain").status_code == 415
     response = client.put(path, data="{not json", content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_json"
@@ -170,8 +151,8 @@ def test_bad_input_is_a_clear_4xx(app, client):
     }
 
 
-def test_forged_and_expired_links(app, client):
-    item_id, path = add_item(app)
+def test_forged_and_expired_links(app, client, screened_item):
+    item_id, path = screened_item()
     response = client.get(path[:-3] + "xyz", headers=JSON)
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
     with app.app_context():
@@ -183,8 +164,8 @@ def test_forged_and_expired_links(app, client):
     assert client.get(f"/checklist/{public_id}", headers=JSON).status_code == 404  # the bare id opens nothing
 
 
-def test_material_change_marks_for_review_and_withholds_badges(app, client, enqueued):
-    item_id, path = add_item(app)
+def test_material_change_marks_for_review_and_withholds_badges(app, client, enqueued, screened_item):
+    item_id, path = screened_item()
     assert client.put(path, json=good_answers()).status_code == 200
     with app.app_context():
         item = db.session.get(AgendaItem, item_id)
@@ -193,7 +174,7 @@ def test_material_change_marks_for_review_and_withholds_badges(app, client, enqu
         assert assessments.assess(item).revision == 2
         assert build_climate_block(item, item.current_assessment, "http://plugin.test") == before
         # the host sends new text
-        item.body = BODY + " Lisäksi pihaan rakennetaan pysäköintitalo."
+        item.body += " Lisäksi pihaan rakennetaan pysäköintitalo."
         item.content_hash = content_hash(item.title, item.body, "fi")
         review = assessments.assess(item)
         db.session.commit()
@@ -211,8 +192,8 @@ def test_material_change_marks_for_review_and_withholds_badges(app, client, enqu
     assert "climate_assessed" in [b["code"] for b in confirmed["badges"]]
 
 
-def test_stale_revision_after_a_text_change_is_a_conflict(app, client):
-    item_id, path = add_item(app)
+def test_stale_revision_after_a_text_change_is_a_conflict(app, client, screened_item):
+    item_id, path = screened_item()
     with app.app_context():
         item = db.session.get(AgendaItem, item_id)
         item.body = "Aivan uusi teksti energiasta ja sähköstä."

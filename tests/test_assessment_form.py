@@ -11,7 +11,6 @@ from climate_plugin.checklist import DEFAULT_CHECKLIST
 from climate_plugin.db import db
 from climate_plugin.models import AgendaItem
 from climate_plugin.web.signed_links import make_token
-from tests.test_assessment_api import add_item
 
 
 def csrf(html: str) -> str:
@@ -30,8 +29,8 @@ def form(token: str, action: str = "submit", **fields: str) -> dict[str, str]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_form_is_accessible_and_needs_no_javascript(app, client):
-    _, path = add_item(app)
+def test_form_is_accessible_and_needs_no_javascript(app, client, screened_item):
+    _, path = screened_item()
     response = client.get(path)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -50,8 +49,8 @@ def test_form_is_accessible_and_needs_no_javascript(app, client):
     assert "Spara utkast" in sv and "Skicka bedömningen" in sv and '<html lang="sv">' in sv
 
 
-def test_post_without_csrf_token_is_400_and_keeps_the_answers(app, client):
-    item_id, path = add_item(app)
+def test_post_without_csrf_token_is_400_and_keeps_the_answers(app, client, screened_item):
+    item_id, path = screened_item()
     client.get(path)
     response = client.post(path, data=form("forged", **{"questions.X2": "Oma <b>vastaus</b>"}))
     assert response.status_code == 400
@@ -62,10 +61,10 @@ def test_post_without_csrf_token_is_400_and_keeps_the_answers(app, client):
         assert len(db.session.get(AgendaItem, item_id).assessments) == 1
 
 
-def test_a_form_token_made_for_another_item_is_refused(app, client):
+def test_a_form_token_made_for_another_item_is_refused(app, client, screened_item):
     from climate_plugin.web.form_token import form_token
 
-    item_id, path = add_item(app)
+    item_id, path = screened_item()
     with app.test_request_context():
         other = form_token("checklist:0123456789abcdef0123456789abcdef")  # a real token, another scope
     response = client.post(path, data=form(other))
@@ -74,8 +73,8 @@ def test_a_form_token_made_for_another_item_is_refused(app, client):
         assert len(db.session.get(AgendaItem, item_id).assessments) == 1
 
 
-def test_validation_error_is_shown_next_to_the_field(app, client):
-    _, path = add_item(app)
+def test_validation_error_is_shown_next_to_the_field(app, client, screened_item):
+    _, path = screened_item()
     token = csrf(client.get(path).get_data(as_text=True))
     response = client.post(path, data=form(token, **{"ratings.energy.rating": "-",
                                                      "ratings.energy.justification": ""}))
@@ -90,9 +89,9 @@ def test_validation_error_is_shown_next_to_the_field(app, client):
     assert re.search(r'name="ratings.energy.rating" id="f-ratings-energy-4" value="-" checked', html)
 
 
-def test_draft_then_submit(app, client, monkeypatch):
+def test_draft_then_submit(app, client, monkeypatch, screened_item):
     monkeypatch.setattr("climate_plugin.queue.enqueue", lambda *a, **k: None)
-    item_id, path = add_item(app)
+    item_id, path = screened_item()
     token = csrf(client.get(path).get_data(as_text=True))
     draft = client.post(path, data=form(token, action="draft", **{"prescreen.R2": None}))
     assert draft.status_code == 303 and "done=draft" in draft.headers["Location"]
@@ -115,8 +114,8 @@ def test_draft_then_submit(app, client, monkeypatch):
         assert "draft" not in current.answers
 
 
-def test_expired_and_forged_links_in_the_readers_language(app, client):
-    item_id, path = add_item(app)
+def test_expired_and_forged_links_in_the_readers_language(app, client, screened_item):
+    item_id, path = screened_item()
     with app.app_context():
         public_id = db.session.get(AgendaItem, item_id).public_id
         old = make_token("checklist", public_id, datetime(2026, 1, 2, 12, tzinfo=UTC) - timedelta(hours=1))

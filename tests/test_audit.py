@@ -14,7 +14,10 @@ from climate_plugin.accounts.audit import scrub
 from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import AuditEntry
-from tests.auth_helpers import PASSWORD, sign_in, token_for, town, user_for
+from tests.factories import PASSWORD, MunicipalityFactory, UserFactory
+
+#: the single sign-on client secret given through the CLI; it must never reach the audit log
+CLIENT_SECRET = "s3cr3t-client-value-for-tests"
 
 
 def entries(app) -> list[AuditEntry]:
@@ -24,7 +27,7 @@ def entries(app) -> list[AuditEntry]:
         return rows
 
 
-def test_actor_is_the_token_the_user_the_cli_or_the_system(app, client, runner):
+def test_actor_is_the_token_the_user_the_cli_or_the_system(app, client, runner, auth):
     @app.post("/api/v1/_probe/audit")
     @require()
     def probe_audit():
@@ -40,13 +43,13 @@ def test_actor_is_the_token_the_user_the_cli_or_the_system(app, client, runner):
         return ""
 
     with app.app_context():
-        token = token_for("hollola", "municipality_admin")
-        user_for("hollola", "anna@hollola.fi")
+        token = auth.token("municipality_admin")
+        UserFactory(email="anna@hollola.fi")
         audit("probe.change", "thing:3", None)  # no request, no command: the system (a worker)
         db.session.commit()
     client.post("/api/v1/_probe/audit", headers={"Authorization": f"Bearer {token}"})
     session_client = app.test_client()
-    sign_in(session_client, "anna@hollola.fi")
+    auth.for_client(session_client).login("anna@hollola.fi")
     session_client.post("/admin/_probe/audit")
     runner.invoke(main, args=["token", "create", "--municipality", "hollola", "--role", "viewer"])
 
@@ -98,7 +101,7 @@ def test_connector_configs_never_put_their_secrets_in_the_audit_log(app, auth, s
 
     config = {**rest_connector_config("http://127.0.0.1:9", True), "auth": auth}
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
         audit("connector.update", "connector:1", 1, {"config": redact(get_connector_class("rest"), config)})
         # a caller that forgot to redact: still scrubbed
         audit("connector.update", "connector:1", 1, {"config": config})
@@ -109,10 +112,8 @@ def test_connector_configs_never_put_their_secrets_in_the_audit_log(app, auth, s
 
 
 def test_every_auth_change_is_audited_without_its_secret(app, client, runner):
-    from tests.test_sso import CLIENT_SECRET
-
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     created = runner.invoke(main, args=["token", "create", "--municipality", "hollola", "--role", "viewer"])
     token = json.loads(created.output)["token"]
     runner.invoke(main, args=["user", "create", "--municipality", "hollola", "--email", "a@hollola.fi",
@@ -140,16 +141,16 @@ def test_every_auth_change_is_audited_without_its_secret(app, client, runner):
         assert secret not in stored
 
 
-def test_no_secret_reaches_a_log_line(app, client, runner, caplog):
+def test_no_secret_reaches_a_log_line(app, client, runner, caplog, auth):
     caplog.set_level(logging.DEBUG)
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     token = json.loads(runner.invoke(main, args=["token", "create", "--municipality", "hollola", "--role",
                                                  "viewer"]).output)["token"]
     runner.invoke(main, args=["user", "create", "--municipality", "hollola", "--email", "a@hollola.fi",
                               "--name", "A", "--role", "viewer", "--password-stdin"], input=PASSWORD + "\n")
-    sign_in(client, "a@hollola.fi", PASSWORD)
-    sign_in(app.test_client(), "a@hollola.fi", "a wrong password guess")
+    auth.login("a@hollola.fi", PASSWORD)
+    auth.for_client(app.test_client()).login("a@hollola.fi", "a wrong password guess")
     client.get("/api/v1/nothing", headers={"Authorization": f"Bearer {token}"})
     client.get("/api/v1/nothing", headers={"Authorization": "Bearer cpt_a_guess"})
     logged = "\n".join(r.getMessage() for r in caplog.records)

@@ -20,6 +20,7 @@ from climate_plugin.db import db
 from climate_plugin.models import (
     AgendaItem,
     ApiToken,
+    Assessment,
     AuditEntry,
     ChecklistTemplate,
     Connector,
@@ -28,8 +29,9 @@ from climate_plugin.models import (
     User,
     WriteBack,
 )
-from tests.auth_helpers import PASSWORD, csrf_of, sign_in, token_for, user_for
-from tests.helpers import register
+from tests.factories import PASSWORD, AssessedItemFactory, DeliveryFactory, UserFactory, WriteBackFactory
+from tests.support.auth import AuthActions, csrf_of
+from tests.support.webhooks import register
 
 
 @pytest.fixture
@@ -84,11 +86,11 @@ def test_a_wrong_token_is_401(app, client, header):
     assert response.status_code == 401
 
 
-def test_a_token_sees_its_own_municipality_and_another_municipality_is_404(app, client):
+def test_a_token_sees_its_own_municipality_and_another_municipality_is_404(app, client, auth):
     with app.app_context():
         own_id = register(slug="hollola")[0].id
         other_id = register(slug="lahti")[0].id
-        token = token_for("hollola")
+        token = auth.token()
     assert client.get(f"/api/v1/_probe/connectors/{own_id}", headers=bearer(token)).status_code == 200
     response = client.get(f"/api/v1/_probe/connectors/{other_id}", headers=bearer(token))
     # exactly the answer for an id that does not exist
@@ -96,23 +98,23 @@ def test_a_token_sees_its_own_municipality_and_another_municipality_is_404(app, 
     assert response.status_code == missing.status_code == 404
 
 
-def test_platform_admin_sees_every_municipality(app, client):
+def test_platform_admin_sees_every_municipality(app, client, auth):
     with app.app_context():
         other_id = register(slug="lahti")[0].id
-        token = token_for(None, "platform_admin")
+        token = auth.token("platform_admin", None)
     assert client.get(f"/api/v1/_probe/connectors/{other_id}", headers=bearer(token)).status_code == 200
 
 
-def test_a_role_not_allowed_is_403(app, client):
+def test_a_role_not_allowed_is_403(app, client, auth):
     with app.app_context():
         register(slug="hollola")
-        token = token_for("hollola", "coordinator")
+        token = auth.token("coordinator")
     response = client.post("/api/v1/_probe/change", headers=bearer(token))
     assert response.status_code == 403
     assert "error" in response.json
 
 
-def test_expired_and_revoked_tokens_are_401(app, client):
+def test_expired_and_revoked_tokens_are_401(app, client, auth):
     from datetime import timedelta
 
     from climate_plugin.accounts.tokens import find_token, revoke
@@ -120,7 +122,7 @@ def test_expired_and_revoked_tokens_are_401(app, client):
 
     with app.app_context():
         row_id = register(slug="hollola")[0].id
-        expired, revoked = token_for("hollola"), token_for("hollola")
+        expired, revoked = auth.token(), auth.token()
         find_token(expired).expires_at = utcnow() - timedelta(seconds=1)
         revoke(find_token(revoked))
         db.session.commit()
@@ -128,45 +130,34 @@ def test_expired_and_revoked_tokens_are_401(app, client):
         assert client.get(f"/api/v1/_probe/connectors/{row_id}", headers=bearer(value)).status_code == 401
 
 
-def test_using_a_token_records_when(app, client):
+def test_using_a_token_records_when(app, client, auth):
     with app.app_context():
         row_id = register(slug="hollola")[0].id
-        token = token_for("hollola")
+        token = auth.token()
     client.get(f"/api/v1/_probe/connectors/{row_id}", headers=bearer(token))
     with app.app_context():
         assert db.session.scalar(select(ApiToken.last_used_at)) is not None
 
 
 # --- scoping ----------------------------------------------------------------------------------------
-def test_scoped_limits_every_model_to_the_principals_municipality(app):
-    from climate_plugin.models import Assessment
-
+def test_scoped_limits_every_model_to_the_principals_municipality(app, auth):
     with app.app_context():
         own, _ = register(slug="hollola")
         other, _ = register(slug="lahti")
         for connector in (own, other):
-            item = AgendaItem(connector_id=connector.id, external_id="1", title="t", content_hash="h")
-            db.session.add(item)
-            db.session.flush()
-            assessment = Assessment(item_id=item.id, revision=1, source="screening", relevance="high",
-                                    categories=[], evidence=[], answers={}, screening_version="1",
-                                    content_hash="h")
-            db.session.add(assessment)
-            db.session.flush()
+            item = AssessedItemFactory(connector=connector)
+            DeliveryFactory(connector=connector)
+            WriteBackFactory(item=item)
             db.session.add_all([
-                Delivery(connector_id=connector.id, delivery_id="d", event_type="e", action="upsert",
-                         external_id="1", body=b"{}", headers={}),
-                WriteBack(item_id=item.id, assessment_id=assessment.id, body={}, body_hash="b",
-                          idempotency_key=f"k{connector.id}"),
                 ChecklistTemplate(municipality_id=connector.municipality_id, version=1, overrides={}),
                 AuditEntry(actor="cli", municipality_id=connector.municipality_id, action="x", target="y",
                            details={}),
             ])
         db.session.commit()
-        user_for("hollola", "anna@hollola.fi")
-        user_for("lahti", "lasse@lahti.fi")
-        token_for("hollola")
-        token_for("lahti")
+        UserFactory(email="anna@hollola.fi")
+        UserFactory(municipality__slug="lahti", email="lasse@lahti.fi")
+        auth.token()
+        auth.token(slug="lahti")
         hollola = own.municipality_id
         viewer = Principal("token", 1, "t", "viewer", hollola)
         for model in (Municipality, Connector, Delivery, AgendaItem, WriteBack, ChecklistTemplate, User,
@@ -205,8 +196,8 @@ def test_scoped_refuses_a_model_it_does_not_know(app):
 
 # --- passwords --------------------------------------------------------------------------------------
 def test_passwords_are_argon2id_and_verify():
-    stored = hash_password(PASSWORD)
-    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    stored = hash_password(PASSWORD)  # outside an app: the default parameters, RFC 9106's low-memory set
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and PASSWORD not in stored
     assert verify_password(stored, PASSWORD)
     assert not verify_password(stored, PASSWORD + "x")
     assert not verify_password(None, PASSWORD)
@@ -221,10 +212,10 @@ def test_admin_page_without_session_redirects_to_login(app, client):
     assert response.headers["Location"].startswith("/admin/login?next=")
 
 
-def test_login_sets_a_safe_session_cookie_and_lets_the_person_in(app, client):
+def test_login_sets_a_safe_session_cookie_and_lets_the_person_in(app, client, auth):
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
-    response = sign_in(client, "ANNA@hollola.fi", next_path="/admin/_probe")
+        UserFactory(email="anna@hollola.fi")
+    response = auth.login("ANNA@hollola.fi", next_path="/admin/_probe")
     assert response.status_code == 302 and response.headers["Location"] == "/admin/_probe"
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
@@ -236,22 +227,35 @@ def test_login_sets_a_safe_session_cookie_and_lets_the_person_in(app, client):
 
 
 def test_secure_cookie_when_public_url_is_https(tmp_path):
-    from tests.conftest import build_app
+    from tests.support.app import build_app
 
     app = build_app(tmp_path, public_url="https://plugin.example.fi")
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
-    response = sign_in(app.test_client(), "anna@hollola.fi")
+        UserFactory(email="anna@hollola.fi")
+    response = AuthActions(app, app.test_client()).login("anna@hollola.fi")
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_a_cheap_test_hash_is_replaced_by_the_configured_parameters_at_sign_in(tmp_path):
+    from tests.support.app import build_app
+
+    fast = build_app(tmp_path)  # the tests' apps hash with CLIMATE_PLUGIN_PASSWORD_HASHING=insecure-fast
+    with fast.app_context():
+        UserFactory(email="anna@hollola.fi")
+        assert db.session.scalar(select(User.password_hash)).startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    default = build_app(tmp_path, password_hashing="rfc9106-low-memory")  # the same database
+    assert AuthActions(default, default.test_client()).login("anna@hollola.fi").status_code == 302
+    with default.app_context():
+        assert db.session.scalar(select(User.password_hash)).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 @pytest.mark.parametrize(
     "email,password", [("anna@hollola.fi", "wrong password!!"), ("nobody@x.fi", PASSWORD)]
 )
-def test_wrong_email_or_password_get_the_same_generic_message(app, client, email, password):
+def test_wrong_email_or_password_get_the_same_generic_message(app, client, email, password, auth):
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
-    response = sign_in(client, email, password)
+        UserFactory(email="anna@hollola.fi")
+    response = auth.login(email, password)
     assert response.status_code == 401
     assert "Väärä sähköpostiosoite tai salasana" in response.get_data(as_text=True)
     assert client.get("/admin/_probe").status_code == 302
@@ -265,7 +269,7 @@ def test_login_page_in_three_languages(client):
 
 def test_login_without_csrf_token_is_refused(app, client):
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
+        UserFactory(email="anna@hollola.fi")
     response = client.post("/admin/login", data={"email": "anna@hollola.fi", "password": PASSWORD})
     assert response.status_code == 400
     assert client.get("/admin/_probe").status_code == 302
@@ -274,56 +278,56 @@ def test_login_without_csrf_token_is_refused(app, client):
 @pytest.mark.parametrize(
     "target", ["//evil.example/admin", "https://evil.example/", "/public/x", "/admin\\@evil"]
 )
-def test_login_never_redirects_elsewhere(app, client, target):
+def test_login_never_redirects_elsewhere(app, client, target, auth):
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
-    response = sign_in(client, "anna@hollola.fi", next_path=target)
+        UserFactory(email="anna@hollola.fi")
+    response = auth.login("anna@hollola.fi", next_path=target)
     assert response.headers["Location"] == "/admin/"
 
 
-def test_deactivated_users_and_changed_passwords_end_sessions(app, client):
+def test_deactivated_users_and_changed_passwords_end_sessions(app, client, auth):
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
-    sign_in(client, "anna@hollola.fi")
+        UserFactory(email="anna@hollola.fi")
+    auth.login("anna@hollola.fi")
     assert client.get("/admin/_probe").status_code == 200
     with app.app_context():
         set_password(db.session.scalar(select(User)), "another long password")
         db.session.commit()
     assert client.get("/admin/_probe").status_code == 302
 
-    sign_in(client, "anna@hollola.fi", "another long password")
+    auth.login("anna@hollola.fi", "another long password")
     assert client.get("/admin/_probe").status_code == 200
     with app.app_context():
         set_active(db.session.scalar(select(User)), False)
         db.session.commit()
     assert client.get("/admin/_probe").status_code == 302
-    assert sign_in(client, "anna@hollola.fi", "another long password").status_code == 401
+    assert auth.login("anna@hollola.fi", "another long password").status_code == 401
 
 
-def test_sso_only_user_cannot_use_a_password(app, client):
+def test_sso_only_user_cannot_use_a_password(app, client, auth):
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi", password=None)
-    assert sign_in(client, "anna@hollola.fi", "").status_code == 401
+        UserFactory(email="anna@hollola.fi", password=None)
+    assert auth.login("anna@hollola.fi", "").status_code == 401
 
 
-def test_page_with_another_role_is_403(app, client):
+def test_page_with_another_role_is_403(app, client, auth):
     with app.app_context():
-        user_for("hollola", "vera@hollola.fi", role="viewer")
-    sign_in(client, "vera@hollola.fi")
+        UserFactory(email="vera@hollola.fi", role="viewer")
+    auth.login("vera@hollola.fi")
     assert client.get("/admin/_probe/admins").status_code == 403
 
 
-def test_session_reads_the_api_but_changes_need_a_token(app, client):
+def test_session_reads_the_api_but_changes_need_a_token(app, client, auth):
     with app.app_context():
         row_id = register(slug="hollola")[0].id
-        user_for("hollola", "anna@hollola.fi")
-    sign_in(client, "anna@hollola.fi")
+        UserFactory(email="anna@hollola.fi")
+    auth.login("anna@hollola.fi")
     assert client.get(f"/api/v1/_probe/connectors/{row_id}").status_code == 200
     # a cross-site form could POST with the cookie; the API has no CSRF token, so the cookie is not enough
     assert client.post("/api/v1/_probe/change").status_code == 401
 
 
-def test_logout_needs_the_sessions_token_and_ends_the_session(app, client):
+def test_logout_needs_the_sessions_token_and_ends_the_session(app, client, auth):
     from climate_plugin.accounts.csrf import session_form_token
 
     @app.get("/admin/_probe/logout-token")
@@ -332,13 +336,13 @@ def test_logout_needs_the_sessions_token_and_ends_the_session(app, client):
         return session_form_token("admin-logout")
 
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
-        user_for("hollola", "mallory@hollola.fi")
+        UserFactory(email="anna@hollola.fi")
+        UserFactory(email="mallory@hollola.fi")
     other = app.test_client()
-    sign_in(other, "mallory@hollola.fi")
+    auth.for_client(other).login("mallory@hollola.fi")
     foreign = other.get("/admin/_probe/logout-token").get_data(as_text=True)
 
-    sign_in(client, "anna@hollola.fi")
+    auth.login("anna@hollola.fi")
     assert client.post("/admin/logout", data={"csrf_token": "forged"}).status_code == 400
     # a token rendered for another person's session does not work in this one
     assert client.post("/admin/logout", data={"csrf_token": foreign}).status_code == 400

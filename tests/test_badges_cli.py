@@ -7,22 +7,12 @@ import json
 import pytest
 
 from climate_plugin.badges import CATALOGUE
-from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import BadgeAward
-from tests.test_team_badges import TECH, add_item, town
+from tests.factories import MunicipalityFactory, SubmittedItemFactory
+from tests.support.cli import assert_clean_failure, invoke
 
-
-def invoke(runner, *args: str):
-    return runner.invoke(main, args=list(args))
-
-
-def assert_clean_failure(result, *fragments: str) -> None:
-    assert result.exit_code != 0, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
+TECH = "Tekninen lautakunta"
 
 
 def test_list_json_is_exactly_the_published_shape(runner):
@@ -50,7 +40,7 @@ def test_list_table(runner):
 
 def test_recompute_stores_new_levels_once(app, runner):
     with app.app_context():
-        add_item(TECH)
+        SubmittedItemFactory(committee=TECH)
     first = json.loads(invoke(runner, "badges", "recompute", "--municipality", "hollola").stdout)
     levels = {(n["code"], n["committee"], n["level"]) for n in first[0]["new_levels"]}
     assert ("team_climate_assessed", TECH, 1) in levels
@@ -66,7 +56,7 @@ def test_recompute_stores_new_levels_once(app, runner):
 
 def test_municipality_set(app, runner):
     with app.app_context():
-        town()
+        MunicipalityFactory()
     result = invoke(
         runner,
         "municipality",
@@ -94,7 +84,7 @@ def test_municipality_set(app, runner):
     result = invoke(runner, "municipality", "set", "--slug", "hollola", "--frame-ancestors", "")
     assert json.loads(result.stdout)["frame_ancestors"] == []
     with app.app_context():
-        row = town()
+        row = MunicipalityFactory()
         assert row.game_enabled("team_badges") is False and row.frame_ancestors() == []
 
 
@@ -110,7 +100,7 @@ def test_municipality_set(app, runner):
 )
 def test_municipality_set_refuses_bad_values(app, runner, args, fragment):
     with app.app_context():
-        town()
+        MunicipalityFactory()
     assert_clean_failure(invoke(runner, "municipality", "set", "--slug", "hollola", *args), fragment)
 
 

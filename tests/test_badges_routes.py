@@ -9,7 +9,10 @@ import pytest
 
 from climate_plugin.badges import CATALOGUE
 from climate_plugin.db import db
-from tests.test_team_badges import EDU, TECH, add_item, town
+from tests.factories import NO_IMPACT_ANSWERS, CommitmentFactory, MunicipalityFactory, SubmittedItemFactory
+
+TECH = "Tekninen lautakunta"
+EDU = "Sivistyslautakunta"
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -48,8 +51,8 @@ def test_catalogue_json(client):
 
 def test_progress_json(app, client):
     with app.app_context():
-        add_item(TECH)
-        add_item(EDU)
+        SubmittedItemFactory(committee=TECH)
+        SubmittedItemFactory(committee=EDU)
     response = client.get("/progress/hollola.json?lang=en")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=300"
@@ -74,7 +77,7 @@ def test_progress_json(app, client):
 
 def test_level_image_and_json(app, client):
     with app.app_context():
-        add_item(TECH)
+        SubmittedItemFactory(committee=TECH)
     committee = quote(TECH)
     svg = client.get(f"/progress/hollola/badges/team_climate_assessed.svg?committee={committee}&lang=fi")
     assert svg.status_code == 200 and title(svg) == "Toimielin arvioi ilmastovaikutukset, taso 1/5"
@@ -106,7 +109,7 @@ def test_level_image_and_json(app, client):
 )
 def test_bad_requests_get_a_json_error(app, client, url, status, error):
     with app.app_context():
-        add_item(TECH)
+        SubmittedItemFactory(committee=TECH)
     response = client.get(url)
     assert response.status_code == status
     assert response.get_json()["error"] == error
@@ -114,8 +117,8 @@ def test_bad_requests_get_a_json_error(app, client, url, status, error):
 
 def test_switched_off_elements_are_not_served(app, client):
     with app.app_context():
-        add_item(TECH)
-        municipality = town()
+        SubmittedItemFactory(committee=TECH)
+        municipality = MunicipalityFactory()
         municipality.update_settings(game={"team_badges": False})
         db.session.commit()
     team_url = f"/progress/hollola/badges/team_climate_assessed.svg?committee={quote(TECH)}"
@@ -123,7 +126,7 @@ def test_switched_off_elements_are_not_served(app, client):
     data = client.get("/progress/hollola.json").get_json()
     assert data["teams"] is None and data["progress"]
     with app.app_context():
-        town().update_settings(game={"progress": False})
+        MunicipalityFactory().update_settings(game={"progress": False})
         db.session.commit()
     assert client.get("/progress/hollola.json").status_code == 404
     assert client.get("/progress/hollola/badges/municipality_climate_assessed.svg").status_code == 404
@@ -132,17 +135,16 @@ def test_switched_off_elements_are_not_served(app, client):
 def test_item_badges_from_stored_records_and_the_municipality_switch(app):
     # the write-back block, the checklist page and the meeting view all show what item_badges returns
     from climate_plugin.badges import item_badges
-    from tests.test_team_badges import NO_IMPACT, add_commitment
 
     with app.app_context():
-        item = add_item(TECH, NO_IMPACT)
+        item = SubmittedItemFactory(committee=TECH, assessment__answers=NO_IMPACT_ANSWERS)
         marker = "climate_check_recommended"  # high relevance and a "no impact" verdict: still a to-do
 
         def codes() -> list[str]:
             return [b.code for b in item_badges(item, item.current_assessment)]
 
         assert codes() == [marker]
-        commitment = add_commitment(item, "open")
+        commitment = CommitmentFactory(item=item, status="open")
         assert codes() == [marker, "commitment_made"]
         commitment.status = "kept"
         db.session.commit()
@@ -150,6 +152,6 @@ def test_item_badges_from_stored_records_and_the_municipality_switch(app):
         commitment.result_note = "Lämmitysenergia -42 % vuonna 2029"
         db.session.commit()
         assert codes() == [marker, "commitment_made", "commitment_kept"]
-        town().update_settings(game={"item_badges": False})
+        MunicipalityFactory().update_settings(game={"item_badges": False})
         db.session.commit()
         assert codes() == [marker]

@@ -20,7 +20,7 @@ from climate_plugin.connectors.common import politeness
 from climate_plugin.connectors.common.politeness import CrawlForbidden
 from climate_plugin.outbound import AllowList, OutboundClient, PermanentError
 from climate_plugin.screening.model import RELEVANCE_LEVELS
-from tests.test_cli import run_cli
+from tests.support.cli import run_cli
 
 SINCE, UNTIL = datetime(2017, 5, 1, tzinfo=UTC), datetime(2017, 7, 1, tzinfo=UTC)
 

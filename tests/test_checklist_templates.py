@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 
 from climate_plugin.assessments import service as assessments
@@ -28,7 +29,8 @@ from climate_plugin.checklist import (
 )
 from climate_plugin.cli import main
 from climate_plugin.db import db
-from climate_plugin.models import AgendaItem, Assessment, ChecklistTemplate, Connector, Municipality
+from climate_plugin.models import AgendaItem, ChecklistTemplate, Municipality
+from tests.factories import AgendaItemFactory, AssessedItemFactory, MunicipalityFactory
 
 T = {"fi": "Kysymys?", "sv": "Fråga?", "en": "Question?"}
 
@@ -381,16 +383,9 @@ def test_prompt_without_evidence_and_for_none_items():
 # --- templates in the database -----------------------------------------------------------------------
 
 
-def municipality(slug: str = "lahti") -> Municipality:
-    row = Municipality(slug=slug, name=slug.title(), language="fi")
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
 def test_versions_go_up_and_the_latest_applies(app):
     with app.app_context():
-        lahti, other = municipality("lahti"), municipality("orimattila")
+        lahti, other = MunicipalityFactory(slug="lahti"), MunicipalityFactory(slug="orimattila")
         assert checklist_for(lahti) is DEFAULT_CHECKLIST
         first = save_template(lahti, {"disabled_categories": ["waste"]}, created_by="admin")
         second = save_template(lahti, OVERRIDES)
@@ -409,37 +404,20 @@ def test_versions_go_up_and_the_latest_applies(app):
 
 
 def add_item(owner: Municipality, evidence: list[dict[str, str]], categories: list[str]) -> AgendaItem:
-    connector = Connector(
-        municipality=owner, kind="rest", name="test", config={}, webhook_secret_encrypted="x"
-    )
-    item = AgendaItem(
-        connector=connector,
-        external_id="ext-1",
+    """A screened item whose stage 0 answers come from ``owner``'s own checklist."""
+    answers = build_stage0_answers("high", categories, evidence, checklist=checklist_for(owner))
+    return AssessedItemFactory(
+        connector__municipality=owner,
         title="Koulun lämmitys",
-        body="",
-        language="fi",
-        content_hash="h",
+        assessment__categories=categories,
+        assessment__evidence=evidence,
+        assessment__answers=answers,
     )
-    db.session.add(item)
-    db.session.add(
-        Assessment(
-            item=item,
-            revision=1,
-            relevance="high",
-            categories=categories,
-            evidence=evidence,
-            answers=build_stage0_answers("high", categories, evidence, checklist=checklist_for(owner)),
-            screening_version="s1",
-            content_hash="h",
-        )
-    )
-    db.session.commit()
-    return item
 
 
 def test_page_shows_the_municipality_checklist_and_the_tailored_prompts(app, client):
     with app.app_context():
-        owner = municipality()
+        owner = MunicipalityFactory(slug="lahti")
         save_template(owner, OVERRIDES)
         db.session.commit()
         evidence = [ev("energy", "maalämpökaivot", "attachment"), ev("waste", "jätekatos")]
@@ -460,7 +438,7 @@ def test_page_shows_the_municipality_checklist_and_the_tailored_prompts(app, cli
 
 def test_assessment_keeps_its_template_version_after_a_change(app, client):
     with app.app_context():
-        owner = municipality()
+        owner = MunicipalityFactory(slug="lahti")
         save_template(owner, {"questions": {"R1": text("Vanha")}})
         db.session.commit()
         item = add_item(owner, [ev("energy", "sähkö")], ["energy"])
@@ -478,7 +456,8 @@ def test_assessment_keeps_its_template_version_after_a_change(app, client):
 
 def test_host_words_in_prompts_are_escaped(app, client):
     with app.app_context():
-        item = add_item(municipality(), [ev("energy", "<img src=x onerror=alert(1)>")], ["energy"])
+        lahti = MunicipalityFactory(slug="lahti")
+        item = add_item(lahti, [ev("energy", "<img src=x onerror=alert(1)>")], ["energy"])
         public_id = checklist_token(item)  # the page is behind the item's signed link
     html = client.get(f"/checklist/{public_id}").get_data(as_text=True)
     assert "<img src=x" not in html
@@ -487,21 +466,10 @@ def test_host_words_in_prompts_are_escaped(app, client):
 
 def test_screening_stores_the_municipality_template_version(app):
     with app.app_context():
-        owner = municipality()
+        owner = MunicipalityFactory(slug="lahti")
         save_template(owner, OVERRIDES)
         db.session.commit()
-        connector = Connector(
-            municipality=owner, kind="rest", name="t", config={}, webhook_secret_encrypted="x"
-        )
-        item = AgendaItem(
-            connector=connector,
-            external_id="1",
-            title="Koulun maalämpö",
-            body="",
-            language="fi",
-            content_hash="h",
-        )
-        db.session.add(item)
+        item = AgendaItemFactory(connector__municipality=owner, title="Koulun maalämpö")
         first = assessments.assess(item)
         assert first.answers["checklist_version"] == "lahti-1+default-1"
         assert assessments.assess(item) is first  # nothing changed: no new revision
@@ -517,9 +485,9 @@ def test_screening_stores_the_municipality_template_version(app):
 @pytest.fixture
 def cli(app, runner):
     """Invoke `climate-plugin …` against the fixture app."""
-    assert "checklist" in main.commands
+    assert "checklist" in main.list_commands(click.Context(main))
     with app.app_context():
-        municipality("lahti")
+        MunicipalityFactory(slug="lahti")
 
     def invoke(*args: str, input: str | bytes | None = None):
         return runner.invoke(main, args=list(args), input=input)

@@ -8,9 +8,6 @@ without `main` would run `app.cli`, which does not have this project's commands.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,25 +23,11 @@ from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import Connector, Municipality, WriteBack
 from climate_plugin.models._types import utcnow
 from climate_plugin.worker.runner import run_task
-from tests.conftest import TEST_KEY
-from tests.helpers import event_body, register, signed_headers
+from tests.support.app import TEST_KEY
+from tests.support.cli import assert_clean_failure, invoke, run_cli, start_cli
+from tests.support.webhooks import event_body, register, signed_headers
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def invoke(runner, *args: str, input: str | bytes | None = None):
-    return runner.invoke(main, args=list(args), input=input)
-
-
-def assert_clean_failure(result, *fragments: str) -> str:
-    """Non-zero exit through SystemExit (a ClickException or usage error), a message, no traceback."""
-    assert result.exit_code != 0, result.output
-    assert isinstance(result.exception, SystemExit), repr(result.exception)
-    message = result.stderr
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 def write_json(path: Path, value) -> str:
@@ -59,43 +42,6 @@ def rest_config(base_url: str = "https://agenda.example", auth: dict | None = No
         "fields": {"title": "/title", "body": "/body", "language": "/language"},
         "write_back": {"method": "POST", "path": "/items/{id}/climate"},
     }
-
-
-def subprocess_env(tmp_path: Path, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLIMATE_PLUGIN_")}
-    env.update(
-        {
-            "CLIMATE_PLUGIN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-            "CLIMATE_PLUGIN_ENCRYPTION_KEYS": TEST_KEY,
-            "CLIMATE_PLUGIN_SECRET_KEY": "cli-test",
-            "CLIMATE_PLUGIN_PUBLIC_URL": "http://plugin.test",
-            "CLIMATE_PLUGIN_LOG_LEVEL": "WARNING",
-        }
-    )
-    env.update({f"CLIMATE_PLUGIN_{k}": v for k, v in settings.items()})
-    return env
-
-
-def start_cli(tmp_path: Path, *args: str, **settings: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "climate_plugin", *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=subprocess_env(tmp_path, **settings),
-        cwd=tmp_path,
-    )
-
-
-def run_cli(tmp_path: Path, *args: str, input: bytes | None = None, **settings: str):
-    return subprocess.run(
-        [sys.executable, "-m", "climate_plugin", *args],
-        input=input,
-        capture_output=True,
-        env=subprocess_env(tmp_path, **settings),
-        cwd=tmp_path,
-        timeout=120,
-    )
 
 
 # --- municipality ---------------------------------------------------------------------------------
@@ -488,6 +434,7 @@ def test_secrets_new_key_prints_a_fresh_fernet_key(runner):
 
 
 # --- a real process, configured by environment variables -------------------------------------------------
+@pytest.mark.slow
 def test_administrator_session_in_a_real_process(tmp_path):
     """db upgrade → municipality create → connector create → list, as an operator would type them."""
     assert run_cli(tmp_path, "db", "upgrade").returncode == 0
@@ -556,6 +503,7 @@ def check_screen_output(stdout: str) -> list[dict]:
     return records
 
 
+@pytest.mark.slow
 def test_screen_in_real_processes_from_stdin_and_from_a_file(tmp_path):
     """Both processes run at once: each spends most of its time loading the language dictionaries."""
     path = tmp_path / "items.jsonl"

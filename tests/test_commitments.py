@@ -14,75 +14,27 @@ from climate_plugin.commitments.service import (
     validate_commitment,
 )
 from climate_plugin.db import db
-from climate_plugin.models import AgendaItem, Assessment, Commitment
+from climate_plugin.models import AgendaItem, Commitment
 from climate_plugin.web.signed_links import make_token
-from tests.helpers import register
+from tests.factories import CommitmentFormFactory, RestItemFactory
 
 TODAY = date(2026, 11, 29)
-
-
-def add_item(
-    title: str = "Kirkonkylän koulun lämmitystapamuutos", slug: str = "hollola", **fields
-) -> AgendaItem:
-    """An item of ``slug``'s REST connector (write-back on) with one screening assessment."""
-    row, _ = register(slug=slug)
-    number = db.session.query(AgendaItem).count() + 1
-    item = AgendaItem(
-        connector=row,
-        external_id=f"2026-{number}",
-        title=title,
-        body="Öljylämmitys korvataan maalämmöllä.",
-        language=fields.pop("language", "fi"),
-        meeting="Tekninen lautakunta 12.1.2027",
-        content_hash=f"h{number}",
-        **fields,
-    )
-    db.session.add(item)
-    db.session.add(
-        Assessment(
-            item=item,
-            revision=1,
-            source="screening",
-            relevance="high",
-            categories=["energy"],
-            evidence=[],
-            answers={"checklist_version": "default-1"},
-            screening_version="s",
-            content_hash=item.content_hash,
-        )
-    )
-    db.session.commit()
-    return item
 
 
 def checklist_token(item: AgendaItem, expires: datetime | None = None) -> str:
     return make_token("checklist", item.public_id, expires or datetime.now(UTC) + timedelta(days=30))
 
 
-def good(**changes) -> dict:
-    future = (date.today() + timedelta(days=400)).isoformat()
-    data = {
-        "what": "Koulun öljylämmitys korvataan maalämmöllä.",
-        "target": "Lämmityksen CO2-päästöt −90 % vuoden 2025 tasosta",
-        "indicator": "Kiinteistön öljynkulutus, litraa vuodessa",
-        "due_date": future,
-        "owner": "Tekninen johtaja Anna Virtanen",
-        "owner_email": "anna.virtanen@hollola.fi",
-        "challenged_committee": "Sivistyslautakunta",
-    }
-    data.update(changes)
-    return data
-
-
 # --- validation -------------------------------------------------------------------------------------------
 def test_a_concrete_commitment_passes():
-    assert validate_commitment(good(due_date="2027-06-30"), "fi", today=TODAY) == {}
+    assert validate_commitment(CommitmentFormFactory(due_date="2027-06-30"), "fi", today=TODAY) == {}
 
 
 @pytest.mark.parametrize("field", ["what", "target", "indicator", "due_date", "owner"])
 def test_each_required_field_is_named_in_each_language(field):
     messages = {
-        lang: validate_commitment(good(**{field: "  "}), lang, today=TODAY) for lang in ("fi", "sv", "en")
+        lang: validate_commitment(CommitmentFormFactory(**{field: "  "}), lang, today=TODAY)
+        for lang in ("fi", "sv", "en")
     }
     assert all(set(m) == {field} for m in messages.values())
     assert len({m[field] for m in messages.values()}) == 3  # three different languages, not one fallback
@@ -99,7 +51,7 @@ def test_each_required_field_is_named_in_each_language(field):
     ],
 )
 def test_vague_wording_without_an_amount_is_refused_with_how_to_fix_it(lang, what, target, word):
-    errors = validate_commitment(good(what=what, target=target), lang, today=TODAY)
+    errors = validate_commitment(CommitmentFormFactory(what=what, target=target), lang, today=TODAY)
     assert set(errors) == {"target"}
     assert f"”{word}”" in errors["target"] or f"“{word}”" in errors["target"]
     assert "Sitoumus2050" in errors["target"]
@@ -107,9 +59,11 @@ def test_vague_wording_without_an_amount_is_refused_with_how_to_fix_it(lang, wha
 
 
 def test_vague_verb_with_a_measurable_target_is_accepted():
-    data = good(what="Edistetään pyöräilyä rakentamalla pyörätiet.", target="Pyöräilyn kulkutapaosuus 15 %")
+    data = CommitmentFormFactory(
+        what="Edistetään pyöräilyä rakentamalla pyörätiet.", target="Pyöräilyn kulkutapaosuus 15 %"
+    )
     assert validate_commitment(data, "fi", today=TODAY) == {}
-    data = good(what="We will promote cycling.", target="Cycling share of all trips to half")
+    data = CommitmentFormFactory(what="We will promote cycling.", target="Cycling share of all trips to half")
     assert validate_commitment(data, "en", today=TODAY) == {}
 
 
@@ -124,7 +78,7 @@ def test_vague_verb_with_a_measurable_target_is_accepted():
     ],
 )
 def test_due_date_must_be_a_real_future_date(due, message_part):
-    errors = validate_commitment(good(due_date=due), "fi", today=TODAY)
+    errors = validate_commitment(CommitmentFormFactory(due_date=due), "fi", today=TODAY)
     assert set(errors) == {"due_date"}
     assert message_part in errors["due_date"]
 
@@ -137,19 +91,20 @@ def test_dates_in_finnish_and_iso_form():
 
 
 def test_optional_fields_are_checked_when_given():
-    errors = validate_commitment(good(owner_email="not an address"), "en", today=TODAY)
+    errors = validate_commitment(CommitmentFormFactory(owner_email="not an address"), "en", today=TODAY)
     assert set(errors) == {"owner_email"}
-    assert validate_commitment(good(owner_email="", challenged_committee=""), "en", today=TODAY) == {}
-    errors = validate_commitment(good(owner=["a list"], target="x" * 501), "en", today=TODAY)
+    optional_left_out = CommitmentFormFactory(owner_email="", challenged_committee="")
+    assert validate_commitment(optional_left_out, "en", today=TODAY) == {}
+    errors = validate_commitment(CommitmentFormFactory(owner=["a list"], target="x" * 501), "en", today=TODAY)
     assert set(errors) == {"owner", "target"}
 
 
 # --- the JSON API ---------------------------------------------------------------------------------------
 def test_json_commitment_is_stored_listed_and_shown_to_the_host(app, client):
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         token = checklist_token(item)
-    response = client.post(f"/checklist/{token}/commitments", json=good())
+    response = client.post(f"/checklist/{token}/commitments", json=CommitmentFormFactory())
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["status"] == "open" and body["status_label"] == "avoin"
@@ -172,11 +127,11 @@ def test_json_commitment_is_stored_listed_and_shown_to_the_host(app, client):
 
 def test_json_errors_per_field_in_the_readers_language(app, client):
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         token = checklist_token(item)
     response = client.post(
         f"/checklist/{token}/commitments?lang=sv",
-        json=good(what="Vi ska främja cykling.", target="Mer cykling", owner=""),
+        json=CommitmentFormFactory(what="Vi ska främja cykling.", target="Mer cykling", owner=""),
     )
     assert response.status_code == 422
     body = response.get_json()
@@ -189,7 +144,7 @@ def test_json_errors_per_field_in_the_readers_language(app, client):
 @pytest.mark.parametrize("payload", [[1, 2], "text", None])
 def test_json_that_is_not_an_object_is_a_clear_400(app, client, payload):
     with app.app_context():
-        token = checklist_token(add_item())
+        token = checklist_token(RestItemFactory())
     response = client.post(
         f"/checklist/{token}/commitments",
         data=__import__("json").dumps(payload),
@@ -201,22 +156,22 @@ def test_json_that_is_not_an_object_is_a_clear_400(app, client, payload):
 
 def test_unknown_forged_and_expired_links(app, client):
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         expired = checklist_token(item, datetime.now(UTC) - timedelta(days=1))
         other_purpose = make_token("meeting", item.public_id, datetime.now(UTC) + timedelta(days=1))
     assert client.get(f"/checklist/{expired}/commitments").status_code == 410
-    assert client.post(f"/checklist/{expired}/commitments", json=good()).status_code == 410
+    assert client.post(f"/checklist/{expired}/commitments", json=CommitmentFormFactory()).status_code == 410
     assert client.get(f"/checklist/{other_purpose}/commitments").status_code == 404
     assert client.get("/checklist/forged.token/commitments").status_code == 404
 
 
 def test_deleted_item_has_no_commitment_page(app, client):
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         item.deleted_at = datetime.now(UTC)
         db.session.commit()
         token = checklist_token(item)
-    assert client.post(f"/checklist/{token}/commitments", json=good()).status_code == 404
+    assert client.post(f"/checklist/{token}/commitments", json=CommitmentFormFactory()).status_code == 404
 
 
 # --- the HTML form ------------------------------------------------------------------------------------------
@@ -226,7 +181,7 @@ def _csrf(html: str) -> str:
 
 def test_form_without_javascript_shows_errors_next_to_fields_then_saves(app, client):
     with app.app_context():
-        item = add_item(title="<script>alert(1)</script> Koulu")
+        item = RestItemFactory(title="<script>alert(1)</script> Koulu")
         token = checklist_token(item)
     page = client.get(f"/checklist/{token}/commitments")
     assert page.status_code == 200
@@ -235,7 +190,9 @@ def test_form_without_javascript_shows_errors_next_to_fields_then_saves(app, cli
     assert '<label for="what">' in html and 'lang="fi"' in html
     token_value = _csrf(html)
 
-    vague = good(what="Edistetään kestävää lämmitystä.", target="Parempi lämmitys", csrf_token=token_value)
+    vague = CommitmentFormFactory(
+        what="Edistetään kestävää lämmitystä.", target="Parempi lämmitys", csrf_token=token_value
+    )
     response = client.post(f"/checklist/{token}/commitments", data=vague)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -243,7 +200,9 @@ def test_form_without_javascript_shows_errors_next_to_fields_then_saves(app, cli
     assert "edistetään" in html
     assert 'value="Parempi lämmitys"' in html  # what was typed is kept
 
-    response = client.post(f"/checklist/{token}/commitments", data=good(csrf_token=token_value))
+    response = client.post(
+        f"/checklist/{token}/commitments", data=CommitmentFormFactory(csrf_token=token_value)
+    )
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Sitoumus tallennettiin." in html
@@ -253,10 +212,10 @@ def test_form_without_javascript_shows_errors_next_to_fields_then_saves(app, cli
 
 def test_form_post_needs_the_form_token(app, client):
     with app.app_context():
-        token = checklist_token(add_item())
-    response = client.post(f"/checklist/{token}/commitments", data=good())
+        token = checklist_token(RestItemFactory())
+    response = client.post(f"/checklist/{token}/commitments", data=CommitmentFormFactory())
     assert response.status_code == 400
-    response = client.post(f"/checklist/{token}/commitments", data=good(csrf_token="forged"))
+    response = client.post(f"/checklist/{token}/commitments", data=CommitmentFormFactory(csrf_token="forged"))
     assert response.status_code == 400
     response = client.post(f"/checklist/{token}/commitments", data="x", content_type="text/plain")
     assert response.status_code == 415
@@ -266,16 +225,18 @@ def test_form_post_needs_the_form_token(app, client):
 
 def test_form_token_of_one_item_does_not_open_another(app, client):
     with app.app_context():
-        first, second = add_item(), add_item(title="Toinen asia")
+        first, second = RestItemFactory(), RestItemFactory(title="Toinen asia")
         token_one, token_two = checklist_token(first), checklist_token(second)
     csrf_one = _csrf(client.get(f"/checklist/{token_one}/commitments").get_data(as_text=True))
-    response = client.post(f"/checklist/{token_two}/commitments", data=good(csrf_token=csrf_one))
+    response = client.post(
+        f"/checklist/{token_two}/commitments", data=CommitmentFormFactory(csrf_token=csrf_one)
+    )
     assert response.status_code == 400
 
 
 def test_page_language_switch(app, client):
     with app.app_context():
-        token = checklist_token(add_item())
+        token = checklist_token(RestItemFactory())
     html = client.get(f"/checklist/{token}/commitments?lang=sv").get_data(as_text=True)
     assert '<html lang="sv">' in html and "Klimatåtaganden" in html
     assert 'hreflang="en"' in html and 'hreflang="fi"' in html

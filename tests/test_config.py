@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from climate_plugin.app import create_app
 from climate_plugin.cli import main
 from climate_plugin.config import PREFIX, SECRET_SETTINGS, ConfigError, load_settings
-from tests.conftest import TEST_KEY
+from tests.support.app import TEST_KEY
 
 OTHER_KEY = Fernet.generate_key().decode()
 
@@ -84,6 +84,7 @@ def test_four_wrong_values_give_four_messages_at_once(tmp_path):
         ("MAX_BODY_BYTES", "lots", "must be a positive whole number"),
         ("TASK_MAX_RETRIES", "-3", "must be a positive whole number"),
         ("LOG_LEVEL", "VERBOSE", "must be DEBUG, INFO, WARNING or ERROR"),
+        ("PASSWORD_HASHING", "md5", "must be one of rfc9106-low-memory, insecure-fast"),
     ],
 )
 def test_each_wrong_value_is_named_with_a_plain_message(tmp_path, name, value, fragment):
@@ -104,6 +105,7 @@ def test_defaults_run_on_sqlite_in_the_instance_folder_with_the_embedded_worker(
     assert settings.max_body_bytes == 1024 * 1024
     assert settings.queue_name == "climate-plugin"
     assert settings.log_level == "INFO"
+    assert settings.password_hashing == "rfc9106-low-memory"
     assert not settings.outbound_allow.allows_host("localhost")
     # empty and blank values count as unset
     blank = load_settings(tmp_path, {PREFIX + "DATABASE_URL": "", PREFIX + "MAX_BODY_BYTES": "  "})

@@ -11,10 +11,10 @@ from climate_plugin.checklist import DEFAULT_CHECKLIST, escalation_reasons
 from climate_plugin.cli import main
 from climate_plugin.commitments.service import commitment_facts, record_commitment
 from climate_plugin.db import db
-from climate_plugin.models import Assessment, Commitment, Municipality, Review
+from climate_plugin.models import Assessment, Commitment, Review
 from climate_plugin.reviews.service import PURPOSE, escalated_queue, review_sample
 from climate_plugin.web.signed_links import make_token
-from tests.test_commitments import add_item, good
+from tests.factories import AssessmentFactory, CommitmentFormFactory, MunicipalityFactory, RestItemFactory
 
 JUSTIFIED = "Lämmitys vaihtuu öljystä maalämpöön, mikä vähentää päästöjä selvästi."
 
@@ -24,25 +24,13 @@ def submit(item, ratings: dict[str, str], questions: dict[str, str] | None = Non
     stored = {
         code: {"rating": r, "justification": "" if r == "0" else JUSTIFIED} for code, r in ratings.items()
     }
-    assessment = Assessment(
+    return AssessmentFactory(
         item=item,
-        revision=item.current_assessment.revision + 1,
-        source="preparer",
-        relevance="high",
+        submitted=True,
         categories=list(ratings),
-        evidence=[],
         answers={"checklist_version": "default-1", "ratings": stored, "questions": questions or {}},
-        screening_version="s",
-        content_hash=item.content_hash,
+        escalation=escalation_reasons(DEFAULT_CHECKLIST, stored),
     )
-    # The form's columns, where they exist already.
-    if hasattr(Assessment, "state"):
-        assessment.state = "submitted"
-    if hasattr(Assessment, "escalation"):
-        assessment.escalation = escalation_reasons(DEFAULT_CHECKLIST, stored)
-    db.session.add(assessment)
-    db.session.commit()
-    return assessment
 
 
 def link(app, slug: str = "hollola", expires: datetime | None = None) -> str:
@@ -50,23 +38,19 @@ def link(app, slug: str = "hollola", expires: datetime | None = None) -> str:
         return "/coordinator/" + make_token(PURPOSE, slug, expires or datetime.now(UTC) + timedelta(days=5))
 
 
-def town(slug: str = "hollola") -> Municipality:
-    return db.session.query(Municipality).filter_by(slug=slug).one()
-
-
 @pytest.fixture
 def items(app):
     """Hollola: one escalated item (−− energy), four ordinary ones; Orimattila: one escalated."""
     with app.app_context():
-        escalated = add_item(title="Biokaasulaitoksen <b>lupa</b>")
+        escalated = RestItemFactory(title="Biokaasulaitoksen <b>lupa</b>")
         submit(escalated, {"energy": "--", "transport": "+"})
         ordinary = []
         for n in range(4):
-            item = add_item(title=f"Tavallinen asia {n}")
+            item = RestItemFactory(title=f"Tavallinen asia {n}")
             ordinary.append(submit(item, {"energy": "+"}, {"X1": "Vaihtoehtona tutkittiin kaukolämpö."}).id)
-        other = add_item(title="Orimattilan asia", slug="orimattila")
+        other = RestItemFactory(title="Orimattilan asia", connector__municipality__slug="orimattila")
         foreign = submit(other, {"energy": "--"})
-        draft_only = add_item(title="Vain esiarvioitu")  # screening revision only: nothing to review
+        draft_only = RestItemFactory(title="Vain esiarvioitu")  # screening revision only: nothing to review
         return {
             "escalated": escalated.current_assessment.id,
             "ordinary": ordinary,
@@ -78,33 +62,37 @@ def items(app):
 # --- queue and sample -----------------------------------------------------------------------------------
 def test_queue_holds_escalated_submissions_of_this_municipality_only(app, items):
     with app.app_context():
-        queue = escalated_queue(town())
+        hollola = MunicipalityFactory()
+        queue = escalated_queue(hollola)
         assert [(a.id, reasons) for a, reasons in queue] == [(items["escalated"], ["strongly_negative"])]
-        assert [a.id for a, _ in escalated_queue(town("orimattila"))] == [items["foreign"]]
+        orimattila = MunicipalityFactory(slug="orimattila")
+        assert [a.id for a, _ in escalated_queue(orimattila)] == [items["foreign"]]
 
 
 def test_a_revision_replaces_the_older_one_in_the_queue(app, items):
     with app.app_context():
+        hollola = MunicipalityFactory()
         item = db.session.get(Assessment, items["escalated"]).item
         revised = submit(item, {"energy": "-", "transport": "+"})
-        assert escalated_queue(town()) == []  # one "−" escalates nothing
+        assert escalated_queue(hollola) == []  # one "−" escalates nothing
         again = submit(item, {"energy": "-", "transport": "-"})
-        assert [(a.id, r) for a, r in escalated_queue(town())] == [(again.id, ["negative_count"])]
+        assert [(a.id, r) for a, r in escalated_queue(hollola)] == [(again.id, ["negative_count"])]
         assert revised.id != again.id
 
 
 def test_sample_is_the_same_all_day_and_excludes_escalated_ones(app, items):
     day = date(2027, 3, 1)
     with app.app_context():
-        first = [a.id for a, _ in review_sample(town(), day, 2)]
+        hollola = MunicipalityFactory()
+        first = [a.id for a, _ in review_sample(hollola, day, 2)]
         assert len(first) == 2 and set(first) <= set(items["ordinary"])
-        assert [a.id for a, _ in review_sample(town(), day, 2)] == first
-        everything = [a.id for a, _ in review_sample(town(), day, 10)]
+        assert [a.id for a, _ in review_sample(hollola, day, 2)] == first
+        everything = [a.id for a, _ in review_sample(hollola, day, 10)]
         assert sorted(everything) == sorted(items["ordinary"])
-        assert review_sample(town(), day, 0) == []
+        assert review_sample(hollola, day, 0) == []
         # Other days draw differently (one of several days differs from the first: not a fixed order).
         others = {
-            tuple(a.id for a, _ in review_sample(town(), day + timedelta(days=n), 2)) for n in range(1, 8)
+            tuple(a.id for a, _ in review_sample(hollola, day + timedelta(days=n), 2)) for n in range(1, 8)
         }
         assert others - {tuple(first)}
 
@@ -112,12 +100,13 @@ def test_sample_is_the_same_all_day_and_excludes_escalated_ones(app, items):
 def test_reviewed_today_stays_marked_and_reviewed_before_is_not_drawn_again(app, items):
     day = date(2027, 3, 1)
     with app.app_context():
-        first = [a.id for a, _ in review_sample(town(), day, 2)]
+        hollola = MunicipalityFactory()
+        first = [a.id for a, _ in review_sample(hollola, day, 2)]
         today = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
         db.session.add(
             Review(
                 assessment_id=first[0],
-                municipality_id=town().id,
+                municipality_id=hollola.id,
                 outcome="ok",
                 reason="sample",
                 note="",
@@ -126,10 +115,10 @@ def test_reviewed_today_stays_marked_and_reviewed_before_is_not_drawn_again(app,
             )
         )
         db.session.commit()
-        same_day = review_sample(town(), day, 2)
+        same_day = review_sample(hollola, day, 2)
         assert [a.id for a, _ in same_day] == first
         assert same_day[0][1] is not None and same_day[1][1] is None
-        next_day = [a.id for a, _ in review_sample(town(), day + timedelta(days=1), 10)]
+        next_day = [a.id for a, _ in review_sample(hollola, day + timedelta(days=1), 10)]
         assert first[0] not in next_day and len(next_day) == 3
 
 
@@ -183,7 +172,8 @@ def test_review_json_stores_outcome_and_clears_the_queue(app, client, items):
     assert response.status_code == 201
     assert response.get_json()["reason"] == "escalated"
     with app.app_context():
-        assert escalated_queue(town()) == []
+        hollola = MunicipalityFactory()
+        assert escalated_queue(hollola) == []
         [review] = db.session.query(Review).all()
         assert (review.outcome, review.reviewer, review.note) == ("in_depth", "Kaisa K.", "Laskekaa päästöt.")
     detail = client.get(
@@ -212,7 +202,7 @@ def test_review_form_needs_its_token_and_shows_errors_next_to_fields(app, client
 def test_coordinator_marks_commitments_kept_with_a_result(app, client, items):
     with app.app_context():
         item = db.session.get(Assessment, items["escalated"]).item
-        row, errors = record_commitment(item, good(), "fi")
+        row, errors = record_commitment(item, CommitmentFormFactory(), "fi")
         db.session.commit()
         commitment_id = row.id
         assert commitment_facts(item.id) == {"made": True, "kept": False}
@@ -236,7 +226,7 @@ def test_coordinator_marks_commitments_kept_with_a_result(app, client, items):
 def test_commitment_form_on_the_overview(app, client, items):
     with app.app_context():
         item = db.session.get(Assessment, items["escalated"]).item
-        row, _ = record_commitment(item, good(), "fi")
+        row, _ = record_commitment(item, CommitmentFormFactory(), "fi")
         db.session.commit()
         commitment_id = row.id
     html = client.get(link(app)).get_data(as_text=True)
@@ -266,7 +256,7 @@ def test_link_command_prints_a_working_link(app, client, runner, items):
 def test_commitments_list_command(app, runner, items):
     with app.app_context():
         item = db.session.get(Assessment, items["escalated"]).item
-        record_commitment(item, good(), "fi")
+        record_commitment(item, CommitmentFormFactory(), "fi")
         db.session.commit()
     result = runner.invoke(
         main, args=["commitments", "list", "--municipality", "hollola", "--status", "open"]

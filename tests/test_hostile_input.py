@@ -24,8 +24,9 @@ from climate_plugin.db import db
 from climate_plugin.demo.sample_host import SampleHost
 from climate_plugin.models import AgendaItem, Delivery
 from climate_plugin.worker.runner import run_task
-from tests.conftest import build_app, scratch_database
-from tests.helpers import register
+from tests.support.app import build_app
+from tests.support.services import scratch_database
+from tests.support.webhooks import register
 
 
 def sign(secret: str, body: bytes, msg_id: str | None = None) -> dict[str, str]:

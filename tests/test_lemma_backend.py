@@ -21,6 +21,8 @@ from climate_plugin.screening import language, matcher, screen
 
 DEV_SET = Path(__file__).parent / "data" / "screening_dev.jsonl"
 
+pytestmark = pytest.mark.slow  # a fresh interpreter; simplemma's full dictionaries
+
 _PROBE = r"""
 from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, LOW_MEMORY_DICTIONARY_FACTORY
 from climate_plugin.screening import screen, warm_up

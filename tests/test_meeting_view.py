@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -11,8 +12,9 @@ from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.meetings.links import meeting_token, meeting_url
 from climate_plugin.meetings.web import frame_ancestors
-from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
+from climate_plugin.models import AgendaItem, Connector, Municipality
 from climate_plugin.web.signed_links import make_token
+from tests.factories import AgendaItemFactory, AssessmentFactory, ConnectorFactory
 
 #: links stay valid for months after the agenda's last change, so the fixtures are from yesterday
 RECENTLY = datetime.now(UTC) - timedelta(days=1)
@@ -24,63 +26,21 @@ ASSESSED = {
 }
 
 
-def _town(slug: str = "hollola", language: str = "fi") -> Connector:
-    town = Municipality(slug=slug, name=f"{slug.title()}n kunta", language=language)
-    connector = Connector(
-        municipality=town, kind="rest", name="agenda", config={}, webhook_secret_encrypted="x"
-    )
-    db.session.add(connector)
-    db.session.flush()
-    return connector
-
-
-def _item(connector: Connector, external_id: str, title: str, meeting: str = MEETING, **kw) -> AgendaItem:
-    item = AgendaItem(
-        connector=connector,
-        external_id=external_id,
-        title=title,
-        body="",
-        language="fi",
-        meeting=meeting,
-        content_hash="h",
-        updated_at=kw.pop("updated_at", RECENTLY),
-        **kw,
-    )
-    db.session.add(item)
-    db.session.flush()
-    return item
-
-
-def _assess(item: AgendaItem, relevance: str = "high", answers: dict | None = None, **kw) -> Assessment:
-    assessment = Assessment(
-        item=item,
-        revision=len(item.assessments) + 1,
-        relevance=relevance,
-        categories=["energy"] if relevance != "none" else [],
-        evidence=[],
-        answers=answers or {},
-        screening_version="s1",
-        content_hash="h",
-        **kw,
-    )
-    db.session.add(assessment)
-    db.session.flush()
-    return assessment
-
-
 @pytest.fixture
 def agenda(app):
     """A meeting with an assessed, a screened-only, a not yet screened and a deleted item, plus another
     meeting; returns the meeting view's path."""
     with app.app_context():
-        connector = _town()
-        school = _item(connector, "2026-10", "Koulun lämmitys <b>maalämpöön</b>")
-        _assess(school, "high")
-        _assess(school, "high", dict(ASSESSED), source="preparer", state="submitted")
-        _assess(_item(connector, "2026-9", "Pöytäkirjantarkastajien valinta"), "none")
-        _item(connector, "2026-11", "Katuvalojen uusiminen", url="javascript:alert(1)")
-        _item(connector, "2026-12", "Poistettu asia", deleted_at=datetime(2026, 1, 11, tzinfo=UTC))
-        _item(connector, "2026-13", "Toisen kokouksen asia", meeting="Kaupunginhallitus 1/2026")
+        connector = ConnectorFactory(municipality__name="Hollolan kunta")
+        item = partial(AgendaItemFactory, connector=connector, meeting=MEETING, updated_at=RECENTLY)
+        school = item(external_id="2026-10", title="Koulun lämmitys <b>maalämpöön</b>")
+        AssessmentFactory(item=school)
+        AssessmentFactory(item=school, answers=dict(ASSESSED), source="preparer", state="submitted")
+        AssessmentFactory(item=item(external_id="2026-9", title="Pöytäkirjantarkastajien valinta"),
+                          relevance="none", categories=[])
+        item(external_id="2026-11", title="Katuvalojen uusiminen", url="javascript:alert(1)")
+        item(external_id="2026-12", title="Poistettu asia", deleted_at=datetime(2026, 1, 11, tzinfo=UTC))
+        item(external_id="2026-13", title="Toisen kokouksen asia", meeting="Kaupunginhallitus 1/2026")
         db.session.commit()
         url = meeting_url(connector.id, MEETING, "")
     return url

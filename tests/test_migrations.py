@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from climate_plugin.app import MIGRATIONS_DIR
 from climate_plugin.db import db
-from tests.conftest import build_app, scratch_database
+from tests.support.app import build_app
+from tests.support.services import scratch_database
 
 # Rows as a first deployment (revision 0001) stored them, written with plain SQL: today's models have
 # columns that did not exist then.

@@ -14,15 +14,15 @@ from climate_plugin.connectors.common import politeness
 from climate_plugin.db import db
 from climate_plugin.hosts.connector import full_config
 from climate_plugin.models import Connector
-from tests.test_admin_pages import page, sign_in, text, towns  # noqa: F401 - the fixture
+from tests.support.admin import page, text
 
 KINDS = ("casem", "dynasty", "tweb", "decidim")
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_new_connector_form_offers_the_kind_and_its_settings(client, app, towns, kind):  # noqa: F811
+def test_the_new_connector_form_offers_the_kind_and_its_settings(client, app, towns, auth, kind):
     hollola, _ = towns
-    sign_in(client, app, hollola.users["municipality_admin"])
+    auth.login_as(hollola.users["municipality_admin"])
     html, _token = page(client, f"/admin/m/hollola/connectors/new?kind={kind}&lang=fi")
     for other in KINDS:
         assert f'value="{other}"' in html, f"{other} is not offered"
@@ -34,11 +34,11 @@ def test_the_new_connector_form_offers_the_kind_and_its_settings(client, app, to
         assert 'name="secret:write_back.api_secret"' in html and 'type="password"' in html
 
 
-def test_a_casem_connector_made_in_the_form_with_only_base_url_is_tested_there(client, app, towns):  # noqa: F811
+def test_a_casem_connector_made_in_the_form_with_only_base_url_is_tested_there(client, app, towns, auth):
     hollola, _ = towns
     host = CaseMFakeHost()
     try:
-        sign_in(client, app, hollola.users["municipality_admin"])
+        auth.login_as(hollola.users["municipality_admin"])
         _html, token = page(client, "/admin/m/hollola/connectors/new?kind=casem")
         response = client.post(
             "/admin/m/hollola/connectors",

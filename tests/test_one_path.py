@@ -12,7 +12,7 @@ from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import AuditEntry, Municipality
 from climate_plugin.writeback.plan import host_takes_block
-from tests.helpers import register
+from tests.support.webhooks import register
 
 
 def _actions(app) -> list[tuple[str, str]]:

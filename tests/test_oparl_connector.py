@@ -36,7 +36,7 @@ def server() -> Iterator[OParlServer]:
 
 def _connector(server: OParlServer, **config: Any) -> OParlConnector:
     settings: dict[str, Any] = {"system_url": server.system_url, "body": server.body_url} | config
-    return OParlConnector(settings, OutboundClient(AllowList.parse("127.0.0.1"), timeout=2.0))
+    return OParlConnector(settings, OutboundClient(AllowList.parse("127.0.0.1"), timeout=30.0))
 
 
 def _walk(

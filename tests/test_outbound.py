@@ -87,7 +87,7 @@ def _url(server: _Server, path: str, host: str = "127.0.0.1") -> str:
     return f"http://{host}:{server.server_address[1]}{path}"
 
 
-def _client(allow: str = "127.0.0.1", timeout: float = 5.0) -> OutboundClient:
+def _client(allow: str = "127.0.0.1", timeout: float = 30.0) -> OutboundClient:
     return OutboundClient(AllowList.parse(allow), timeout=timeout)
 
 
@@ -259,10 +259,9 @@ def test_redirect_not_followed(server: _Server) -> None:
 
 
 def test_timeout_is_transient(server: _Server) -> None:
-    started = time.monotonic()
+    # /sleep answers after 1 s: without the 0.2 s timeout the request would succeed
     with pytest.raises(TransientError, match="timed out"):
         _client(timeout=0.2).request("GET", _url(server, "/sleep"))
-    assert time.monotonic() - started < 0.9
 
 
 def test_connection_refused_is_transient() -> None:

@@ -320,7 +320,7 @@ def test_health_of_a_polling_connector(app):
 
 
 def test_items_waiting_counts_deliveries_and_write_backs(app, recorder):
-    from tests.helpers import register
+    from tests.support.webhooks import register
 
     with app.app_context():
         row, _secret = register()
@@ -346,7 +346,7 @@ def test_items_waiting_counts_deliveries_and_write_backs(app, recorder):
 
 
 def test_due_connectors_are_polled_once_per_interval(app, recorder):
-    from tests.helpers import register
+    from tests.support.webhooks import register
 
     with app.app_context():
         polled, _ = make_connector("a")
@@ -419,7 +419,7 @@ def test_backfill_runs_history_through_the_poll_path_and_resumes(app):
 
 
 def test_waiting_deliveries_of_one_item_are_coalesced(app, recorder):
-    from tests.helpers import register
+    from tests.support.webhooks import register
 
     with app.app_context():
         row, _secret = register("http://127.0.0.1:9")
@@ -446,7 +446,7 @@ def test_waiting_deliveries_of_one_item_are_coalesced(app, recorder):
 
 
 def test_polls_leases_and_health_on_postgresql(tmp_path, postgres_url):
-    from tests.conftest import build_app
+    from tests.support.app import build_app
 
     app = build_app(tmp_path, database_url=postgres_url)
     recorder = Recorder()

@@ -11,8 +11,9 @@ from climate_plugin.assessments.links import checklist_token
 from climate_plugin.badges import web as badge_routes
 from climate_plugin.checklist import build_stage0_answers
 from climate_plugin.db import db
-from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
+from climate_plugin.models import AgendaItem, Municipality
 from climate_plugin.web import render, security
+from tests.factories import AgendaItemFactory, AssessedItemFactory, MunicipalityFactory
 
 TEMPLATES = Path(next(iter(climate_plugin.__path__))) / "templates"
 
@@ -41,26 +42,22 @@ def client(app):
 
 def add_item(title="Koulun peruskorjaus ja maalämpö", language="fi", relevance="high", categories=None,
              evidence=None, with_assessment=True):
-    slug = f"m{db.session.query(Municipality).count()}"
-    municipality = Municipality(slug=slug, name="Lahti", language="fi")
-    connector = Connector(municipality=municipality, kind="rest", name="test", config={},
-                          webhook_secret_encrypted="x")
-    item = AgendaItem(connector=connector, external_id="ext-1", title=title, body="", language=language,
-                      meeting="Tekninen lautakunta 3/2026", content_hash="h")
-    db.session.add(item)
-    if with_assessment:
-        categories = ["energy"] if categories is None else categories
-        evidence = evidence if evidence is not None else [
-            {"category": "energy", "term": "maalämpö", "snippet": "lämmitys muutetaan maalämpöön",
-             "location": "body"},
-        ]
-        db.session.add(Assessment(
-            item=item, revision=1, relevance=relevance, categories=categories, evidence=evidence,
-            answers=build_stage0_answers(relevance, categories, evidence), screening_version="s1",
-            content_hash="h",
-        ))
-    db.session.commit()
-    return item
+    """An item of a municipality of its own, screened unless ``with_assessment`` is false."""
+    municipality = MunicipalityFactory(slug=f"m{db.session.query(Municipality).count()}", name="Lahti")
+    fields = dict(connector__municipality=municipality, external_id="ext-1", title=title, language=language,
+                  meeting="Tekninen lautakunta 3/2026")
+    if not with_assessment:
+        return AgendaItemFactory(**fields)
+    categories = ["energy"] if categories is None else categories
+    evidence = evidence if evidence is not None else [
+        {"category": "energy", "term": "maalämpö", "snippet": "lämmitys muutetaan maalämpöön",
+         "location": "body"},
+    ]
+    answers = build_stage0_answers(relevance, categories, evidence)
+    return AssessedItemFactory(
+        **fields, assessment__relevance=relevance, assessment__categories=categories,
+        assessment__evidence=evidence, assessment__answers=answers, assessment__screening_version="s1",
+    )
 
 
 def test_page_in_item_language_by_default(client):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from climate_plugin.config import ConfigError, load_settings
-from tests.auth_helpers import PASSWORD, csrf_of, user_for
-from tests.conftest import build_app
-from tests.helpers import event_body, register, signed_headers
+from tests.factories import PASSWORD, UserFactory
+from tests.support.app import build_app
+from tests.support.auth import csrf_of
+from tests.support.webhooks import event_body, register, signed_headers
 
 
 def _login(client, email: str, ip: str, password: str = "wrong password!!", json: bool = False):
@@ -39,7 +40,7 @@ def test_login_is_limited_per_address(tmp_path):
 def test_login_is_limited_per_email_from_many_addresses(tmp_path):
     app = build_app(tmp_path, login_rate_limit="3/minute")
     with app.app_context():
-        user_for("hollola", "anna@hollola.fi")
+        UserFactory(email="anna@hollola.fi")
     client = app.test_client()
     statuses = [_login(client, "anna@hollola.fi", f"127.0.1.{n}").status_code for n in range(3)]
     assert statuses == [401, 401, 401]

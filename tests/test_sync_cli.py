@@ -13,7 +13,7 @@ from climate_plugin.models import AgendaItem
 from climate_plugin.models import Connector as ConnectorRow
 from climate_plugin.models._types import utcnow
 from tests.fake_poller import TransientError, install, make_connector
-from tests.helpers import register
+from tests.support.webhooks import register
 
 
 @pytest.fixture(autouse=True)

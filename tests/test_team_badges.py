@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from climate_plugin.badges import THRESHOLDS, level_for
@@ -12,71 +10,18 @@ from climate_plugin.connectors.base import FetchedItem
 from climate_plugin.connectors.rest.connector import RestConfigSchema, RestConnector
 from climate_plugin.db import db
 from climate_plugin.items.store import upsert_item
-from climate_plugin.models import AgendaItem, Assessment, BadgeAward, Commitment, Connector, Municipality
+from climate_plugin.models import AgendaItem, Assessment, BadgeAward
+from tests.factories import (
+    NO_IMPACT_ANSWERS,
+    SUBMITTED_ANSWERS,
+    CommitmentFactory,
+    ConnectorFactory,
+    MunicipalityFactory,
+    SubmittedItemFactory,
+)
 
 TECH = "Tekninen lautakunta"
 EDU = "Sivistyslautakunta"
-
-ASSESSED = {
-    "ratings": {
-        "energy": {"rating": "+", "justification": "Maalämpö korvaa öljylämmityksen."},
-        "transport": {"rating": "0", "justification": ""},
-    },
-    "questions": {"X5": "Lämmitysenergia MWh/v, seuranta 2028"},
-}
-NO_IMPACT = {"ratings": {"energy": {"rating": "0", "justification": "Ei vaikutusta."}}, "reason": "Ei."}
-
-
-def town(slug: str = "hollola") -> Municipality:
-    found = db.session.query(Municipality).filter_by(slug=slug).one_or_none()
-    if found is None:
-        found = Municipality(slug=slug, name=slug.title(), language="fi")
-        connector = Connector(
-            municipality=found, kind="rest", name="t", config={}, webhook_secret_encrypted="x"
-        )
-        db.session.add_all([found, connector])
-        db.session.commit()
-    return found
-
-
-def add_item(
-    committee: str | None,
-    answers: dict | None = None,
-    *,
-    slug: str = "hollola",
-    state: str = "submitted",
-    needs_review: bool = False,
-) -> AgendaItem:
-    municipality = town(slug)
-    connector = db.session.query(Connector).filter_by(municipality_id=municipality.id).first()
-    number = db.session.query(AgendaItem).count() + 1
-    item = AgendaItem(
-        connector=connector,
-        external_id=f"x-{number}",
-        title=f"Asia {number}",
-        body="",
-        language="fi",
-        committee=committee,
-        content_hash="h",
-    )
-    db.session.add(item)
-    db.session.add(
-        Assessment(
-            item=item,
-            revision=1,
-            source="preparer",
-            relevance="high",
-            categories=["energy"],
-            evidence=[],
-            answers=answers if answers is not None else ASSESSED,
-            screening_version="s",
-            content_hash="h",
-            state=state,
-            needs_review=needs_review,
-        )
-    )
-    db.session.commit()
-    return item
 
 
 def add_revision(item: AgendaItem, **fields) -> Assessment:
@@ -100,25 +45,6 @@ def add_revision(item: AgendaItem, **fields) -> Assessment:
     return row
 
 
-def add_commitment(
-    item: AgendaItem, status: str, result_note: str | None = "Toteuma -42 % (2029)"
-) -> Commitment:
-    row = Commitment(
-        item_id=item.id,
-        municipality_id=item.connector.municipality_id,
-        what="Maalämpö",
-        target="-40 % lämmitysenergiaa",
-        indicator="MWh/v",
-        due_date=date(2030, 1, 1),
-        owner="Tekninen johtaja",
-        status=status,
-        result_note=result_note if status != "open" else None,
-    )
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
 def test_levels_follow_the_thresholds():
     assert THRESHOLDS == (1, 5, 10, 30, 60)
     assert [level_for(n) for n in (0, 1, 4, 5, 9, 10, 29, 30, 59, 60, 500)] == [
@@ -138,18 +64,22 @@ def test_levels_follow_the_thresholds():
 
 def test_counts_quality_records_per_committee_and_municipality(app):
     with app.app_context():
-        add_item(TECH)
-        add_item(TECH)
-        add_item(TECH, NO_IMPACT)  # a "no impact" verdict never counts
-        add_item(TECH, {"questions": {"X5": "MWh"}})  # an indicator on an unassessed form does not count
-        add_item(EDU, {"ratings": ASSESSED["ratings"]})  # assessed, no indicator
-        add_item(None)  # no committee from the host: counts for the municipality only
-        add_item(TECH, state="draft")  # a draft is work in progress
-        add_item(TECH, needs_review=True)  # the text changed after submitting: withheld
-        deleted = add_item(TECH)
+        SubmittedItemFactory(committee=TECH)
+        SubmittedItemFactory(committee=TECH)
+        # a "no impact" verdict never counts
+        SubmittedItemFactory(committee=TECH, assessment__answers=NO_IMPACT_ANSWERS)
+        # an indicator on an unassessed form does not count
+        SubmittedItemFactory(committee=TECH, assessment__answers={"questions": {"X5": "MWh"}})
+        # assessed, no indicator
+        SubmittedItemFactory(committee=EDU, assessment__answers={"ratings": SUBMITTED_ANSWERS["ratings"]})
+        SubmittedItemFactory(committee=None)  # no committee from the host: counts for the municipality only
+        SubmittedItemFactory(committee=TECH, assessment__state="draft")  # a draft is work in progress
+        # the text changed after submitting: withheld
+        SubmittedItemFactory(committee=TECH, assessment__needs_review=True)
+        deleted = SubmittedItemFactory(committee=TECH)
         deleted.deleted_at = deleted.fetched_at
         db.session.commit()
-        counts = count_records(town())
+        counts = count_records(MunicipalityFactory())
     assert counts[TECH] == {"climate_assessed": 2, "indicator_set": 2, "commitments_kept": 0}
     assert counts[EDU] == {"climate_assessed": 1, "indicator_set": 0, "commitments_kept": 0}
     assert counts[""] == {"climate_assessed": 4, "indicator_set": 3, "commitments_kept": 0}
@@ -157,27 +87,27 @@ def test_counts_quality_records_per_committee_and_municipality(app):
 
 def test_draft_on_top_of_a_submitted_revision_keeps_the_item_counted(app):
     with app.app_context():
-        item = add_item(TECH)
+        item = SubmittedItemFactory(committee=TECH)
         add_revision(item, state="draft", answers={})
-        assert count_records(town())[TECH]["climate_assessed"] == 1
+        assert count_records(MunicipalityFactory())[TECH]["climate_assessed"] == 1
 
 
 def test_kept_commitments_count_and_open_or_not_kept_do_not(app):
     with app.app_context():
-        item = add_item(TECH, NO_IMPACT)
-        add_commitment(item, "kept")
-        add_commitment(item, "open")
-        add_commitment(item, "not_kept")
-        add_commitment(item, "kept", result_note=" ")  # claimed kept, result not written down
-        counts = count_records(town())
+        item = SubmittedItemFactory(committee=TECH, assessment__answers=NO_IMPACT_ANSWERS)
+        CommitmentFactory(item=item, status="kept")
+        CommitmentFactory(item=item, status="open")
+        CommitmentFactory(item=item, status="not_kept")
+        CommitmentFactory(item=item, status="kept", result_note=" ")  # claimed kept, result not written down
+        counts = count_records(MunicipalityFactory())
     assert counts[TECH]["commitments_kept"] == 1
     assert counts[""]["commitments_kept"] == 1
 
 
 def test_recompute_stores_each_level_once_and_never_lowers_it(app):
     with app.app_context():
-        municipality = town()
-        items = [add_item(TECH) for _ in range(5)]
+        municipality = MunicipalityFactory()
+        items = [SubmittedItemFactory(committee=TECH) for _ in range(5)]
         new = recompute_awards(municipality)
         db.session.commit()
         got = sorted((r.committee, r.code, r.level) for r in new)
@@ -204,8 +134,8 @@ def test_a_second_recompute_racing_the_first_keeps_one_row_per_level(app, monkey
     from climate_plugin.badges import team
 
     with app.app_context():
-        municipality = town()
-        add_item(TECH)
+        municipality = MunicipalityFactory()
+        SubmittedItemFactory(committee=TECH)
         # as if another process stored the level between this one's read and its insert
         db.session.add(
             BadgeAward(
@@ -229,9 +159,9 @@ def test_a_second_recompute_racing_the_first_keeps_one_row_per_level(app, monkey
 
 def test_progress_lists_committees_by_name_and_respects_switches(app):
     with app.app_context():
-        add_item(TECH)
-        add_item(EDU)
-        municipality = town()
+        SubmittedItemFactory(committee=TECH)
+        SubmittedItemFactory(committee=EDU)
+        municipality = MunicipalityFactory()
         shown = progress(municipality, "sv")
         assert [t["committee"] for t in shown["teams"]] == sorted([TECH, EDU])  # by name, never by score
         assert shown["progress"][0]["name"] == "Kommunen bedömer klimatkonsekvenser"
@@ -245,7 +175,7 @@ def test_progress_lists_committees_by_name_and_respects_switches(app):
 
 def test_municipality_settings_accessors(app):
     with app.app_context():
-        municipality = town()
+        municipality = MunicipalityFactory()
         assert municipality.game_enabled("item_badges") and municipality.frame_ancestors() == []
         municipality.update_settings(
             game={"item_badges": False}, frame_ancestors=["https://agenda.example.fi"]
@@ -282,8 +212,7 @@ def test_rest_connector_reads_the_committee_pointer():
 
 def test_upsert_stores_the_committee(app):
     with app.app_context():
-        municipality = town()
-        connector = db.session.query(Connector).filter_by(municipality_id=municipality.id).one()
+        connector = ConnectorFactory()
         item = upsert_item(connector, FetchedItem(external_id="1", title="Asia", committee=TECH))
         assert item.committee == TECH
         item = upsert_item(connector, FetchedItem(external_id="1", title="Asia", committee=EDU))

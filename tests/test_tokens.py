@@ -9,19 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from climate_plugin.cli import main
 from climate_plugin.db import db
 from climate_plugin.models import ApiToken, Municipality, User
-from tests.auth_helpers import PASSWORD, town
-
-
-def invoke(runner, *args: str, input: str | None = None):
-    return runner.invoke(main, args=list(args), input=input)
+from tests.factories import PASSWORD, MunicipalityFactory
+from tests.support.cli import invoke
 
 
 def test_token_create_prints_exactly_token_and_expiry_and_stores_only_a_hash(app, runner, client):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     result = invoke(runner, "token", "create", "--municipality", "hollola", "--role", "municipality_admin")
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
@@ -44,7 +40,7 @@ def test_token_create_prints_exactly_token_and_expiry_and_stores_only_a_hash(app
 
 def test_two_tokens_differ(app, runner):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     a, b = (
         json.loads(invoke(runner, "token", "create", "--municipality", "hollola", "--role", "viewer").output)
         for _ in range(2)
@@ -73,7 +69,7 @@ def test_platform_token_has_no_municipality(app, runner):
 )
 def test_token_create_refuses_bad_input_in_one_line(app, runner, args, fragment):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     result = invoke(runner, "token", "create", *args)
     assert result.exit_code != 0
     assert fragment in result.output
@@ -82,7 +78,7 @@ def test_token_create_refuses_bad_input_in_one_line(app, runner, args, fragment)
 
 def test_revoked_token_no_longer_works(app, runner, client):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     created = invoke(runner, "token", "create", "--municipality", "hollola", "--role", "viewer")
     token = json.loads(created.output)
     with app.app_context():
@@ -102,7 +98,7 @@ def test_revoked_token_no_longer_works(app, runner, client):
 
 def test_user_create_reads_the_password_from_stdin_and_hashes_it(app, runner):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     result = invoke(
         runner, "user", "create", "--municipality", "hollola", "--email", "Anna@Hollola.fi", "--name", "Anna",
         "--role", "municipality_admin", "--password-stdin", input=PASSWORD + "\n",
@@ -118,7 +114,7 @@ def test_user_create_reads_the_password_from_stdin_and_hashes_it(app, runner):
 
 def test_user_create_prompts_twice(app, runner):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     result = invoke(
         runner, "user", "create", "--municipality", "hollola", "--email", "a@hollola.fi", "--name", "A",
         "--role", "viewer", input=f"{PASSWORD}\n{PASSWORD}\n",
@@ -142,7 +138,7 @@ def test_no_password_option_exists(runner):
 )
 def test_user_create_refuses_bad_input(app, runner, args, stdin, fragment):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     invoke(runner, "user", "create", "--municipality", "hollola", "--email", "dup@hollola.fi", "--name", "D",
            "--role", "viewer", "--password-stdin", input=PASSWORD + "\n")
     result = invoke(runner, "user", "create", "--municipality", "hollola", *args, "--name", "N",
@@ -152,7 +148,7 @@ def test_user_create_refuses_bad_input(app, runner, args, stdin, fragment):
 
 def test_user_set_password_set_role_list_and_deactivate(app, runner):
     with app.app_context():
-        town("hollola")
+        MunicipalityFactory()
     invoke(runner, "user", "create", "--municipality", "hollola", "--email", "a@hollola.fi", "--name", "A",
            "--role", "viewer", "--sso-only")
     assert invoke(runner, "user", "set-password", "--email", "a@hollola.fi", "--password-stdin",

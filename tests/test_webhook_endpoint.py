@@ -11,7 +11,7 @@ from climate_plugin.db import db
 from climate_plugin.hosts.connector import rotate_webhook_secret
 from climate_plugin.models import Connector, Delivery
 from climate_plugin.models._types import utcnow
-from tests.helpers import event_body, register, signed_headers, stale
+from tests.support.webhooks import event_body, register, signed_headers, stale
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_disabled_connector_is_410(app, client, connector):
 
 
 def test_oversized_body_is_413(tmp_path):
-    from tests.conftest import build_app
+    from tests.support.app import build_app
 
     app = build_app(tmp_path, max_body_bytes="2048")
     with app.app_context():
@@ -198,7 +198,7 @@ def test_broker_down_still_answers_202_and_keeps_the_delivery(app, client, conne
 
 
 def test_database_down_is_503_with_retry_after(tmp_path):
-    from tests.conftest import build_app
+    from tests.support.app import build_app
 
     app = build_app(tmp_path)
     with app.app_context():

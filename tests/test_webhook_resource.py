@@ -9,7 +9,7 @@ import pytest
 from climate_plugin.db import db
 from climate_plugin.models import Delivery
 from tests.fake_poller import install, make_connector
-from tests.helpers import event_body, register, signed_headers
+from tests.support.webhooks import event_body, register, signed_headers
 
 
 @pytest.fixture(autouse=True)

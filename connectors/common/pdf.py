@@ -21,7 +21,7 @@ def make_pdf(pages: list[str] | list[str | list[str]]) -> bytes:
     ]
     for page_id, text in zip(page_ids, pages, strict=True):
         lines = [text] if isinstance(text, str) else text
-        shown = " ".join(f"({_escape(line)}) Tj T*" for line in lines if line)
+        shown = " T* ".join(f"({_escape(line)}) Tj" for line in lines if line)
         stream = f"BT /F1 12 Tf 14 TL 72 760 Td {shown} ET".encode("cp1252", "replace") if shown else b""
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from climate_plugin.demo.sample_host import SampleHost
-from tests.conftest import unavailable
-from tests.helpers import register
+from tests.support.services import unavailable
+from tests.support.webhooks import register
 
 CHROMIUM = os.environ.get("CLIMATE_PLUGIN_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,7 +65,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="fi-FI")
     # Generous, because CI machines can be slow; nothing here asserts on time.
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(60_000)
     page = context.new_page()
     yield page
     context.close()
@@ -99,11 +99,3 @@ def live(app: Any) -> Iterator[Live]:
     app.extensions["climate_plugin.queue"].stop()
     host.stop()
     server.shutdown()
-
-
-def keep_screenshot(page, name: str) -> None:
-    """With CLIMATE_PLUGIN_TEST_SCREENSHOTS=DIR, keep what the browser showed, for a person to look at."""
-    folder = os.environ.get("CLIMATE_PLUGIN_TEST_SCREENSHOTS")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)

@@ -22,9 +22,10 @@ from climate_plugin.accounts.users import create_user
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.models import Connector, Delivery, Municipality
-from tests.browser.conftest import keep_screenshot
-from tests.conftest import build_app
-from tests.helpers import event_body, signed_headers, wait_for
+from tests.support.app import build_app
+from tests.support.screenshots import keep_screenshot
+from tests.support.waiting import wait_for
+from tests.support.webhooks import event_body, signed_headers
 
 EMAIL = "anna.admin@hollola.fi"
 PASSWORD = "a long enough password for tests"
@@ -135,9 +136,9 @@ def test_admin_creates_a_connector_sees_a_failed_delivery_and_redelivers_it(live
     request = urllib.request.Request(
         webhook_url, data=body, headers=signed_headers(secret, body), method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10) as answer:
+    with urllib.request.urlopen(request, timeout=60) as answer:
         assert answer.status in (200, 202)
-    wait_for(lambda: (d := _delivery(app, connector_id)) is not None and d.status == "failed", timeout=30)
+    wait_for(lambda: (d := _delivery(app, connector_id)) is not None and d.status == "failed")
     assert agenda_host.requests  # it did ask, and got 500
 
     # --- the failed delivery on the deliveries page ---
@@ -153,7 +154,7 @@ def test_admin_creates_a_connector_sees_a_failed_delivery_and_redelivers_it(live
     row.get_by_role("button", name=t("admin.deliveries.redeliver", "fi")).click()
     page.get_by_role("status").filter(has_text=t("admin.deliveries.redelivered", "fi")).wait_for()
     keep_screenshot(page, "4-admin-redelivered")
-    wait_for(lambda: _delivery(app, connector_id).status == "done", timeout=30)
+    wait_for(lambda: _delivery(app, connector_id).status == "done")
     page.reload()
     row = page.locator(f"#delivery-{delivery.id}")
     assert row.locator("td.status").inner_text() == t("admin.status.done", "fi")

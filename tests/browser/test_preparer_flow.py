@@ -13,17 +13,10 @@ from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.meetings.links import meeting_url
 from climate_plugin.models import AgendaItem
-from tests.browser.conftest import keep_screenshot
-from tests.helpers import wait_for
+from tests.support.samples import SCHOOL
+from tests.support.screenshots import keep_screenshot
+from tests.support.waiting import wait_for
 
-SCHOOL = {
-    "id": "2026-41",
-    "title": "Kirkonkylän koulun peruskorjaus ja lämmitysjärjestelmän muutos maalämpöön",
-    "body": "<p>Koulun öljylämmitys korvataan maalämpöjärjestelmällä. Samalla uusitaan ilmanvaihto "
-    "ja lisätään rakennuksen katolle aurinkopaneelit.</p>",
-    "language": "fi",
-    "meeting": "Tekninen lautakunta 12.1.2026",
-}
 JUSTIFICATION = "Peruskorjauksen aikana koulua lämmitetään kaksi talvea väliaikaisella öljykattilalla."
 ALTERNATIVES = "Verrattiin kaukolämpöön liittymistä ja maalämpöä; maalämpö valittiin päästöjen takia."
 INDICATOR = "Koulun ostoenergia (MWh/v) ja lämmityksen CO2-päästöt (t/v) tilapalvelujen raportissa."

@@ -1,29 +1,21 @@
-"""Helpers shared by the tests: signed webhooks and a registered connector."""
+"""A registered REST connector and webhooks signed as a real sender signs them."""
 
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from standardwebhooks.webhooks import Webhook
 
-from climate_plugin.db import db
-from climate_plugin.demo.sample_host import rest_connector_config
-from climate_plugin.hosts.connector import create_connector
-from climate_plugin.models import Municipality
+from tests.factories import RestConnectorFactory
 
 
 def register(base_url: str = "http://127.0.0.1:9", slug: str = "hollola", write_back: bool = True):
-    """Create a municipality and a REST connector in the current app context; return (row, secret)."""
-    town = db.session.query(Municipality).filter_by(slug=slug).one_or_none()
-    if town is None:
-        town = Municipality(slug=slug, name=slug.title(), language="fi")
-        db.session.add(town)
-        db.session.commit()
-    return create_connector(town, "rest", f"{slug} agenda", rest_connector_config(base_url, write_back))
+    """A REST connector of ``slug`` (made if missing) through the connector service, in the current app
+    context; returns (row, webhook secret) for signing its webhooks."""
+    row = RestConnectorFactory(municipality__slug=slug, base_url=base_url, write_back=write_back)
+    return row, row.plain_webhook_secret
 
 
 def event_body(item_id: str, event_type: str = "agenda_item.drafted") -> bytes:
@@ -53,12 +45,3 @@ def signed_headers(
 
 def stale(minutes: int) -> datetime:
     return datetime.now(UTC) - timedelta(minutes=minutes)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    """Poll until ``condition()`` holds; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)

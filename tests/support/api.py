@@ -11,7 +11,7 @@ from climate_plugin.accounts.tokens import create_token
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import rest_connector_config
 from climate_plugin.hosts.connector import create_connector
-from climate_plugin.models import AgendaItem, Assessment, Delivery, Municipality, WriteBack
+from tests.factories import AssessedItemFactory, DeliveryFactory, MunicipalityFactory, WriteBackFactory
 
 #: the secret values stored in connector configs: none may ever come out of the API or a log
 SECRETS = {"hollola": "S3cret-bearer-of-hollola-91f2", "lahti": "S3cret-bearer-of-lahti-77ab"}
@@ -43,15 +43,11 @@ class Town:
 
 
 def _town(slug: str) -> Town:
-    town = Municipality(slug=slug, name=slug.title(), language="fi")
-    db.session.add(town)
-    db.session.commit()
+    town = MunicipalityFactory(slug=slug)
     row, webhook_secret = create_connector(town, "rest", f"{slug} agenda", rest_config(SECRETS[slug]))
-    delivery = Delivery(
-        connector_id=row.id,
+    delivery = DeliveryFactory(
+        connector=row,
         delivery_id=f"msg_{slug}",
-        event_type="agenda_item.drafted",
-        action="upsert",
         external_id="A-1",
         body=json.dumps({"type": "agenda_item.drafted", "data": {"id": "A-1"}}).encode(),
         headers={"webhook-id": f"msg_{slug}", "webhook-signature": "v1,c2lnbmF0dXJl"},
@@ -59,24 +55,14 @@ def _town(slug: str) -> Town:
         attempts=5,
         last_error="gave up after 5 attempts",
     )
-    item = AgendaItem(
-        connector_id=row.id, external_id="A-1", title=f"Tram line in {slug}", body="A new tram line.",
+    item = AssessedItemFactory(
+        connector=row, external_id="A-1", title=f"Tram line in {slug}", body="A new tram line.",
         language="en", committee="Board", content_hash="0" * 64,
+        assessment__categories=["transport"], assessment__screening_version="test",
     )
-    db.session.add_all([delivery, item])
-    db.session.flush()
-    assessment = Assessment(
-        item_id=item.id, revision=1, relevance="high", categories=["transport"], evidence=[], answers={},
-        screening_version="test", content_hash="0" * 64,
+    write_back = WriteBackFactory(
+        item=item, idempotency_key=f"key-{slug}", status="failed", attempts=3, last_error="host said 500"
     )
-    db.session.add(assessment)
-    db.session.flush()
-    write_back = WriteBack(
-        item_id=item.id, assessment_id=assessment.id, body={"climate": "block"}, body_hash="1" * 64,
-        idempotency_key=f"key-{slug}", status="failed", attempts=3, last_error="host said 500",
-    )
-    db.session.add(write_back)
-    db.session.flush()
     tokens = {}
     for role in ("municipality_admin", "coordinator", "viewer"):
         _, tokens[role] = create_token(town, role, f"{slug} {role}")
