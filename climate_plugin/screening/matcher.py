@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress
 
-from simplemma import lemmatize
+from simplemma import is_known, lemmatize
 
 from . import lexicon_en, lexicon_fi, lexicon_sv
 from .text import WORD_RE
@@ -118,19 +118,64 @@ def word_hits(word: str, lang: str) -> tuple[Hit, ...]:
     # "parking" is transport, while its lemma "park" would add carbon sinks.
     for form in (word,) if word in index.exact else (base, word):
         found.extend(index.exact.get(form, ()))
-    found.extend(_compound_hits(index, base))
+    found.extend(_compound_hits(index, base, lang))
     # The lemmatiser sometimes returns only the first part of a compound it does not know ("koulukadun" ->
     # "koulu"); then the parts are looked for in the word as written too. Only then: elsewhere an inflected
     # surface can hide a blocked word ("ympäristölautakunnan" does not contain "ympäristölautakunta").
     if len(word) - len(base) >= 4 and word.startswith(base):
-        found.extend(_compound_hits(index, word))
+        found.extend(_compound_hits(index, word, lang))
     if any(base.endswith(head) and len(base) > len(head) for head in index.person_heads):
         # "strategiapäällikkö", "kaavoitusarkkitehti": a person's title; keep only routine/minor cues.
         found = [hit for hit in found if hit.category.startswith("_")]
     return tuple(dict.fromkeys(found))
 
 
-def _compound_hits(index: _Index, text: str) -> list[Hit]:
+# Linking elements between compound parts: Swedish "bygglov-s-ansökan", "kommun-al-"; Finnish parts are whole
+# (often genitive) words, so they need none.
+_LINKS = {"fi": ("",), "sv": ("", "s", "e", "a", "u", "o"), "en": ("",)}
+# Endings that make a word of a stem without being a word themselves ("kaavoitukse-", "energia-n").
+_SUFFIXES = {
+    "fi": frozenset(["inen", "llinen", "lainen", "läinen", "ton", "tön", "ttomuus", "llisuus", "isuus", "n"]),
+    "sv": frozenset(["er", "ar", "en", "et", "na", "ens", "ets", "ning", "ande", "s", "ns", "ad", "at"]),
+    "en": frozenset(),
+}
+MIN_PART = 3
+
+
+@lru_cache(maxsize=131_072)
+def is_word(part: str, lang: str) -> bool:
+    """A real word of the language, or a run of real words (each at least MIN_PART letters)."""
+    part = part.strip("-")
+    if len(part) < MIN_PART:
+        return False
+    if is_known(part, lang, low_memory=True):
+        return True
+    # One more split, longest known head first: "kirjastoauto" + "hanke" is known as two words.
+    for cut in range(len(part) - MIN_PART, MIN_PART - 1, -1):
+        head = part[cut:]
+        if is_known(head, lang, low_memory=True) and is_known(part[:cut], lang, low_memory=True):
+            return True
+    return False
+
+
+def _valid_part(text: str, start: int, end: int, lang: str) -> bool:
+    """Does the stem at text[start:end] stand as a part of the compound, with real words around it?
+
+    "maantieto" (geography) holds "maantie" (a road) only by accident: the rest, "to", is no word. The part
+    before must be a word (or empty), the part after a word, a linking element and a word, or an ending.
+    """
+    before, after = text[:start].strip("-"), text[end:].strip("-")
+    if before and not is_word(before, lang):
+        return False
+    if not after or after in _SUFFIXES.get(lang, ()):
+        return True
+    for link in _LINKS.get(lang, ("",)):
+        if after.startswith(link) and is_word(after[len(link) :], lang):
+            return True
+    return False
+
+
+def _compound_hits(index: _Index, text: str, lang: str = "") -> list[Hit]:
     found: list[Hit] = []
     if index.compound_re is not None:
         spans = sorted(
@@ -143,6 +188,8 @@ def _compound_hits(index: _Index, text: str) -> list[Hit]:
             if any(s <= start and end <= e for s, e in kept):
                 continue
             hits = index.parts[stem]
+            if (start or end < len(text)) and lang and not _valid_part(text, start, end, lang):
+                continue
             # Routine and minor cues do not hide the category stems inside them: "opintomatka" is both a
             # minor cue and travel (matka); a blocked stem (empty hits) does hide them.
             if not hits or any(not hit.category.startswith("_") for hit in hits):
@@ -192,6 +239,8 @@ def _cache_clear() -> None:
     _clear_word_hits()
     for cache in _TOKENS.values():
         cache.clear()
+    for keys in _LEMMA_KEYS.values():
+        keys.clear()
 
 
 word_hits.cache_clear = _cache_clear  # type: ignore[method-assign]
@@ -249,3 +298,28 @@ def match_sentence(sentence: str, lang: str) -> Iterator[Match]:
     """
     for hit, start, end in sentence_matches(sentence, lang):
         yield Match(hit, sentence[start:end], start, end)
+
+
+# Per language, per token as written: the lemma it contributes as a model feature, or "" (numbers, words
+# shorter than three letters). Cleared with word_hits' caches.
+_LEMMA_KEYS: dict[str, dict[str, str]] = {lang: {} for lang in _INDEX}
+
+
+def _lemma_key(surface: str, lang: str) -> str:
+    word = surface.lower()
+    key = lemma(word, lang) if len(word) >= 3 and not word[0].isdigit() else ""
+    cache = _LEMMA_KEYS[lang]
+    if len(cache) >= _TOKENS_MAX:
+        cache.clear()
+    cache[surface] = key
+    return key
+
+
+def sentence_lemmas(sentence: str, lang: str) -> list[str]:
+    """The lemmas of a sentence's words (three letters or more, not numbers), in order."""
+    cache = _LEMMA_KEYS[lang]
+    keys = [cache.get(t) for t in WORD_RE.findall(sentence)]
+    if None in keys:
+        tokens = WORD_RE.findall(sentence)
+        keys = [_lemma_key(t, lang) if k is None else k for t, k in zip(tokens, keys, strict=True)]
+    return [k for k in keys if k]
