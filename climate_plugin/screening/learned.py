@@ -4,7 +4,9 @@ The model is data (``data/model.json``), fitted on the real labelled corpus by `
 (one command rebuilds it; docs/screening.md says how it was fitted and how well it does). At run time only
 the stored weights are needed: a dot product per head and a logistic function.
 
-Heads: ``high`` (both annotators would say high), ``flag`` (at least minor), and one per checklist category.
+Heads: ``high`` (both annotators would say high), ``flag`` (at least minor), and one per checklist category;
+``high`` and ``flag`` each have a second head over the language-independent features only
+(``high/shared``), and their mean is the score.
 An operating point is a pair of thresholds on the first two; each was chosen by cross-validation, and the
 model file carries its cross-validated recall and flag rate, so an administrator sees what each choice
 costs.
@@ -80,6 +82,11 @@ class Model:
     points: Mapping[str, OperatingPoint]
     default: str
     about: Mapping[str, Any]
+
+    def score(self, target: str, features: Mapping[str, float]) -> float:
+        """p(target): the mean of the target's heads ("high", and "high/shared" over shared features)."""
+        heads = [head for name, head in self.heads.items() if name == target or name.startswith(target + "/")]
+        return sum(head.score(features) for head in heads) / len(heads) if heads else 0.0
 
     def point(self, sensitivity: str | None) -> OperatingPoint:
         name = sensitivity or self.default

@@ -145,15 +145,15 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
     point = model.point(sensitivity)
     t_high, t_flag = point.thresholds[learned.kind_of(reading.language, reading.title_only)]
     features = reading.features
-    p_high = model.heads["high"].score(features)
-    p_flag = model.heads["flag"].score(features)
+    p_high = model.score("high", features)
+    p_flag = model.score("flag", features)
     if p_high >= t_high:
         relevance = "high"
     elif p_flag >= t_flag:
         relevance = "minor"
     else:
         return ScreeningResult("none", (), (), reading.language)
-    scores = {c: model.heads[c].score(features) for c in CATEGORIES if c in model.heads}
+    scores = {c: model.score(c, features) for c in CATEGORIES if c in model.heads}
     categories = tuple(c for c in CATEGORIES if scores.get(c, 0.0) >= model.category_thresholds.get(c, 0.5))
     if not categories:
         categories = (max(scores, key=lambda c: scores[c]),)
