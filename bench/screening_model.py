@@ -176,7 +176,7 @@ def _head(vec: DictVectorizer, x: Any, y: Sequence[int], c: float) -> dict[str, 
     if len(set(y)) < 2:
         # A category no training item has: never named.
         return {"intercept": -10.0, "weights": {}}
-    clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000)
+    clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=0)
     x = x.tocsr()
     x.indices, x.indptr = x.indices.astype(np.int32), x.indptr.astype(np.int32)
     clf.fit(x, np.asarray(y))

@@ -74,7 +74,7 @@ class OperatingPoint:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
     version: str
     heads: Mapping[str, Head]
@@ -85,8 +85,21 @@ class Model:
 
     def score(self, target: str, features: Mapping[str, float]) -> float:
         """p(target): the mean of the target's heads ("high", and "high/shared" over shared features)."""
-        heads = [head for name, head in self.heads.items() if name == target or name.startswith(target + "/")]
-        return sum(head.score(features) for head in heads) / len(heads) if heads else 0.0
+        return self.scores(features, (target,))[target]
+
+    def scores(self, features: Mapping[str, float], targets: tuple[str, ...]) -> dict[str, float]:
+        """p(target) for each target, in one pass over the item's features."""
+        names = [n for n in self.heads if n.split("/")[0] in targets]
+        z = {n: self.heads[n].intercept for n in names}
+        table = _weight_table(self)
+        for feature, value in features.items():
+            for name, weight in table.get(feature, ()):
+                if name in z:
+                    z[name] += weight * value
+        out: dict[str, list[float]] = {t: [] for t in targets}
+        for name, total in z.items():
+            out[name.split("/")[0]].append(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, total)))))
+        return {t: (sum(ps) / len(ps) if ps else 0.0) for t, ps in out.items()}
 
     def point(self, sensitivity: str | None) -> OperatingPoint:
         name = sensitivity or self.default
@@ -117,6 +130,16 @@ def _from_json(data: Mapping[str, Any]) -> Model:
         default=str(data.get("default", DEFAULT_SENSITIVITY)),
         about=data.get("about", {}),
     )
+
+
+@lru_cache(maxsize=8)
+def _weight_table(model: Model) -> dict[str, tuple[tuple[str, float], ...]]:
+    """feature -> ((head, weight), ...): one lookup per feature for every head."""
+    table: dict[str, list[tuple[str, float]]] = {}
+    for name, head in model.heads.items():
+        for feature, weight in head.weights.items():
+            table.setdefault(feature, []).append((name, weight))
+    return {feature: tuple(pairs) for feature, pairs in table.items()}
 
 
 def model_from_dict(data: Mapping[str, Any]) -> Model:

@@ -50,7 +50,9 @@ class _Index:
         self.exact: dict[str, list[Hit]] = {}
         self.bigram: dict[str, list[Hit]] = {}
         self.parts: dict[str, list[Hit]] = {}  # compound-capable terms; BLOCK terms map to []
-        self.person_heads: tuple[str, ...] = tuple(lexicon.get(PERSON, {}).get("head", ()))
+        heads = lexicon.get(PERSON, {}).get("head", ())
+        # A job title ends in one of the heads, after at least one letter of what the person does.
+        self.person_re = re.compile(r"\w(?:" + "|".join(map(re.escape, heads)) + ")$") if heads else None
         for category, tiers in lexicon.items():
             if category == PERSON:
                 continue
@@ -124,7 +126,7 @@ def word_hits(word: str, lang: str) -> tuple[Hit, ...]:
     # surface can hide a blocked word ("ympäristölautakunnan" does not contain "ympäristölautakunta").
     if len(word) - len(base) >= 4 and word.startswith(base):
         found.extend(_compound_hits(index, word, lang))
-    if any(base.endswith(head) and len(base) > len(head) for head in index.person_heads):
+    if index.person_re is not None and index.person_re.search(base):
         # "strategiapäällikkö", "kaavoitusarkkitehti": a person's title; keep only routine/minor cues.
         found = [hit for hit in found if hit.category.startswith("_")]
     return tuple(dict.fromkeys(found))
@@ -142,20 +144,18 @@ _SUFFIXES = {
 MIN_PART = 3
 
 
+# An unknown part this long is taken as a word: most are compounds themselves ("kirjastoauto"), and each
+# dictionary probe costs a first-seen word about 0.1 ms (docs/performance.md).
+LONG_PART = 7
+
+
 @lru_cache(maxsize=131_072)
 def is_word(part: str, lang: str) -> bool:
-    """A real word of the language, or a run of real words (each at least MIN_PART letters)."""
+    """A real word of the language (simplemma's dictionary knows it), or a part long enough to be one."""
     part = part.strip("-")
     if len(part) < MIN_PART:
         return False
-    if is_known(part, lang, low_memory=True):
-        return True
-    # One more split, longest known head first: "kirjastoauto" + "hanke" is known as two words.
-    for cut in range(len(part) - MIN_PART, MIN_PART - 1, -1):
-        head = part[cut:]
-        if is_known(head, lang, low_memory=True) and is_known(part[:cut], lang, low_memory=True):
-            return True
-    return False
+    return len(part) >= LONG_PART or is_known(part, lang, low_memory=True)
 
 
 def _valid_part(text: str, start: int, end: int, lang: str) -> bool:
@@ -308,6 +308,8 @@ _LEMMA_KEYS: dict[str, dict[str, str]] = {lang: {} for lang in _INDEX}
 def _lemma_key(surface: str, lang: str) -> str:
     word = surface.lower()
     key = lemma(word, lang) if len(word) >= 3 and not word[0].isdigit() else ""
+    if key and lang in _COMPOUNDING and surface[0].isupper() and not surface.isupper():
+        key = "^" + key  # capitalised: a name in mid-sentence (see sentence_lemmas)
     cache = _LEMMA_KEYS[lang]
     if len(cache) >= _TOKENS_MAX:
         cache.clear()
@@ -316,10 +318,17 @@ def _lemma_key(surface: str, lang: str) -> str:
 
 
 def sentence_lemmas(sentence: str, lang: str) -> list[str]:
-    """The lemmas of a sentence's words (three letters or more, not numbers), in order."""
+    """The lemmas of a sentence's words (three letters or more, not numbers), in order.
+
+    In Finnish and Swedish a capitalised word inside a sentence is a name (Vaasan Energia Oy, Kauppakatu):
+    it is left out, as the lexicon leaves out its evidence. The first word of a sentence counts.
+    """
+    tokens = WORD_RE.findall(sentence)
     cache = _LEMMA_KEYS[lang]
-    keys = [cache.get(t) for t in WORD_RE.findall(sentence)]
+    keys = [cache.get(t) for t in tokens]
     if None in keys:
-        tokens = WORD_RE.findall(sentence)
         keys = [_lemma_key(t, lang) if k is None else k for t, k in zip(tokens, keys, strict=True)]
-    return [k for k in keys if k]
+    out = [k for k in keys[1:] if k and k[0] != "^"]
+    if keys and keys[0]:
+        out.insert(0, keys[0].lstrip("^"))
+    return out

@@ -225,7 +225,8 @@ def _compile(lang: str) -> re.Pattern[str]:
         # Longer headings first, so "Päätösehdotus" wins over "Päätös".
         alternatives.append(f"(?P<{zone}>" + "|".join(sorted(patterns, key=len, reverse=True)) + ")")
     before = _BEFORE_STRICT if lang == "en" else _BEFORE_LOOSE
-    return re.compile(before + "(?:" + "|".join(alternatives) + ")" + _AFTER + r"\s*:?")
+    # A heading starts with a capital: the lookahead fails fast everywhere else, before the lookbehinds run.
+    return re.compile("(?=[A-ZÅÄÖ])" + before + "(?:" + "|".join(alternatives) + ")" + _AFTER + r"\s*:?")
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {lang: _compile(lang) for lang in _HEADINGS}
@@ -234,14 +235,31 @@ _PATTERNS: dict[str, re.Pattern[str]] = {lang: _compile(lang) for lang in _HEADI
 # name and title before it ("Markku Turja, Kaupungingeodeetti, markku.turja@lapua.fi"), links, and attachment
 # file names ("2 Asemakaavaselostus Tuomiokirkon ja Syväojan risteysalue.pdf").
 _NAME = r"[A-ZÅÄÖ][\w'’-]+(?: [A-ZÅÄÖ][\w'’-]+){0,3}"
-_CONTACT = re.compile(
-    rf"(?:{_NAME},? (?:[\w/-]+ ){{0,4}}?[\w/-]+,\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?:puh\.?|p\.|tel\.?|phone|telefon|gsm)[: ]*\+?[\d ()-]{6,}\d"
-    r"|\+?\d{2,4}[ -]?\d{2,4}[ -]\d{3,4}[ -]?\d{0,4}(?=\s|$)"
-    r"|https?://\S+|www\.\S+",
-    re.IGNORECASE,
-)
-_FILE_NAME = re.compile(r"(?:\b\d{1,2}\s+)?[^\n.;:]{0,160}?\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.IGNORECASE)
+# Each pattern starts with a literal that is rare in prose (@, a phone prefix, a scheme, a file extension),
+# so a text without contact details costs one scan per pattern.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+_PHONE = re.compile(r"\b(?:puh|p|tel|phone|telefon|gsm|mob)\b\.?:? ?\+?\d[\d ()-]{5,}\d|\+\d{3}[\d ()-]{6,}\d", re.I)
+_LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+_EXTENSION = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.I)
+# Before an e-mail address: "Markku Turja, Kaupungingeodeetti, " (a name and up to five words of title).
+_NAME_BEFORE = re.compile(rf"{_NAME},?(?: [\w/-]+){{0,5}},?\s*<?$")
+# Before a file extension: the file name back to a list number, a line break or a sentence end.
+_FILE_BEFORE = re.compile(r"(?:\b\d{1,2}\s+)?[^\n.;:]{0,160}$")
+_CONTACT_HINT = re.compile(r"@|\b(?:puh|tel|phone|telefon|gsm|mob|https?|www)\b|\+\d{3}|\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.I)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where contact details, links and attachment file names stand in the text."""
+    spans: list[tuple[int, int]] = []
+    for match in _EMAIL.finditer(text):
+        before = _NAME_BEFORE.search(text, max(0, match.start() - 120), match.start())
+        spans.append((before.start() if before else match.start(), match.end()))
+    spans += [m.span() for m in _PHONE.finditer(text)]
+    spans += [m.span() for m in _LINK.finditer(text)]
+    for match in _EXTENSION.finditer(text):
+        before = _FILE_BEFORE.search(text, max(0, match.start() - 170), match.start())
+        spans.append((before.start() if before else match.start(), match.end()))
+    return spans
 
 
 # A presenter or mover named without contact details: "Satu Kankare, Kaupunginjohtaja", "Councillor O'Brien".
@@ -253,19 +271,23 @@ _PERSON = re.compile(
 
 def strip_contacts(text: str) -> str:
     """The text without contact details, links and attachment file names (each replaced by a space)."""
-    if "@" in text or "." in text:
-        text = _CONTACT.sub(" ", text)
-        text = _FILE_NAME.sub(" ", text)
-    return text
+    if not _CONTACT_HINT.search(text):
+        return text
+    out, last = [], 0
+    for start, end in sorted(_spans(text)):
+        if end <= last:
+            continue
+        out.append(text[last : max(last, start)])
+        out.append(" ")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _contact_end(text: str, start: int, end: int) -> int:
     """Where a contact or attachment-list part really ends, in text[start:end]."""
     window = text[start : min(end, start + 800)]
-    last = 0
-    for pattern in (_CONTACT, _FILE_NAME):
-        for match in pattern.finditer(window):
-            last = max(last, match.end())
+    last = max((e for _, e in _spans(window)), default=0)
     if last:
         return start + last
     person = _PERSON.match(window)
