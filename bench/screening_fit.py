@@ -24,7 +24,13 @@ import screening_model as sm  # noqa: E402
 
 from climate_plugin.screening import learned  # noqa: E402
 
-FIGURE_KEYS = ("recall_high", "reach_any_high", "false_alarm_high_on_none", "flag_rate_on_none", "category_f1")
+FIGURE_KEYS = (
+    "recall_high",
+    "reach_any_high",
+    "false_alarm_high_on_none",
+    "flag_rate_on_none",
+    "category_f1",
+)
 
 
 def build() -> dict:

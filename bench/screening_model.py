@@ -305,6 +305,9 @@ def choose_thresholds(
             share = 1 - (1 - reach) * any_high / len(below) if below else 0.0
             t_flag = _keep_share(below, share) if below else 1.0
             t_flag = max(t_flag, _allow_share([p["flag"] for p in nones if p["high"] < t_high], cap_flag))
+            if points:  # a stricter point never screens an item higher than a looser one
+                looser_high, looser_flag = points[-1][2][kind]
+                t_high, t_flag = max(t_high, looser_high), max(t_flag, looser_flag)
             thresholds[kind] = (round(t_high, 4), round(min(t_flag, t_high), 4))
         points.append((name, _rule(point), thresholds))
     return category_thresholds, points
@@ -361,4 +364,3 @@ def figures(items: Sequence[Item], preds: dict[str, dict]) -> dict[str, dict[str
         if subset:
             out[name] = score(labels_of(subset), {i.id: preds[i.id] for i in subset if i.id in preds})
     return out
-

@@ -108,7 +108,10 @@ def previous_predict(items: list[sm.Item], commit: str = PREVIOUS) -> dict[str, 
     with tempfile.TemporaryDirectory() as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
-        code = "import sys\nfrom climate_plugin.screening import screen_jsonl\nscreen_jsonl(sys.stdin, sys.stdout, sys.stderr)"
+        code = (
+            "import sys\nfrom climate_plugin.screening import screen_jsonl\n"
+            "screen_jsonl(sys.stdin, sys.stdout, sys.stderr)"
+        )
         out = subprocess.run(
             [sys.executable, "-c", code], cwd=tmp, input=lines, capture_output=True, text=True, check=True
         ).stdout
@@ -155,7 +158,9 @@ def errors(items: list[sm.Item], preds: dict[str, dict]) -> tuple[Counter, list[
         if wrong:
             kind = failure_kind(item, got)
             kinds[(item.set, kind)] += 1
-            lines.append(f"{item.set:9} {item.id:6} {'/'.join(item.levels):10} -> {got:5} {kind:70} {item.title[:70]}")
+            lines.append(
+                f"{item.set:9} {item.id:6} {'/'.join(item.levels):10} -> {got:5} {kind:70} {item.title[:70]}"
+            )
     return kinds, lines
 
 
@@ -202,7 +207,9 @@ def table(methods: dict[str, dict[str, dict]], markdown: bool) -> str:
         out += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(out)
     widths = [max(len(str(r[k])) for r in [head, *rows]) for k in range(len(head))]
-    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows])
+    return "\n".join(
+        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = {s: sum(1 for i in items if i.set == s) for s in sm.SETS}
     print(f"corpus: {counts}; {len({i.group for i in items})} municipalities or sources; ✗ misses the target")
     print(table(result["methods"], args.markdown))
-    print("\ncross-validated errors of the default by kind (both-high not screened high; both-none screened high):")
+    print("\ncross-validated errors of the default by kind")
+    print("(both-high items not screened high; both-none items screened high):")
     for (set_name, kind), n in sorted(result["error_kinds"].items()):
         print(f"  {set_name:9} {n:3}  {kind}")
     if args.errors:

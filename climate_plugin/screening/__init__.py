@@ -1,23 +1,29 @@
 """Climate relevance screening of agenda items (fi, sv, en).
 
-Lemmatise with simplemma, match per-language lexicons (with compound parts), weigh title over body, dampen
-routine items, and return the level, the checklist categories and the evidence behind them.
+Read the title and the body by its parts (structure.py: proposal and decision first, boilerplate not at
+all), lemmatise with simplemma, match per-language lexicons (compound parts only where the rest is a real
+word), and let a linear model fitted on real labelled items (learned.py) decide the level and the categories
+at the municipality's operating point; the lexicon gives the evidence a person reads. docs/screening.md.
 """
 
 from .jsonl import screen_jsonl
+from .learned import DEFAULT_SENSITIVITY, UnknownSensitivity, sensitivities
 from .model import CATEGORIES, Evidence, ScreeningResult
 from .screen import screen
 
 #: Stored with each result so stored screenings can be recomputed when the method changes.
-SCREENING_VERSION: str = "2"
+SCREENING_VERSION: str = "3"
 
 __all__ = [
     "CATEGORIES",
+    "DEFAULT_SENSITIVITY",
     "SCREENING_VERSION",
     "Evidence",
     "ScreeningResult",
+    "UnknownSensitivity",
     "screen",
     "screen_jsonl",
+    "sensitivities",
     "warm_up",
 ]
 
@@ -29,4 +35,4 @@ def warm_up() -> None:
     about 2 s and 60 MB for the three. A worker calls this before it forks, so its children share them.
     """
     for title, language in (("Kaavoitus", "fi"), ("Detaljplan", "sv"), ("Zoning plan", "en")):
-        screen(title, "", language)
+        screen(title, "", language)  # also reads the fitted model

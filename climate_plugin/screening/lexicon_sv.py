@@ -72,7 +72,6 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "enskild väg",
             "bro",
             "gatubelysning",
-            "färdtjänst",
             "trafik",
             "kollektivtrafik",
             "+buss",

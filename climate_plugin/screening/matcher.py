@@ -126,7 +126,9 @@ def word_hits(word: str, lang: str) -> tuple[Hit, ...]:
     # surface can hide a blocked word ("ympäristölautakunnan" does not contain "ympäristölautakunta").
     if len(word) - len(base) >= 4 and word.startswith(base):
         found.extend(_compound_hits(index, word, lang))
-    if index.person_re is not None and index.person_re.search(base):
+    # (The word as written too, when the lemmatiser cut it short: "rakennuslakimies" -> "rakennuslaki".)
+    person = index.person_re
+    if person is not None and (person.search(base) or (word.startswith(base) and person.search(word))):
         # "strategiapäällikkö", "kaavoitusarkkitehti": a person's title; keep only routine/minor cues.
         found = [hit for hit in found if hit.category.startswith("_")]
     return tuple(dict.fromkeys(found))

@@ -27,6 +27,7 @@ SHORT_TEXT = 300
 TITLE, DECIDED, PREPARED, ATTACHED = "t", "d", "p", "a"
 _LOCATION = {TITLE: "title", DECIDED: "body", PREPARED: "body", ATTACHED: "attachment"}
 ATTACHMENT_WEIGHT = 0.5
+ATTACHMENT_TERMS = 2
 # The parts whose words are model features.
 WORD_PARTS = frozenset({TITLE, DECIDED})
 # Distinct lexicon terms per category and part count up to this many (more says little more).
@@ -44,6 +45,8 @@ class Reading:
     # the sentences read, per part, for finding a word the model weighed
     sentences: list[tuple[str, str]] = field(default_factory=list)
     title_only: bool = True  # no body or attachment text
+    # strong and core lexicon terms per category found in attachments (the model never saw attachments)
+    attached: dict[str, set[str]] = field(default_factory=dict)
     lexicon_hits: int = 0  # category terms found (not cues)
     cues: int = 0  # routine and minor cues found
 
@@ -108,6 +111,8 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
                 _put(features, f"term|{lang}|{hit.term}|{'t' if part == TITLE else 'x'}", weight)
                 if part != ATTACHED:
                     terms.setdefault((category, part), set()).add(hit.term)
+                elif hit.tier in ("core", "strong"):
+                    reading.attached.setdefault(category, set()).add(hit.term)
                 key = (category, hit.term, part)
                 if key not in reading.evidence:
                     reading.evidence[key] = Evidence(
@@ -173,7 +178,10 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
     # A category is named when the model finds it likely and the lexicon found its word in the item (the
     # evidence a person reads); grouped cross-validation: more precise at the same recall than either alone.
     found = {category for category, _, _ in reading.evidence}
-    categories = tuple(c for c in likely if c in found)
+    # The corpus has no attachments, so the model cannot weigh them: an attachment names a category on its
+    # own with at least two distinct strong words for it (a whole plan mentions much in passing).
+    attached = {c for c, terms in reading.attached.items() if len(terms) >= ATTACHMENT_TERMS}
+    categories = tuple(c for c in CATEGORIES if (c in likely and c in found) or c in attached)
     if not categories:
         categories = tuple(likely) or (max(scores, key=lambda c: scores[c]),)
     evidence = _pick_evidence(reading, categories, model)
@@ -183,12 +191,14 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
 _PART_ORDER = {TITLE: 0, DECIDED: 1, PREPARED: 2, ATTACHED: 3}
 
 
-def _pick_evidence(reading: Reading, categories: tuple[str, ...], model: learned.Model) -> tuple[Evidence, ...]:
+def _pick_evidence(
+    reading: Reading, categories: tuple[str, ...], model: learned.Model
+) -> tuple[Evidence, ...]:
     per_category: dict[str, list[Evidence]] = {c: [] for c in categories}
     shown: set[tuple[str, str, str]] = set()
     # Title evidence first: it is what the preparer recognises at a glance; then the decision, the
     # preparation text and attachments.
-    for (category, _, part), ev in sorted(reading.evidence.items(), key=lambda kv: _PART_ORDER[kv[0][2]]):
+    for (category, _, _), ev in sorted(reading.evidence.items(), key=lambda kv: _PART_ORDER[kv[0][2]]):
         bucket = per_category.get(category)
         # Several lexicon entries can hit the same word: show the word and its sentence once.
         key = (category, ev.term.casefold(), ev.snippet)
@@ -219,7 +229,9 @@ def _word_evidence(reading: Reading, category: str, model: learned.Model) -> Evi
         return None
     prefix = f"{reading.language}|"
     weights = {
-        name: w for name, w in head.contributions(reading.features).items() if w > 0 and name.startswith(prefix)
+        name: w
+        for name, w in head.contributions(reading.features).items()
+        if w > 0 and name.startswith(prefix)
     }
     for name in sorted(weights, key=lambda n: -weights[n]):
         _, part, lemma = name.split("|", 2)

@@ -238,14 +238,18 @@ _NAME = r"[A-ZÅÄÖ][\w'’-]+(?: [A-ZÅÄÖ][\w'’-]+){0,3}"
 # Each pattern starts with a literal that is rare in prose (@, a phone prefix, a scheme, a file extension),
 # so a text without contact details costs one scan per pattern.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
-_PHONE = re.compile(r"\b(?:puh|p|tel|phone|telefon|gsm|mob)\b\.?:? ?\+?\d[\d ()-]{5,}\d|\+\d{3}[\d ()-]{6,}\d", re.I)
+_PHONE = re.compile(
+    r"\b(?:puh|p|tel|phone|telefon|gsm|mob)\b\.?:? ?\+?\d[\d ()-]{5,}\d|\+\d{3}[\d ()-]{6,}\d", re.I
+)
 _LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _EXTENSION = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.I)
 # Before an e-mail address: "Markku Turja, Kaupungingeodeetti, " (a name and up to five words of title).
 _NAME_BEFORE = re.compile(rf"{_NAME},?(?: [\w/-]+){{0,5}},?\s*<?$")
 # Before a file extension: the file name back to a list number, a line break or a sentence end.
 _FILE_BEFORE = re.compile(r"(?:\b\d{1,2}\s+)?[^\n.;:]{0,160}$")
-_CONTACT_HINT = re.compile(r"@|\b(?:puh|tel|phone|telefon|gsm|mob|https?|www)\b|\+\d{3}|\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.I)
+_CONTACT_HINT = re.compile(
+    r"@|\b(?:puh|tel|phone|telefon|gsm|mob|https?|www)\b|\+\d{3}|\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.I
+)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
