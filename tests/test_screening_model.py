@@ -124,3 +124,11 @@ def test_demo_expected_levels_agree_with_the_screening_or_say_why_not() -> None:
             assert "screening_differs" not in item, item["id"]  # a note that is no longer true goes
         else:
             assert item.get("screening_differs"), item["id"]
+
+
+def test_screening_version_names_a_non_default_sensitivity() -> None:
+    from climate_plugin.screening import SCREENING_VERSION, screening_version
+
+    assert screening_version(None) == screening_version("recall") == SCREENING_VERSION
+    assert screening_version("strict") == f"{SCREENING_VERSION}:strict"
+    assert len(screening_version("balanced")) <= 16  # the column's width

@@ -14,6 +14,13 @@ from .screen import screen
 #: Stored with each result so stored screenings can be recomputed when the method changes.
 SCREENING_VERSION: str = "3"
 
+
+def screening_version(sensitivity: str | None = None) -> str:
+    """What a stored screening was computed with: the method's version, and the operating point when it is
+    not the default ("3:strict"), so that choosing another sensitivity screens the items again."""
+    name = sensitivity or DEFAULT_SENSITIVITY
+    return SCREENING_VERSION if name == DEFAULT_SENSITIVITY else f"{SCREENING_VERSION}:{name}"
+
 __all__ = [
     "CATEGORIES",
     "DEFAULT_SENSITIVITY",
@@ -23,6 +30,7 @@ __all__ = [
     "UnknownSensitivity",
     "screen",
     "screen_jsonl",
+    "screening_version",
     "sensitivities",
     "warm_up",
 ]
