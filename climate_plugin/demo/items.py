@@ -3,8 +3,8 @@
 The items are invented (names, sums and addresses included) but follow how preparers actually write: a short
 background, what is proposed and an "Ehdotus:" / "Förslag:" line. Some bodies are HTML, as many agenda systems
 store them. ``expected`` is a climate coordinator's label for the demo table only: the sample host never sends
-it on, so the screener cannot peek at the answer. Where the screening gives another level, ``screening_differs``
-says why (tests/test_screening_model.py keeps the two in step).
+it on, so the screener cannot peek at the answer. Where the screening gives another level,
+``screening_differs`` says why (tests/test_screening_model.py keeps the two in step).
 """
 
 from __future__ import annotations

@@ -37,10 +37,14 @@ __all__ = [
 
 
 def warm_up() -> None:
-    """Load simplemma's fi, sv and en dictionaries now rather than on the first item of each language.
+    """Load the fi, sv and en dictionaries and the model now rather than on the first item of each language.
 
-    They are simplemma's low-memory (front-coded) backend, shared by lemmatisation and language detection:
-    about 2 s and 60 MB for the three. A worker calls this before it forks, so its children share them.
+    First builds simplemma's lemma tries where this machine has none yet (lemmas.prepare(): once per
+    machine, in child processes, about a minute), then loads them. A worker calls this before it forks, so
+    its children share them.
     """
+    from . import lemmas
+
+    lemmas.prepare()
     for title, language in (("Kaavoitus", "fi"), ("Detaljplan", "sv"), ("Zoning plan", "en")):
         screen(title, "", language)  # also reads the fitted model

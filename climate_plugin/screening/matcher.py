@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress
 
-from simplemma import is_known, lemmatize
-
-from . import lexicon_en, lexicon_fi, lexicon_sv
+from . import lemmas, lexicon_en, lexicon_fi, lexicon_sv
 from .text import WORD_RE
 
 ROUTINE = "_routine"
@@ -101,11 +99,11 @@ _NAME_TIERS: dict[str, frozenset[str]] = {
 def lemma(word: str, lang: str) -> str:
     """Lower-case lemma of a lower-case word (simplemma is the slow step, hence the cache).
 
-    low_memory: simplemma's front-coded dictionaries, searched in place. The same data and results as its
-    default dict-of-bytes backend at about a seventh of the memory (about 60 MB instead of 490 MB for
-    fi + sv + en); a lookup is slower, which this cache hides. See docs/performance.md.
+    simplemma's lemmas from its tries, or its low-memory stream until a trie is built (lemmas.py): the same
+    data and results as its default dict-of-bytes backend in a fraction of the memory. See
+    docs/performance.md.
     """
-    return lemmatize(word, lang=lang, low_memory=True).lower()
+    return lemmas.lemmatize(word, lang).lower()
 
 
 @lru_cache(maxsize=262_144)
@@ -157,7 +155,7 @@ def is_word(part: str, lang: str) -> bool:
     part = part.strip("-")
     if len(part) < MIN_PART:
         return False
-    return len(part) >= LONG_PART or is_known(part, lang, low_memory=True)
+    return len(part) >= LONG_PART or lemmas.is_known(part, lang)
 
 
 def _valid_part(text: str, start: int, end: int, lang: str) -> bool:

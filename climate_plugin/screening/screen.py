@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import language as lang_mod
 from . import learned
-from .matcher import MINOR, ROUTINE, sentence_lemmas, sentence_matches
+from .matcher import MINOR, ROUTINE, Hit, sentence_lemmas, sentence_matches
 from .matcher import lemma as lemma_of
 from .model import CATEGORIES, Evidence, ScreeningResult
 from .structure import BOILERPLATE, DECISION, PROPOSAL, segments
@@ -88,36 +88,41 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
     terms: dict[tuple[str, str], set[str]] = {}
     words: dict[str, set[str]] = {TITLE: set(), DECIDED: set(), PREPARED: set()}
     has_text = False
+    seen: set[tuple[Hit, str]] = set()  # each lexicon entry once per part: features are presence
     for part, source in _sources(title, body, lang, attachments):
         has_text |= part != TITLE and bool(source.strip())
-        # The corpus the model learned from has no attachments: their lexicon evidence counts as preparation
-        # text at half weight, and their words not at all (a whole plan or report says much that is not
-        # decided here).
-        feature_part, weight = (PREPARED, ATTACHMENT_WEIGHT) if part == ATTACHED else (part, 1.0)
         for sentence in sentence_list(source):
             reading.sentences.append((part, sentence))
             if part in WORD_PARTS:
                 words[part].update(sentence_lemmas(sentence, lang))
             for hit, start, end in sentence_matches(sentence, lang):
+                if (hit, part) in seen:
+                    continue
+                seen.add((hit, part))
                 category = hit.category
                 if category in (MINOR, ROUTINE):
                     reading.cues += 1
-                    cue = "minor" if category == MINOR else hit.tier
-                    _put(features, f"cue|{cue}|{feature_part}", weight)
                     continue
-                # An attachment (a whole plan, a strategy, a CV) mentions much that is not decided here.
                 reading.lexicon_hits += 1
-                _put(features, f"lex|{category}|{hit.tier}|{feature_part}", weight)
-                _put(features, f"term|{lang}|{hit.term}|{'t' if part == TITLE else 'x'}", weight)
-                if part != ATTACHED:
-                    terms.setdefault((category, part), set()).add(hit.term)
-                elif hit.tier in ("core", "strong"):
-                    reading.attached.setdefault(category, set()).add(hit.term)
-                key = (category, hit.term, part)
-                if key not in reading.evidence:
-                    reading.evidence[key] = Evidence(
-                        category, sentence[start:end], snippet(sentence, start, end), _LOCATION[part]
-                    )
+                reading.evidence.setdefault(
+                    (category, hit.term, part),
+                    Evidence(category, sentence[start:end], snippet(sentence, start, end), _LOCATION[part]),
+                )
+    for hit, part in seen:
+        # The corpus the model learned from has no attachments: their lexicon evidence counts as preparation
+        # text at half weight, and their words not at all (a whole plan or report says much that is not
+        # decided here).
+        feature_part, weight = (PREPARED, ATTACHMENT_WEIGHT) if part == ATTACHED else (part, 1.0)
+        category = hit.category
+        if category in (MINOR, ROUTINE):
+            _put(features, f"cue|{'minor' if category == MINOR else hit.tier}|{feature_part}", weight)
+            continue
+        _put(features, f"lex|{category}|{hit.tier}|{feature_part}", weight)
+        _put(features, f"term|{lang}|{hit.term}|{'t' if part == TITLE else 'x'}", weight)
+        if part != ATTACHED:
+            terms.setdefault((category, part), set()).add(hit.term)
+        elif hit.tier in ("core", "strong"):
+            reading.attached.setdefault(category, set()).add(hit.term)
     for part, lemmas in words.items():
         prefix = f"{lang}|{part}|"
         features.update(dict.fromkeys([prefix + lemma for lemma in lemmas], 1.0))

@@ -237,7 +237,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {lang: _compile(lang) for lang in _HEADI
 _NAME = r"[A-ZÅÄÖ][\w'’-]+(?: [A-ZÅÄÖ][\w'’-]+){0,3}"
 # Each pattern starts with a literal that is rare in prose (@, a phone prefix, a scheme, a file extension),
 # so a text without contact details costs one scan per pattern.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+_AT_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+>?")
+_LOCAL_PART = re.compile(r"<?[\w.+-]+$")
 _PHONE = re.compile(
     r"\b(?:puh|p|tel|phone|telefon|gsm|mob)\b\.?:? ?\+?\d[\d ()-]{5,}\d|\+\d{3}[\d ()-]{6,}\d", re.I
 )
@@ -255,9 +256,14 @@ _CONTACT_HINT = re.compile(
 def _spans(text: str) -> list[tuple[int, int]]:
     """Where contact details, links and attachment file names stand in the text."""
     spans: list[tuple[int, int]] = []
-    for match in _EMAIL.finditer(text):
-        before = _NAME_BEFORE.search(text, max(0, match.start() - 120), match.start())
-        spans.append((before.start() if before else match.start(), match.end()))
+    # An e-mail address is found from its "@" (a pattern starting at the local part would be tried at
+    # every letter of the text).
+    for match in _AT_DOMAIN.finditer(text):
+        local = _LOCAL_PART.search(text, max(0, match.start() - 64), match.start())
+        if local is None:
+            continue
+        before = _NAME_BEFORE.search(text, max(0, local.start() - 120), local.start())
+        spans.append((before.start() if before else local.start(), match.end()))
     spans += [m.span() for m in _PHONE.finditer(text)]
     spans += [m.span() for m in _LINK.finditer(text)]
     for match in _EXTENSION.finditer(text):
