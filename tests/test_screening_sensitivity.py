@@ -1,0 +1,71 @@
+"""A municipality's screening sensitivity: set from the CLI, stored, used by the pipeline's screening."""
+
+from __future__ import annotations
+
+import json
+
+from climate_plugin.assessments import assess
+from climate_plugin.cli import main
+from climate_plugin.db import db
+from climate_plugin.models import AgendaItem, Connector
+from climate_plugin.screening import SCREENING_VERSION, screen, sensitivities
+from tests.test_team_badges import town
+
+# A real agenda title of the corpus (bench/corpus/fi_titles.jsonl, T0009) that the default operating point
+# screens minor and the strict one none (found by screening the corpus at both points).
+TITLE = "ATERIOITTEN HINNAT PERUSTURVATOIMEN ALUEELLA"
+SET = ["municipality", "set", "--slug", "hollola", "--screening-sensitivity"]
+
+
+def _item(body: str = "") -> AgendaItem:
+    municipality = town()
+    connector = db.session.query(Connector).filter_by(municipality_id=municipality.id).first()
+    item = AgendaItem(
+        connector=connector, external_id="s-1", title=TITLE, body=body, language="fi", content_hash="h1"
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def test_cli_sets_and_shows_the_sensitivity_with_its_figures(app, runner):
+    with app.app_context():
+        town()
+    result = runner.invoke(main, [*SET, "strict"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)["screening_sensitivity"]
+    strict = next(p for p in sensitivities() if p["name"] == "strict")
+    assert shown == {"name": "strict", "figures": strict["figures"]}
+    assert set(shown["figures"]["fi_text"]) >= {"recall_high", "flag_rate_on_none"}
+    with app.app_context():
+        assert town().screening_sensitivity == "strict"
+    # the default is stored as "not set"
+    runner.invoke(main, [*SET, "recall"])
+    with app.app_context():
+        assert town().screening_sensitivity is None
+
+
+def test_cli_refuses_an_unknown_sensitivity(app, runner):
+    with app.app_context():
+        town()
+    result = runner.invoke(main, [*SET, "loud"])
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit)
+    assert "'loud' is not one of: recall, balanced, strict" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_pipeline_screens_at_the_municipality_sensitivity_and_again_when_it_changes(app):
+    default_level = screen(TITLE, "", "fi").relevance
+    strict_level = screen(TITLE, "", "fi", sensitivity="strict").relevance
+    assert default_level != strict_level  # the item tells the two points apart
+    with app.app_context():
+        item = _item()
+        first = assess(item)
+        assert (first.relevance, first.screening_version) == (default_level, SCREENING_VERSION)
+        db.session.commit()
+        assert assess(item) is first  # nothing changed: no new revision
+        town().screening_sensitivity = "strict"
+        db.session.commit()
+        second = assess(item)
+        assert second.revision == first.revision + 1
+        assert (second.relevance, second.screening_version) == (strict_level, f"{SCREENING_VERSION}:strict")
