@@ -33,10 +33,12 @@ def _register() -> None:
     from climate_plugin.cli import admin, checklist, demo, run, screen
     from climate_plugin.cli import auth as auth_cli
     from climate_plugin.cli import coordinator as coordinator_cli
+    from climate_plugin.cli import screening as screening_cli
     from climate_plugin.cli.badges import badges
     from climate_plugin.cli.meeting import meeting
 
     main.add_command(screen.screen)
+    main.add_command(screening_cli.screening)
     main.add_command(admin.municipality)
     main.add_command(admin.connector)
     main.add_command(admin.items)
