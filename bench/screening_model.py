@@ -213,12 +213,18 @@ def fit_heads(items: Sequence[Item]) -> dict[str, dict[str, Any]]:
 
 
 def _probabilities(heads: dict[str, dict[str, Any]], items: Sequence[Item]) -> list[dict[str, float]]:
+    """Each item's scores; an item without any lexicon word scores 0 for its level (screen.decide: none)."""
     even = dict.fromkeys(learned.KINDS, (0.5, 0.5))
     model = learned.model_from_dict(_model_dict(heads, {}, [("x", "", even, {})]))
-    return [
-        {name: model.score(name, item.reading.features) for name in ("high", "flag", *CATEGORIES)}  # type: ignore[union-attr]
-        for item in items
-    ]
+    out = []
+    for item in items:
+        reading = item.reading
+        assert reading is not None
+        scores = model.scores(reading.features, ("high", "flag", *CATEGORIES))
+        if not reading.lexicon_hits:
+            scores["high"] = scores["flag"] = 0.0
+        out.append(scores)
+    return out
 
 
 def _model_dict(

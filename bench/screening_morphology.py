@@ -114,7 +114,8 @@ def main() -> int:
     original_lemma, original_is_word = matcher.lemma, matcher.is_word
 
     def lemma(word: str, lang: str) -> str:
-        return (voikko_lemma(word) or original_lemma(word, lang)) if lang == "fi" else original_lemma(word, lang)
+        found = voikko_lemma(word) if lang == "fi" else None
+        return found or original_lemma(word, lang)
 
     def is_word(part: str, lang: str) -> bool:
         if lang != "fi":

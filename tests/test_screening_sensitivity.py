@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from climate_plugin.assessments import assess
 from climate_plugin.cli import main
@@ -11,9 +12,19 @@ from climate_plugin.models import AgendaItem, Connector
 from climate_plugin.screening import SCREENING_VERSION, screen, sensitivities
 from tests.test_team_badges import town
 
-# A real agenda title of the corpus (bench/corpus/fi_titles.jsonl, T0009) that the default operating point
-# screens minor and the strict one none (found by screening the corpus at both points).
-TITLE = "ATERIOITTEN HINNAT PERUSTURVATOIMEN ALUEELLA"
+CORPUS = Path(__file__).resolve().parent.parent / "bench" / "corpus"
+
+
+def _title_the_points_tell_apart() -> str:
+    """A real agenda title of the corpus that the default and the strict operating point screen apart."""
+    for line in (CORPUS / "fi_titles.jsonl").read_text(encoding="utf-8").splitlines():
+        title = json.loads(line)["title"]
+        if screen(title, "", "fi").relevance != screen(title, "", "fi", sensitivity="strict").relevance:
+            return title
+    raise AssertionError("no corpus title screened differently at the two points")
+
+
+TITLE = _title_the_points_tell_apart()
 SET = ["municipality", "set", "--slug", "hollola", "--screening-sensitivity"]
 
 

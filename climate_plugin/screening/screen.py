@@ -172,6 +172,11 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
     features = reading.features
     levels = model.scores(features, ("high", "flag"))
     p_high, p_flag = levels["high"], levels["flag"]
+    if not reading.lexicon_hits:
+        # No lexicon word for any category: nothing a person could be shown as the reason for a flag. On
+        # real items the model's words alone flag mostly meeting formalities (grouped cross-validation:
+        # docs/screening.md), so such an item is none.
+        return ScreeningResult("none", (), (), reading.language)
     if p_high >= t_high:
         relevance = "high"
     elif p_flag >= t_flag:
