@@ -69,7 +69,7 @@ class _Index:
         stems = sorted(self.parts, key=lambda t: (-len(t), t))
         # A zero-width lookahead finds a match at every position, so overlapping stems are all seen;
         # alternation order (longest first) picks the longest stem starting at each position.
-        self.compound_re = re.compile("(?=(" + "|".join(map(re.escape, stems)) + "))") if stems else None
+        self.compound_re = re.compile("(?=(" + _trie_pattern(stems) + "))") if stems else None
 
     def _add(self, raw: str, hit: Hit | None, compounding: bool) -> None:
         term = raw.lstrip("=+").lower()
@@ -81,6 +81,30 @@ class _Index:
         allow_part = raw.startswith("+") or (not raw.startswith("=") and len(term) >= MIN_COMPOUND_PART)
         if compounding and allow_part:
             self.parts.setdefault(term, []).extend(hits)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression for `words`, nested by common prefixes, longest match first at each position.
+
+    Python's regex engine tries a flat alternation's branches one by one at every position; nested by
+    prefix, a position is given up after its first letter or two (the compound search of each new word).
+    """
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        # Longer continuations before the end of a word here: the longest stem wins, as before.
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
 
 
 # WORD_RE as a split with the word captured: the tokens and the gaps between them, so offsets can be added up.
