@@ -168,6 +168,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "outline planning",
         ),
         "strong": (
+            "quarry",
+            "mineral extraction",
+            "gravel extraction",
             "general plan",
             "planning application",
             "planning applications",
@@ -294,6 +297,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "adaptation": {
         "strong": (
+            "lake restoration",
+            "river restoration",
+            "catchment",
             "storm water",
             "drainage",
             "water supply",

@@ -2,9 +2,11 @@
 
 Term syntax (see matcher.py): ``word`` matches the lemma or surface form and, when at least 5 letters long,
 also as a part of a compound lemma; ``=word`` matches whole words only; ``+word`` allows a short compound
-part; ``two words`` matches consecutive lemmas. Tiers: ``core`` (explicit climate, land-use plans and
-building permits; never dampened by routine cues), ``strong``, ``weak``.
-``_routine`` lists cues of routine items (``hard``: minutes, claims, personnel...; ``soft``: appointments),
+part; ``~word`` matches as a whole word or as the last part of a compound only; ``two words`` matches
+consecutive lemmas. Tiers: ``core`` (explicit climate, land-use plans and building permits), ``strong``,
+``weak``. ``_routine`` lists cues of routine items (``hard``: minutes, claims, personnel...; ``soft``:
+appointments; ``report``: follow-up reports, information items, motions; ``domain``: social, health,
+education and finance words),
 ``_minor`` cues of small or indirect items, ``_person`` heads of job titles whose words are not evidence,
 ``_block`` words that contain a stem but mean something else.
 """
@@ -86,6 +88,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            "~auto",
+            "auto hankinta",
+            "ajoneuvon hankinta",
+            "~bussi",
             "päällystys",
             "päällystäminen",
             "päällyste",
@@ -252,6 +258,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "land_use": {
         "core": ("asemakaava", "yleiskaava", "maakuntakaava", "rakennuslupa", "ranta-asemakaava"),
         "strong": (
+            "ottolupa",
+            "maa-aineslupa",
+            "maa-aines ottaminen",
+            "maa-aines otto",
+            "maa-ainesten ottaminen",
+            "soranotto",
+            "kiviaineksen otto",
             "tontti",
             "tontinvaraus",
             "tontti varaus",
@@ -457,6 +470,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "adaptation": {
         "strong": (
+            "vesistökunnostus",
+            "järvi kunnostus",
+            "järvi kunnostaminen",
+            "vesistö kunnostus",
+            "vesistö kunnostaminen",
             "vedenhankinta",
             "vedenotto",
             "vesihuolto",

@@ -56,6 +56,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            "~bil",
+            "~buss",
+            "anskaffning av fordon",
             "biljettpris",
             "busskort",
             "beläggning",
@@ -188,6 +191,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "stranddetaljplan",
         ),
         "strong": (
+            "täkttillstånd",
+            "marktäkt",
+            "grustäkt",
+            "bergtäkt",
             "tomt",
             "tomtreservation",
             "reservation av tomt",
@@ -361,6 +368,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "adaptation": {
         "core": ("klimatanpassning",),
         "strong": (
+            "sjörestaurering",
+            "restaurering av sjö",
+            "vattenvård",
             "va-taxa",
             "=avlopp",
             "avloppsnät",

@@ -48,6 +48,8 @@ class _Index:
         self.exact: dict[str, list[Hit]] = {}
         self.bigram: dict[str, list[Hit]] = {}
         self.parts: dict[str, list[Hit]] = {}  # compound-capable terms; BLOCK terms map to []
+        # "~" terms: a compound's last part only ("kirjasto-auto", not "auto-maattinen")
+        self.head_only: set[str] = set()
         heads = lexicon.get(PERSON, {}).get("head", ())
         # A job title ends in one of the heads, after at least one letter of what the person does.
         self.person_re = re.compile(r"\w(?:" + "|".join(map(re.escape, heads)) + ")$") if heads else None
@@ -56,7 +58,7 @@ class _Index:
                 continue
             for tier, terms in tiers.items():
                 for raw in terms:
-                    hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+"))
+                    hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+~"))
                     self._add(raw, hit, compounding)
         # Every way a two-word key can be cut at a space: a word pair whose lemmas (or surfaces) are not
         # on both sides of such a cut cannot form a key, so most pairs need no key built (see _token).
@@ -72,15 +74,18 @@ class _Index:
         self.compound_re = re.compile("(?=(" + _trie_pattern(stems) + "))") if stems else None
 
     def _add(self, raw: str, hit: Hit | None, compounding: bool) -> None:
-        term = raw.lstrip("=+").lower()
+        term = raw.lstrip("=+~").lower()
         hits = [hit] if hit else []
         if " " in term:
             self.bigram.setdefault(term, []).extend(hits)
             return
         self.exact.setdefault(term, []).extend(hits)
-        allow_part = raw.startswith("+") or (not raw.startswith("=") and len(term) >= MIN_COMPOUND_PART)
+        long_enough = not raw.startswith("=") and len(term) >= MIN_COMPOUND_PART
+        allow_part = raw.startswith(("+", "~")) or long_enough
         if compounding and allow_part:
             self.parts.setdefault(term, []).extend(hits)
+            if raw.startswith("~"):
+                self.head_only.add(term)
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -291,6 +296,9 @@ def _compound_hits(index: _Index, text: str, lang: str = "") -> list[Hit]:
                 continue
             hits = index.parts[stem]
             if (start or end < len(text)) and lang and not _valid_part(text, start, end, lang):
+                continue
+            rest = text[end:].strip("-")
+            if stem in index.head_only and rest and rest not in _SUFFIXES.get(lang, ()):
                 continue
             # Routine and minor cues do not hide the category stems inside them: "opintomatka" is both a
             # minor cue and travel (matka); a blocked stem (empty hits) does hide them.
