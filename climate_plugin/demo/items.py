@@ -219,9 +219,5 @@ DEMO_ITEMS: list[dict] = [
         "meeting": "Hollolan tekninen lautakunta 12.1.2026",
         "committee": "Hollolan tekninen lautakunta",
         "expected": "none",
-        "screening_differs": (
-            "The screening gives minor: transport words in the delegated matters weigh a little "
-            "against the delegation cue."
-        ),
     },
 ]
