@@ -428,8 +428,6 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "näringslivspolitik",
             "stadsstrategi",
             "kommunstrategi",
-            "policy",
-            "tilläggsbudget",
             "strategi",
             "budget",
             "ekonomiplan",
