@@ -91,3 +91,14 @@ def test_same_results_with_every_dictionary_backend(request: pytest.FixtureReque
     differing = [(case[0], a, b) for case, a, b in zip(cases, shipped, full, strict=True) if a != b]
     assert not differing, differing[:3]
     assert any(r["relevance"] == "high" for r in shipped)  # the comparison covers real evidence
+
+
+def test_prepare_without_a_writable_cache_keeps_the_low_memory_dictionaries(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(lemmas, "cache_dir", lambda: blocked / "tries")
+    monkeypatch.setattr(lemmas, "_READY", {})
+    assert lemmas.prepare() == {"fi": False, "sv": False, "en": False}  # a warning, no exception
+    assert lemmas.lemmatize("kaavoituksen", "fi") == lemmatize("kaavoituksen", lang="fi")

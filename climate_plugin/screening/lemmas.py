@@ -106,8 +106,13 @@ def prepare(languages: tuple[str, ...] = LANGUAGES) -> dict[str, bool]:
         logger.warning("marisa-trie is not installed: lemmas come from simplemma's low-memory dictionaries")
         return dict.fromkeys(languages, False)
     folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".build.lock", "w") as lock:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / ".build.lock", "w")  # noqa: SIM115 (held across the builds below)
+    except OSError as exc:
+        logger.warning("cannot use %s for lemma tries (%s): low-memory dictionaries", folder, exc)
+        return {lang: ready(lang) for lang in languages}
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building the same trie
         for lang in languages:
             target = _trie_path(lang)
