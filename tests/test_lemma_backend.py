@@ -1,8 +1,10 @@
-"""Screening lemmatises with simplemma's low-memory backend, and that changes no result.
+"""Screening lemmatises with simplemma's tries (or its low-memory stream until they are built), and that
+changes no result.
 
 simplemma's default backend holds fi + sv + en as dicts of bytes (about 490 MB of RSS); its low_memory
-backend searches the same front-coded data in place (about 60 MB). Speed and memory are measured by
-bench/screening.py, not here; these tests pin the two facts those figures rest on.
+backend searches the same front-coded data in place (about 60 MB); its marisa tries hold the same data in
+about 25 MB (climate_plugin/screening/lemmas.py). Speed and memory are measured by bench/screening.py, not
+here; these tests pin the facts those figures rest on.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 from simplemma import lemmatize
 
 from climate_plugin.demo.items import DEMO_ITEMS
-from climate_plugin.screening import language, matcher, screen
+from climate_plugin.screening import language, lemmas, matcher, screen
 
 DEV_SET = Path(__file__).parent / "data" / "screening_dev.jsonl"
 
@@ -33,17 +35,18 @@ screen("Detaljplan för Kvarnbacken", "")
 screen("Cycling strategy", "")
 for text, lang in (("Kaavoitus", "fi"), ("Detaljplanen", "sv"), ("Zoning plans", "en")):
     screen(text, text, lang)
+from climate_plugin.screening import lemmas
 print(DEFAULT_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize,
-      LOW_MEMORY_DICTIONARY_FACTORY._get_dictionary.cache_info().currsize)
+      sum(lemmas.ready(lang) for lang in lemmas.LANGUAGES))
 """
 
 
 def test_screening_never_loads_the_full_dictionaries() -> None:
     # A fresh interpreter: other tests in this process may have loaded the default backend on purpose.
     out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True)
-    default_loaded, low_memory_loaded = map(int, out.stdout.split())
+    default_loaded, tries_ready = map(int, out.stdout.split())
     assert default_loaded == 0, "a screening path loaded simplemma's 490 MB default dictionaries"
-    assert low_memory_loaded == 3  # fi, sv and en, all through warm_up()
+    assert tries_ready == 3  # warm_up() built (or found) the fi, sv and en tries, in child processes
 
 
 def _cases() -> list[tuple[str, str, str | None]]:
@@ -66,11 +69,22 @@ def full_dictionaries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(language, "langdetect", lambda text, lang, low_memory=False: detect(text, lang=lang))
 
 
-def test_same_results_as_with_the_full_dictionaries(request: pytest.FixtureRequest) -> None:
+@pytest.fixture
+def low_memory_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before a language's trie is built: simplemma's low-memory stream for lemmas and known words."""
+    monkeypatch.setattr(lemmas, "ready", lambda lang: False)
+    stream = lru_cache(maxsize=None)(lambda word, lang: lemmas.lemmatize(word, lang).lower())
+    monkeypatch.setattr(matcher, "lemma", stream)
+    monkeypatch.setattr(matcher, "is_word", lru_cache(maxsize=None)(matcher.is_word.__wrapped__))
+
+
+@pytest.mark.parametrize("backend", ["full_dictionaries", "low_memory_stream"])
+def test_same_results_with_every_dictionary_backend(request: pytest.FixtureRequest, backend: str) -> None:
     cases = _cases()
+    lemmas.prepare()
     matcher.word_hits.cache_clear()
     shipped = [screen(*case).to_dict() for case in cases]
-    request.getfixturevalue("full_dictionaries")
+    request.getfixturevalue(backend)
     matcher.word_hits.cache_clear()  # its entries were computed with the other backend's lemmas
     try:
         full = [screen(*case).to_dict() for case in cases]
@@ -79,3 +93,14 @@ def test_same_results_as_with_the_full_dictionaries(request: pytest.FixtureReque
     differing = [(case[0], a, b) for case, a, b in zip(cases, shipped, full, strict=True) if a != b]
     assert not differing, differing[:3]
     assert any(r["relevance"] == "high" for r in shipped)  # the comparison covers real evidence
+
+
+def test_prepare_without_a_writable_cache_keeps_the_low_memory_dictionaries(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(lemmas, "cache_dir", lambda: blocked / "tries")
+    monkeypatch.setattr(lemmas, "_READY", {})
+    assert lemmas.prepare() == {"fi": False, "sv": False, "en": False}  # a warning, no exception
+    assert lemmas.lemmatize("kaavoituksen", "fi") == lemmatize("kaavoituksen", lang="fi")

@@ -337,9 +337,8 @@ def test_demo_items_are_a_useful_mix() -> None:
     assert len(DEMO_ITEMS) >= 8
     assert len({item["id"] for item in DEMO_ITEMS}) == len(DEMO_ITEMS)
     for item in DEMO_ITEMS:
-        assert set(item) == {"id", "title", "body", "language", "meeting", "committee", "expected"}, item[
-            "id"
-        ]
+        fields = set(item) - {"screening_differs"}  # why the screening gives another level, where it does
+        assert fields == {"id", "title", "body", "language", "meeting", "committee", "expected"}, item["id"]
         assert item["language"] in {"fi", "sv"}
         assert item["expected"] in {"high", "minor", "none"}
         assert item["title"].strip() and item["meeting"].strip()

@@ -19,7 +19,7 @@ from climate_plugin.items.store import attachment_texts
 from climate_plugin.models import AgendaItem, Assessment
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.assessment import DRAFT, SCREENED, SUBMITTED
-from climate_plugin.screening import SCREENING_VERSION, screen
+from climate_plugin.screening import screen, screening_version
 
 #: the keys of ``Assessment.answers`` the preparer writes (screening writes checklist_version, prescreen)
 PREPARER_KEYS: tuple[str, ...] = ("stage0", "no_impact_reason", "ratings", "questions", "commitment")
@@ -44,15 +44,21 @@ def assess(item: AgendaItem) -> Assessment:
     submitted assessment, the new revision is marked for review until the preparer confirms or revises it.
     """
     current = item.current_assessment
-    checklist = checklist_for(item.connector.municipality)
+    municipality = item.connector.municipality
+    checklist = checklist_for(municipality)
+    # The municipality's sensitivity is part of the version: choosing another one screens items again.
+    sensitivity = municipality.screening_sensitivity
+    version = screening_version(sensitivity)
     if (
         current is not None
         and current.content_hash == item.content_hash
-        and current.screening_version == SCREENING_VERSION
+        and current.screening_version == version
         and current.answers.get("checklist_version") == checklist.version
     ):
         return current
-    result = screen(item.title, item.body, item.language, attachments=attachment_texts(item))
+    result = screen(
+        item.title, item.body, item.language, attachments=attachment_texts(item), sensitivity=sensitivity
+    )
     evidence = [asdict(e) for e in result.evidence]
     answers = build_stage0_answers(result.relevance, list(result.categories), evidence, checklist=checklist)
     assessment = Assessment(
@@ -63,7 +69,7 @@ def assess(item: AgendaItem) -> Assessment:
         categories=list(result.categories),
         evidence=evidence,
         answers=answers,
-        screening_version=SCREENING_VERSION,
+        screening_version=version,
         content_hash=item.content_hash,
         state=SCREENED,
         needs_review=False,

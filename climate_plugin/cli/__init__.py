@@ -57,10 +57,11 @@ def _register() -> None:
     from climate_plugin.meetings.cli import meeting
     from climate_plugin.municipalities.cli import municipality
     from climate_plugin.reviews.cli import coordinator
-    from climate_plugin.screening.cli import screen
+    from climate_plugin.screening.cli import screen, screening
 
     for command in (
         screen,
+        screening,
         municipality,
         connector,
         items,

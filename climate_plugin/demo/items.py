@@ -3,7 +3,8 @@
 The items are invented (names, sums and addresses included) but follow how preparers actually write: a short
 background, what is proposed and an "Ehdotus:" / "Förslag:" line. Some bodies are HTML, as many agenda systems
 store them. ``expected`` is a climate coordinator's label for the demo table only: the sample host never sends
-it on, so the screener cannot peek at the answer.
+it on, so the screener cannot peek at the answer. Where the screening gives another level,
+``screening_differs`` says why (tests/test_screening_model.py keeps the two in step).
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ DEMO_ITEMS: list[dict] = [
         "meeting": "Orimattilan kaupunginhallitus 26.1.2026",
         "committee": "Orimattilan kaupunginhallitus",
         "expected": "high",
+        "screening_differs": (
+            "The screening (fitted on real items, where loans and guarantees to companies are almost "
+            "always none) gives none: the word for a loan outweighs district heating in the title. A "
+            "coordinator would want the checklist here; the preparer can open it from the page."
+        ),
     },
     {
         "id": "2026-104",
@@ -131,6 +137,10 @@ DEMO_ITEMS: list[dict] = [
         "meeting": "Sibbo fritidsnämnd 4.2.2026",
         "committee": "Sibbo fritidsnämnd",
         "expected": "minor",
+        "screening_differs": (
+            "The screening gives high: a budget in the title weighs like the plans and budgets that "
+            "steer later decisions; a local event's budget is small."
+        ),
     },
     # --- none ----------------------------------------------------------------------------------------------
     {
@@ -174,6 +184,10 @@ DEMO_ITEMS: list[dict] = [
         "meeting": "Lahden kaupunkiympäristölautakunta 20.1.2026",
         "committee": "Lahden kaupunkiympäristölautakunta",
         "expected": "none",
+        "screening_differs": (
+            "The screening gives high or minor: a vehicle and a street in the title weigh more than "
+            "the damages claim that the item is about."
+        ),
     },
     {
         "id": "2026-112",

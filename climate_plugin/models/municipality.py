@@ -41,6 +41,8 @@ class Municipality(db.Model):
     #: {"game": {"item_badges": bool, "team_badges": bool, "progress": bool}, "frame_ancestors": [origin, …]};
     #: missing keys mean the default (game elements on, no other framing origin): older rows need no rewrite
     settings: Mapped[dict] = mapped_column(JSON, default=default_settings, server_default="{}")
+    #: the screening's operating point (climate_plugin.screening.sensitivities()); None: the default
+    screening_sensitivity: Mapped[str | None] = mapped_column(db.String(16), nullable=True)
 
     def _settings(self) -> Mapping[str, Any]:
         return self.settings if isinstance(self.settings, Mapping) else {}

@@ -79,12 +79,22 @@ def _game_elements(value: str | None, option: str) -> set[str]:
     help="Origins that may embed the meeting view, space-separated, e.g. 'https://agenda.example.fi'; "
     "'' clears the list.",
 )
+@click.option(
+    "--screening-sensitivity",
+    help="The screening's operating point: recall (the default: fewest missed items), balanced or strict "
+    "(fewer flags); each with its measured recall and flag rate in `climate-plugin screening sensitivities`.",
+)
 @with_appcontext
 def municipality_set(
-    slug: str, game_off: str | None, game_on: str | None, frame_ancestors: str | None
+    slug: str,
+    game_off: str | None,
+    game_on: str | None,
+    frame_ancestors: str | None,
+    screening_sensitivity: str | None,
 ) -> None:
     """Change a municipality's settings; prints them all."""
     from climate_plugin.models.municipality import GAME_ELEMENTS, valid_frame_ancestor
+    from climate_plugin.screening import DEFAULT_SENSITIVITY, sensitivities
 
     off, on = _game_elements(game_off, "--game-off"), _game_elements(game_on, "--game-on")
     if off & on:
@@ -98,13 +108,23 @@ def municipality_set(
                 f"not an origin: {', '.join(bad)} (use scheme://host[:port], e.g. https://agenda.example.fi)",
                 param_hint="--frame-ancestors",
             )
+    points = {point["name"]: point for point in sensitivities()}
+    if screening_sensitivity is not None and screening_sensitivity not in points:
+        raise click.BadParameter(
+            f"{screening_sensitivity!r} is not one of: {', '.join(points)}",
+            param_hint="--screening-sensitivity",
+        )
     database_ready()
     row = municipality_by_slug(slug)
-    service.change_settings(row, game_off=off, game_on=on, frame_ancestors=origins)
+    service.change_settings(
+        row, game_off=off, game_on=on, frame_ancestors=origins, screening_sensitivity=screening_sensitivity
+    )
+    chosen = points.get(row.screening_sensitivity or DEFAULT_SENSITIVITY, {})
     echo_json(
         {
             "slug": row.slug,
             "game": {name: row.game_enabled(name) for name in GAME_ELEMENTS},
             "frame_ancestors": row.frame_ancestors(),
+            "screening_sensitivity": {"name": chosen.get("name"), "figures": chosen.get("figures", {})},
         }
     )

@@ -73,8 +73,12 @@ def change_settings(
     game_off: Iterable[str] = (),
     game_on: Iterable[str] = (),
     frame_ancestors: list[str] | None = None,
+    screening_sensitivity: str | None = None,
 ) -> Municipality:
-    """Switch game elements off or on and/or set the origins that may embed the meeting view."""
+    """Switch game elements off or on, set the origins that may embed the meeting view, and/or choose the
+    screening's operating point (a change screens the municipality's items again on their next change)."""
+    from climate_plugin.screening import DEFAULT_SENSITIVITY, sensitivities
+
     off, on = set(game_off), set(game_on)
     unknown = sorted((off | on) - set(GAME_ELEMENTS))
     if unknown:
@@ -85,6 +89,11 @@ def change_settings(
         bad = [origin for origin in frame_ancestors if not valid_frame_ancestor(origin)]
         if bad:
             raise ValidationError({"frame_ancestors": [f"not an origin: {', '.join(bad)}"]})
+    points = [point["name"] for point in sensitivities()]
+    if screening_sensitivity is not None and screening_sensitivity not in points:
+        raise ValidationError(
+            {"screening_sensitivity": [f"{screening_sensitivity!r} is not one of: {', '.join(points)}"]}
+        )
     game = {**dict.fromkeys(off, False), **dict.fromkeys(on, True)}
     row.update_settings(game=game, frame_ancestors=frame_ancestors)
     details: dict[str, Any] = {}
@@ -92,6 +101,11 @@ def change_settings(
         details["game"] = game
     if frame_ancestors is not None:
         details["frame_ancestors"] = frame_ancestors
+    if screening_sensitivity is not None:
+        # the default is stored as NULL, so a municipality follows the default if it ever changes
+        default = screening_sensitivity == DEFAULT_SENSITIVITY
+        row.screening_sensitivity = None if default else screening_sensitivity
+        details["screening_sensitivity"] = screening_sensitivity
     if details:
         audit("municipality.settings", _target(row), row.id, details)
     db.session.commit()

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress
 
-from simplemma import lemmatize
-
-from . import lexicon_en, lexicon_fi, lexicon_sv
+from . import lemmas, lexicon_en, lexicon_fi, lexicon_sv
 from .text import WORD_RE
 
 ROUTINE = "_routine"
@@ -50,13 +48,17 @@ class _Index:
         self.exact: dict[str, list[Hit]] = {}
         self.bigram: dict[str, list[Hit]] = {}
         self.parts: dict[str, list[Hit]] = {}  # compound-capable terms; BLOCK terms map to []
-        self.person_heads: tuple[str, ...] = tuple(lexicon.get(PERSON, {}).get("head", ()))
+        # "~" terms: a compound's last part only ("kirjasto-auto", not "auto-maattinen")
+        self.head_only: set[str] = set()
+        heads = lexicon.get(PERSON, {}).get("head", ())
+        # A job title ends in one of the heads, after at least one letter of what the person does.
+        self.person_re = re.compile(r"\w(?:" + "|".join(map(re.escape, heads)) + ")$") if heads else None
         for category, tiers in lexicon.items():
             if category == PERSON:
                 continue
             for tier, terms in tiers.items():
                 for raw in terms:
-                    hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+"))
+                    hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+~"))
                     self._add(raw, hit, compounding)
         # Every way a two-word key can be cut at a space: a word pair whose lemmas (or surfaces) are not
         # on both sides of such a cut cannot form a key, so most pairs need no key built (see _token).
@@ -69,18 +71,45 @@ class _Index:
         stems = sorted(self.parts, key=lambda t: (-len(t), t))
         # A zero-width lookahead finds a match at every position, so overlapping stems are all seen;
         # alternation order (longest first) picks the longest stem starting at each position.
-        self.compound_re = re.compile("(?=(" + "|".join(map(re.escape, stems)) + "))") if stems else None
+        self.compound_re = re.compile("(?=(" + _trie_pattern(stems) + "))") if stems else None
 
     def _add(self, raw: str, hit: Hit | None, compounding: bool) -> None:
-        term = raw.lstrip("=+").lower()
+        term = raw.lstrip("=+~").lower()
         hits = [hit] if hit else []
         if " " in term:
             self.bigram.setdefault(term, []).extend(hits)
             return
         self.exact.setdefault(term, []).extend(hits)
-        allow_part = raw.startswith("+") or (not raw.startswith("=") and len(term) >= MIN_COMPOUND_PART)
+        long_enough = not raw.startswith("=") and len(term) >= MIN_COMPOUND_PART
+        allow_part = raw.startswith(("+", "~")) or long_enough
         if compounding and allow_part:
             self.parts.setdefault(term, []).extend(hits)
+            if raw.startswith("~"):
+                self.head_only.add(term)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression for `words`, nested by common prefixes, longest match first at each position.
+
+    Python's regex engine tries a flat alternation's branches one by one at every position; nested by
+    prefix, a position is given up after its first letter or two (the compound search of each new word).
+    """
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        # Longer continuations before the end of a word here: the longest stem wins, as before.
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
 
 
 # WORD_RE as a split with the word captured: the tokens and the gaps between them, so offsets can be added up.
@@ -99,11 +128,11 @@ _NAME_TIERS: dict[str, frozenset[str]] = {
 def lemma(word: str, lang: str) -> str:
     """Lower-case lemma of a lower-case word (simplemma is the slow step, hence the cache).
 
-    low_memory: simplemma's front-coded dictionaries, searched in place. The same data and results as its
-    default dict-of-bytes backend at about a seventh of the memory (about 60 MB instead of 490 MB for
-    fi + sv + en); a lookup is slower, which this cache hides. See docs/performance.md.
+    simplemma's lemmas from its tries, or its low-memory stream until a trie is built (lemmas.py): the same
+    data and results as its default dict-of-bytes backend in a fraction of the memory. See
+    docs/performance.md.
     """
-    return lemmatize(word, lang=lang, low_memory=True).lower()
+    return lemmas.lemmatize(word, lang).lower()
 
 
 @lru_cache(maxsize=262_144)
@@ -118,19 +147,142 @@ def word_hits(word: str, lang: str) -> tuple[Hit, ...]:
     # "parking" is transport, while its lemma "park" would add carbon sinks.
     for form in (word,) if word in index.exact else (base, word):
         found.extend(index.exact.get(form, ()))
-    found.extend(_compound_hits(index, base))
+    found.extend(_compound_hits(index, base, lang))
     # The lemmatiser sometimes returns only the first part of a compound it does not know ("koulukadun" ->
     # "koulu"); then the parts are looked for in the word as written too. Only then: elsewhere an inflected
     # surface can hide a blocked word ("ympäristölautakunnan" does not contain "ympäristölautakunta").
     if len(word) - len(base) >= 4 and word.startswith(base):
-        found.extend(_compound_hits(index, word))
-    if any(base.endswith(head) and len(base) > len(head) for head in index.person_heads):
+        found.extend(_compound_hits(index, word, lang))
+    # (The word as written too, when the lemmatiser cut it short: "rakennuslakimies" -> "rakennuslaki".)
+    person = index.person_re
+    if person is not None and (person.search(base) or (word.startswith(base) and person.search(word))):
         # "strategiapäällikkö", "kaavoitusarkkitehti": a person's title; keep only routine/minor cues.
         found = [hit for hit in found if hit.category.startswith("_")]
     return tuple(dict.fromkeys(found))
 
 
-def _compound_hits(index: _Index, text: str) -> list[Hit]:
+# Linking elements between compound parts: Swedish "bygglov-s-ansökan", "kommun-al-"; Finnish parts are whole
+# (often genitive) words, so they need none.
+_LINKS = {"fi": ("",), "sv": ("", "s", "e", "a", "u", "o"), "en": ("",)}
+# Endings that make a word of a stem without being a word themselves ("kaavoitukse-", "energia-n").
+# (And the case and number endings of a word as written, for when the lemmatiser did not know the compound:
+# "katusuunnitelma-t", "detaljplane-rna".)
+_SUFFIXES = {
+    "fi": frozenset(
+        [
+            "inen",
+            "llinen",
+            "lainen",
+            "läinen",
+            "ton",
+            "tön",
+            "ttomuus",
+            "llisuus",
+            "isuus",
+            "n",
+            "t",
+            "a",
+            "ä",
+            "na",
+            "nä",
+            "ksi",
+            "ssa",
+            "ssä",
+            "sta",
+            "stä",
+            "lla",
+            "llä",
+            "lta",
+            "ltä",
+            "lle",
+            "an",
+            "en",
+            "in",
+            "on",
+            "un",
+            "yn",
+            "än",
+            "ön",
+            "hin",
+            "seen",
+            "iin",
+            "ja",
+            "jä",
+            "ita",
+            "itä",
+            "ista",
+            "istä",
+            "illa",
+            "illä",
+            "ille",
+            "issa",
+            "issä",
+            "ien",
+            "jen",
+            "ineen",
+            "tta",
+            "ttä",
+        ]
+    ),
+    "sv": frozenset(
+        [
+            "er",
+            "ar",
+            "en",
+            "et",
+            "na",
+            "ens",
+            "ets",
+            "ning",
+            "ande",
+            "s",
+            "ns",
+            "ad",
+            "at",
+            "erna",
+            "arna",
+            "orna",
+            "ernas",
+            "arnas",
+        ]
+    ),
+    "en": frozenset(),
+}
+MIN_PART = 3
+
+
+# An unknown part this long is taken as a word: most are compounds themselves ("kirjastoauto"), and each
+# dictionary probe costs a first-seen word about 0.1 ms (docs/performance.md).
+LONG_PART = 7
+
+
+@lru_cache(maxsize=131_072)
+def is_word(part: str, lang: str) -> bool:
+    """A real word of the language (simplemma's dictionary knows it), or a part long enough to be one."""
+    part = part.strip("-")
+    if len(part) < MIN_PART:
+        return False
+    return len(part) >= LONG_PART or lemmas.is_known(part, lang)
+
+
+def _valid_part(text: str, start: int, end: int, lang: str) -> bool:
+    """Does the stem at text[start:end] stand as a part of the compound, with real words around it?
+
+    "maantieto" (geography) holds "maantie" (a road) only by accident: the rest, "to", is no word. The part
+    before must be a word (or empty), the part after a word, a linking element and a word, or an ending.
+    """
+    before, after = text[:start].strip("-"), text[end:].strip("-")
+    if before and not is_word(before, lang):
+        return False
+    if not after or after in _SUFFIXES.get(lang, ()):
+        return True
+    for link in _LINKS.get(lang, ("",)):
+        if after.startswith(link) and is_word(after[len(link) :], lang):
+            return True
+    return False
+
+
+def _compound_hits(index: _Index, text: str, lang: str = "") -> list[Hit]:
     found: list[Hit] = []
     if index.compound_re is not None:
         spans = sorted(
@@ -143,6 +295,11 @@ def _compound_hits(index: _Index, text: str) -> list[Hit]:
             if any(s <= start and end <= e for s, e in kept):
                 continue
             hits = index.parts[stem]
+            if (start or end < len(text)) and lang and not _valid_part(text, start, end, lang):
+                continue
+            rest = text[end:].strip("-")
+            if stem in index.head_only and rest and rest not in _SUFFIXES.get(lang, ()):
+                continue
             # Routine and minor cues do not hide the category stems inside them: "opintomatka" is both a
             # minor cue and travel (matka); a blocked stem (empty hits) does hide them.
             if not hits or any(not hit.category.startswith("_") for hit in hits):
@@ -192,6 +349,8 @@ def _cache_clear() -> None:
     _clear_word_hits()
     for cache in _TOKENS.values():
         cache.clear()
+    for keys in _LEMMA_KEYS.values():
+        keys.clear()
 
 
 word_hits.cache_clear = _cache_clear  # type: ignore[method-assign]
@@ -249,3 +408,37 @@ def match_sentence(sentence: str, lang: str) -> Iterator[Match]:
     """
     for hit, start, end in sentence_matches(sentence, lang):
         yield Match(hit, sentence[start:end], start, end)
+
+
+# Per language, per token as written: the lemma it contributes as a model feature, or "" (numbers, words
+# shorter than three letters). Cleared with word_hits' caches.
+_LEMMA_KEYS: dict[str, dict[str, str]] = {lang: {} for lang in _INDEX}
+
+
+def _lemma_key(surface: str, lang: str) -> str:
+    word = surface.lower()
+    key = lemma(word, lang) if len(word) >= 3 and not word[0].isdigit() else ""
+    if key and lang in _COMPOUNDING and surface[0].isupper() and not surface.isupper():
+        key = "^" + key  # capitalised: a name in mid-sentence (see sentence_lemmas)
+    cache = _LEMMA_KEYS[lang]
+    if len(cache) >= _TOKENS_MAX:
+        cache.clear()
+    cache[surface] = key
+    return key
+
+
+def sentence_lemmas(sentence: str, lang: str) -> list[str]:
+    """The lemmas of a sentence's words (three letters or more, not numbers), in order.
+
+    In Finnish and Swedish a capitalised word inside a sentence is a name (Vaasan Energia Oy, Kauppakatu):
+    it is left out, as the lexicon leaves out its evidence. The first word of a sentence counts.
+    """
+    tokens = WORD_RE.findall(sentence)
+    cache = _LEMMA_KEYS[lang]
+    keys = [cache.get(t) for t in tokens]
+    if None in keys:
+        keys = [_lemma_key(t, lang) if k is None else k for t, k in zip(tokens, keys, strict=True)]
+    out = [k for k in keys[1:] if k and k[0] != "^"]
+    if keys and keys[0]:
+        out.insert(0, keys[0].lstrip("^"))
+    return out
