@@ -134,6 +134,8 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
             ("admin.connectors", slug, "admin.nav.connectors"),
             ("admin.deliveries", slug, "admin.nav.deliveries"),
             ("admin.checklist", slug, "admin.nav.checklist"),
+            ("admin.teams", slug, "admin.nav.teams"),
+            ("admin.programme", slug, "admin.nav.programme"),
             ("admin.users", slug, "admin.nav.users"),
             ("admin.audit", slug, "admin.nav.audit"),
         ]
@@ -142,7 +144,9 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
             "url": url_for(endpoint, lang=current_lang, **values),
             "label": t(key, current_lang),
             "current": request.endpoint == endpoint
-            or (endpoint == "admin.connectors" and (request.endpoint or "").startswith("admin.connector")),
+            or (endpoint == "admin.connectors" and (request.endpoint or "").startswith("admin.connector"))
+            or (endpoint == "admin.teams" and (request.endpoint or "").startswith("admin.team"))
+            or (endpoint == "admin.programme" and (request.endpoint or "") == "admin.measure"),
         }
         for endpoint, values, key in items
     ]

@@ -19,7 +19,8 @@ class MeasureLink(db.Model):
     __table_args__ = (
         CheckConstraint("effect IN ('advances', 'conflicts')", name="measure_link_effect_known"),
         CheckConstraint(
-            "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN commitment_id IS NULL THEN 0 ELSE 1 END)"
+            "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN commitment_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN solution_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="measure_link_one_subject",
         ),

@@ -10,7 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from climate_plugin.db import db
 from climate_plugin.models._types import UTCDateTime, utcnow
 
-FACILITATOR, DECISION_MAKER, OFFICIAL, STAKEHOLDER = "facilitator", "decision_maker", "official", "stakeholder"
+FACILITATOR, DECISION_MAKER, OFFICIAL, STAKEHOLDER = (
+    "facilitator",
+    "decision_maker",
+    "official",
+    "stakeholder",
+)
 ROLES: tuple[str, ...] = (FACILITATOR, DECISION_MAKER, OFFICIAL, STAKEHOLDER)
 #: who a stakeholder speaks for (optional): the youth council, a business, an expert, a resident
 GROUPS: tuple[str, ...] = ("youth", "business", "expert", "resident", "other")

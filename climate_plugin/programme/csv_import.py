@@ -30,8 +30,9 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise ProgrammeInputError("the file is empty: the first line must be the header "
-                                  + ",".join(FIELDS)) from None
+        raise ProgrammeInputError(
+            "the file is empty: the first line must be the header " + ",".join(FIELDS)
+        ) from None
     names = [name.strip().lower() for name in header]
     missing = [name for name in FIELDS if name not in names]
     unknown = [name for name in names if name not in FIELDS]

@@ -1,8 +1,9 @@
 """A fake Kausal Watch API: a real GraphQL server (graphql-core) at ``/v1/graphql/`` whose schema has the
 types and fields of the public API's shapes (shared/data/hosts/kausal_watch), serving the real plan sample
-``samples/GetPlanContext.plan__mock-plan-context.json`` and the hand-written ``samples/planActions.sunnydale.json``
-(see ``samples/README.md``). A query asking for a field or argument Kausal Watch does not have fails here as
-it would there; an unknown plan is ``plan: null``; ``orderBy`` accepts only what the backend accepts.
+``samples/GetPlanContext.plan__mock-plan-context.json`` and the hand-written
+``samples/planActions.sunnydale.json`` (see ``samples/README.md``). A query asking for a field or argument
+Kausal Watch does not have fails here as it would there; an unknown plan is ``plan: null``; ``orderBy``
+accepts only what the backend accepts.
 
 Knobs for the tests: :meth:`remove` (an action the plan no longer lists), :meth:`change` (new field values),
 and the shared ones of :class:`FakeHttpHost` (``fail_next``, ``requests``).
@@ -78,7 +79,9 @@ class KausalFakeHost(FakeHttpHost):
         from graphql import build_schema
 
         self.plan: dict[str, Any] = json.loads(PLAN_SAMPLE.read_text(encoding="utf-8"))
-        self.actions: list[dict[str, Any]] = json.loads(ACTIONS_SAMPLE.read_text(encoding="utf-8"))["planActions"]
+        self.actions: list[dict[str, Any]] = json.loads(ACTIONS_SAMPLE.read_text(encoding="utf-8"))[
+            "planActions"
+        ]
         self.schema = build_schema(SDL)
         self._wire()
         super().__init__()
@@ -119,8 +122,15 @@ class KausalFakeHost(FakeHttpHost):
             raise ValueError("You must supply either id or domain as arguments to 'plan'")
         return copy.deepcopy(self.plan) if id is not None and id.lower() == self.plan["identifier"] else None
 
-    def _actions(self, _root: Any, _info: Any, plan: str, first: int | None = None, category: str | None = None,
-                 orderBy: str | None = None) -> Any:  # noqa: N803 - the API's argument name
+    def _actions(
+        self,
+        _root: Any,
+        _info: Any,
+        plan: str,
+        first: int | None = None,
+        category: str | None = None,
+        orderBy: str | None = None,
+    ) -> Any:  # noqa: N803 - the API's argument name
         if plan.lower() != self.plan["identifier"]:
             return []
         actions = copy.deepcopy(self.actions)
@@ -134,7 +144,9 @@ class KausalFakeHost(FakeHttpHost):
         return actions[:first] if first is not None else actions
 
     def _categories(self, action: dict[str, Any], _info: Any, categoryType: str | None = None) -> Any:  # noqa: N803
-        return [c for c in action["categories"] if categoryType is None or c["type"]["identifier"] == categoryType]
+        return [
+            c for c in action["categories"] if categoryType is None or c["type"]["identifier"] == categoryType
+        ]
 
     # --- HTTP ------------------------------------------------------------------------------------
     def answer(self, request: Request) -> Answer:
@@ -151,7 +163,9 @@ class KausalFakeHost(FakeHttpHost):
         except ValueError:
             return Answer(400, b'{"errors": [{"message": "the body is not JSON"}]}', "application/json")
         result = graphql_sync(
-            self.schema, payload.get("query", ""), variable_values=payload.get("variables"),
+            self.schema,
+            payload.get("query", ""),
+            variable_values=payload.get("variables"),
             operation_name=payload.get("operationName"),
         )
         body: dict[str, Any] = {"data": result.data}

@@ -21,7 +21,15 @@ from climate_plugin.models.measure import CSV, KAUSAL, TEAM
 from climate_plugin.models.measure_link import EFFECTS
 from climate_plugin.services import NotPossible
 
-FIELDS: tuple[str, ...] = ("identifier", "title", "sector", "responsible_body", "indicator", "target", "status")
+FIELDS: tuple[str, ...] = (
+    "identifier",
+    "title",
+    "sector",
+    "responsible_body",
+    "indicator",
+    "target",
+    "status",
+)
 MAX_LENGTH = {
     "identifier": 100,
     "title": 1000,
@@ -102,8 +110,12 @@ def import_measures(
         url = urls.get(identifier)
         if measure is None:
             measure = Measure(
-                municipality_id=municipality.id, source=source, source_ref=source_ref, url=url,
-                synced_at=now, **values,
+                municipality_id=municipality.id,
+                source=source,
+                source_ref=source_ref,
+                url=url,
+                synced_at=now,
+                **values,
             )
             db.session.add(measure)
             existing[identifier] = measure
@@ -125,7 +137,11 @@ def import_measures(
         measure.synced_at = now
     if source == KAUSAL and source_ref:
         for measure in existing.values():
-            if measure.source_ref == source_ref and measure.identifier not in seen and not measure.missing_since:
+            if (
+                measure.source_ref == source_ref
+                and measure.identifier not in seen
+                and not measure.missing_since
+            ):
                 measure.missing_since = now
                 result.updated += 1
     audit(
@@ -143,8 +159,13 @@ def propose_measure(
 ) -> Measure:
     """A measure a climate team proposes for the programme (status "proposed"); the caller commits."""
     row = check_row(
-        {"identifier": identifier, "title": title, "sector": sector, "responsible_body": responsible_body,
-         "status": "proposed"},
+        {
+            "identifier": identifier,
+            "title": title,
+            "sector": sector,
+            "responsible_body": responsible_body,
+            "status": "proposed",
+        },
         "the proposed measure",
     )
     if db.session.scalar(
@@ -178,15 +199,19 @@ def link_measure(
     if not isinstance(note, str) or len(note.strip()) > MAX_NOTE:
         raise NotPossible(f"the note is at most {MAX_NOTE} characters")
     owner = (
-        item.connector.municipality_id if item is not None
-        else commitment.municipality_id if commitment is not None
+        item.connector.municipality_id
+        if item is not None
+        else commitment.municipality_id
+        if commitment is not None
         else solution.municipality_id  # type: ignore[union-attr]
     )
     if owner != measure.municipality_id:
         raise NotPossible("the measure and what is linked to it belong to different municipalities")
     conditions = [MeasureLink.measure_id == measure.id]
     for column, subject in (
-        (MeasureLink.item_id, item), (MeasureLink.commitment_id, commitment), (MeasureLink.solution_id, solution)
+        (MeasureLink.item_id, item),
+        (MeasureLink.commitment_id, commitment),
+        (MeasureLink.solution_id, solution),
     ):
         conditions.append(column == subject.id if subject is not None else column.is_(None))
     stmt = select(MeasureLink).where(*conditions)
@@ -221,8 +246,9 @@ def links_of(measure: Measure) -> list[MeasureLink]:
     return list(db.session.scalars(stmt))
 
 
-def measures_linked(*, item_id: int | None = None, solution_id: int | None = None,
-                    commitment_id: int | None = None) -> list[MeasureLink]:
+def measures_linked(
+    *, item_id: int | None = None, solution_id: int | None = None, commitment_id: int | None = None
+) -> list[MeasureLink]:
     """The links of one subject to measures (a solution's, an item's), oldest first."""
     stmt = select(MeasureLink)
     if item_id is not None:

@@ -95,7 +95,9 @@ def upgrade():
         sa.Column("commitment_id", sa.Integer(), sa.ForeignKey("commitment.id"), nullable=True),
         sa.Column("alternative_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("proposed_measure_id", sa.Integer(), sa.ForeignKey("measure.id"), nullable=True),
-        sa.CheckConstraint("cost IN ('none', 'low', 'medium', 'high', 'unknown')", name="solution_cost_known"),
+        sa.CheckConstraint(
+            "cost IN ('none', 'low', 'medium', 'high', 'unknown')", name="solution_cost_known"
+        ),
     )
     for column in ("team_id", "municipality_id", "item_id", "author_id"):
         op.create_index(f"ix_solution_{column}", "solution", [column])
@@ -137,7 +139,8 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("effect IN ('advances', 'conflicts')", name="measure_link_effect_known"),
         sa.CheckConstraint(
-            "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN commitment_id IS NULL THEN 0 ELSE 1 END)"
+            "(CASE WHEN item_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN commitment_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN solution_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="measure_link_one_subject",
         ),
@@ -189,7 +192,15 @@ def upgrade():
 
 def downgrade():
     for table in (
-        "team_notice", "team_badge_award", "team_challenge", "measure_link", "solution_support",
-        "solution_comment", "solution", "team_member", "team", "measure",
+        "team_notice",
+        "team_badge_award",
+        "team_challenge",
+        "measure_link",
+        "solution_support",
+        "solution_comment",
+        "solution",
+        "team_member",
+        "team",
+        "measure",
     ):
         op.drop_table(table)
