@@ -30,7 +30,7 @@ from climate_plugin.teams import notices, service, solutions
 from climate_plugin.teams.service import MAX_ROUND_MINUTES
 from climate_plugin.teams.shown import outcomes, support_counts
 
-bp = make_blueprint("teams", "/teams", "Climate teams, members, invitations and solutions.")
+bp = make_blueprint("teams_api", "/teams", "Climate teams, members, invitations and solutions.")
 
 #: who runs teams
 MANAGE = ("coordinator", "municipality_admin")
