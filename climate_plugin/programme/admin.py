@@ -85,6 +85,7 @@ def _list_page(town: Municipality, problem: str | None = None, values: dict | No
         notice=notice,
         values=values or {},
         can_manage=_can_manage(),
+        can_change=_can_manage(),
         switch_endpoint="admin.programme",
     )
 
@@ -184,6 +185,7 @@ def _measure_page(town: Municipality, measure: Measure, problem: str | None = No
         problem=problem,
         notice=t("programme.linked", current) if request.args.get("done") == "linked" else None,
         can_manage=_can_manage(),
+        can_change=_can_manage(),
         switch_endpoint="admin.measure",
     )
 

@@ -91,6 +91,7 @@ def _list_page(town: Municipality, errors: dict | None = None, values: dict | No
         errors=errors or {},
         values=values or {},
         can_manage=can_manage(),
+        can_change=can_manage(),
         switch_endpoint="admin.teams",
     )
 
@@ -177,6 +178,7 @@ def _team_page(
         values=values or {},
         new_links=links or {},
         can_manage=can_manage(),
+        can_change=can_manage(),
         notice=t(f"teams.admin.done.{done}", current) if done in _DONE else None,
         switch_endpoint="admin.team",
     )
@@ -426,6 +428,7 @@ def _game_page(town: Municipality, errors: dict | None = None, values: dict | No
         errors=errors or {},
         values=values or {},
         can_manage=can_manage(),
+        can_change=can_manage(),
         notice=t(f"teams.admin.done.{request.args.get('done')}", current)
         if request.args.get("done") in ("challenge", "settings")
         else None,

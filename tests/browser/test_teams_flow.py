@@ -8,6 +8,7 @@ CLIMATE_PLUGIN_TEST_SCREENSHOTS=DIR)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -43,6 +44,13 @@ def _propose(page, what: str, effect: str, category: str, cost: str, item_title:
     page.select_option("#f-item_id", label=f"{item_title} · {MEETING}")
     page.click("button:text-is('Ehdota')")
     page.wait_for_selector(".notice-ok")
+
+
+def _keep_element(locator, name: str) -> None:
+    """The element alone (the checklist page is long), when screenshots are kept."""
+    folder = os.environ.get("CLIMATE_PLUGIN_TEST_SCREENSHOTS")
+    if folder:
+        locator.screenshot(path=os.path.join(folder, f"{name}.png"))
 
 
 def _support(page, what: str) -> None:
@@ -153,8 +161,8 @@ def _walk_through(live, page, browser, runner, kausal) -> None:
         box = page.locator("#team-alternatives")
         assert t("teams.x1.heading", lang) in box.inner_text()
         assert "pyöräkatu" in box.inner_text() and "Pyöräparkki" not in box.inner_text()
-        box.scroll_into_view_if_needed()
         keep_screenshot(page, f"teams-checklist-x1-{lang}")
+        _keep_element(box.locator("xpath=.."), f"teams-checklist-x1-{lang}-question")
         page.goto(f"{meeting}?lang={lang}")
         section = page.locator("section.team-solutions")
         assert t("teams.meeting.heading", lang, team="Koulumatkat") in section.inner_text()
