@@ -70,17 +70,31 @@ def _walk_through(live, page, browser, runner, kausal) -> None:
     base = live.base_url
     with live.app.app_context():
         connector = db.session.get(Connector, live.connector_id)
-        item = ScreenedItemFactory(connector=connector, external_id="2026-41", committee=BODY, meeting=MEETING,
-                                   title="Kirkonkylän koulun liikennejärjestelyt",
-                                   body="Koulun pihaan rakennetaan saattoliikenteen pysäköintialue 30 autolle.")
+        item = ScreenedItemFactory(
+            connector=connector,
+            external_id="2026-41",
+            committee=BODY,
+            meeting=MEETING,
+            title="Kirkonkylän koulun liikennejärjestelyt",
+            body="Koulun pihaan rakennetaan saattoliikenteen pysäköintialue 30 autolle.",
+        )
         item_title, item_id = item.title, item.id
         slug = connector.municipality.slug
         UserFactory(municipality=connector.municipality, role="coordinator", email="ilmasto@hollola.fi")
         checklist = checklist_url(item, base)
 
     # the programme, from the Kausal Watch fake host (its address allowed like a connector's)
-    result = invoke(runner, "programme", "import", "--municipality", slug, "--kausal", kausal.base_url,
-                    "--plan", "sunnydale")
+    result = invoke(
+        runner,
+        "programme",
+        "import",
+        "--municipality",
+        slug,
+        "--kausal",
+        kausal.base_url,
+        "--plan",
+        "sunnydale",
+    )
     assert result.exit_code == 0, result.output
     assert '"created": 5' in result.stdout
 
@@ -96,9 +110,11 @@ def _walk_through(live, page, browser, runner, kausal) -> None:
     page.click("button:text-is('Luo tiimi')")
     page.wait_for_selector("text=Tiimi luotu")
     links = {}
-    for name, role, group in (("Aino (nuorisovaltuusto)", "stakeholder", "youth"),
-                              ("Pekka (Pyöräliike Oy)", "stakeholder", "business"),
-                              ("Liisa Lautakunta", "decision_maker", "")):
+    for name, role, group in (
+        ("Aino (nuorisovaltuusto)", "stakeholder", "youth"),
+        ("Pekka (Pyöräliike Oy)", "stakeholder", "business"),
+        ("Liisa Lautakunta", "decision_maker", ""),
+    ):
         page.fill("#f-name", name)
         page.select_option("#f-role", role)
         page.select_option("#f-group", group)
@@ -110,11 +126,23 @@ def _walk_through(live, page, browser, runner, kausal) -> None:
     # the stakeholders open their links (no account), propose and support solutions on the drafted item
     youth_context, youth = _member_page(browser, links["Aino (nuorisovaltuusto)"])
     assert youth.locator("h1").inner_text() == "Koulumatkat"
-    _propose(youth, "Pyöräparkki ja katos koulun pääovelle", "Saattoliikenne vähenee, kun pyörällä tulo helpottuu",
-             "transport", "low", item_title)
+    _propose(
+        youth,
+        "Pyöräparkki ja katos koulun pääovelle",
+        "Saattoliikenne vähenee, kun pyörällä tulo helpottuu",
+        "transport",
+        "low",
+        item_title,
+    )
     business_context, business = _member_page(browser, links["Pekka (Pyöräliike Oy)"])
-    _propose(business, "Saattoliikenteen pysäköintialueen sijaan pyöräkatu", "Autoliikenne koulun pihassa loppuu",
-             "transport", "medium", item_title)
+    _propose(
+        business,
+        "Saattoliikenteen pysäköintialueen sijaan pyöräkatu",
+        "Autoliikenne koulun pihassa loppuu",
+        "transport",
+        "medium",
+        item_title,
+    )
     _support(business, "Pyöräparkki ja katos")
     youth.reload()
     _support(youth, "pyöräkatu")
@@ -124,7 +152,9 @@ def _walk_through(live, page, browser, runner, kausal) -> None:
 
     # the board member makes the first one a commitment (the commitments service's rules)
     board_context, board = _member_page(browser, links["Liisa Lautakunta"])
-    board.locator("li.solution", has_text="Pyöräparkki").get_by_role("link", name="Tee siitä sitoumuksesi").click()
+    board.locator("li.solution", has_text="Pyöräparkki").get_by_role(
+        "link", name="Tee siitä sitoumuksesi"
+    ).click()
     board.fill("#c-target", "40 pyöräpaikkaa katoksineen syksyyn 2027 mennessä")
     board.fill("#c-indicator", "Pyöräpaikkojen määrä ja pyörällä tulevien oppilaiden osuus")
     board.fill("#c-due_date", (date.today() + timedelta(days=300)).isoformat())
@@ -156,7 +186,7 @@ def _walk_through(live, page, browser, runner, kausal) -> None:
         meeting = meeting_url(live.connector_id, MEETING, base)
 
     # the preparer's checklist shows the team's alternative at X1; the meeting view the item's team
-    for lang, locale in (("fi", "fi-FI"), ("sv", "sv-FI"), ("en", "en-GB")):
+    for lang in ("fi", "sv", "en"):
         page.goto(f"{checklist}?lang={lang}")
         box = page.locator("#team-alternatives")
         assert t("teams.x1.heading", lang) in box.inner_text()
