@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from climate_plugin.connectors.registry import load_connectors
     from climate_plugin.meetings.web import bp as meeting_view_bp
     from climate_plugin.reviews.web import bp as coordinator_bp
+    from climate_plugin.teams.web import bp as teams_bp
     from climate_plugin.webhooks.endpoint import bp as webhooks_bp
 
     load_connectors()  # a broken or duplicate connector kind fails here, at start-up, not on a webhook
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(coordinator_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(meeting_view_bp)
+    app.register_blueprint(teams_bp)  # climate teams' pages through a member's link
     app.register_blueprint(admin_bp)  # the admin pages under /admin
     init_api(app)  # the REST API under /api/v1 and its OpenAPI document
     register_error_handlers(app)  # JSON for machines, a page in the reader's language for people

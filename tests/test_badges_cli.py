@@ -13,6 +13,8 @@ from tests.factories import MunicipalityFactory, SubmittedItemFactory
 from tests.support.cli import assert_clean_failure, invoke
 
 TECH = "Tekninen lautakunta"
+#: the climate teams' game elements (issue 14): on by default, the leaderboard opt-in
+TEAM_GAME = {"team_challenges": True, "climate_team_badges": True, "team_leaderboard": False}
 
 
 def test_list_json_is_exactly_the_published_shape(runner):
@@ -75,12 +77,14 @@ def test_municipality_set(app, runner):
     del shown["screening_sensitivity"]
     assert shown == {
         "slug": "hollola",
-        "game": {"item_badges": True, "team_badges": False, "progress": False},
+        "game": {"item_badges": True, "team_badges": False, "progress": False, **TEAM_GAME},
         "frame_ancestors": ["https://agenda.hollola.fi", "https://*.kuntaportaali.fi:8443"],
     }
     # only what is given changes
     result = invoke(runner, "municipality", "set", "--slug", "hollola", "--game-on", "progress")
-    assert json.loads(result.stdout)["game"] == {"item_badges": True, "team_badges": False, "progress": True}
+    assert json.loads(result.stdout)["game"] == {
+        "item_badges": True, "team_badges": False, "progress": True, **TEAM_GAME
+    }
     assert json.loads(result.stdout)["frame_ancestors"] == [
         "https://agenda.hollola.fi",
         "https://*.kuntaportaali.fi:8443",

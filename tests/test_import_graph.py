@@ -27,7 +27,7 @@ FOLDERS = {
 }
 FEATURES = (
     "accounts", "assessments", "badges", "checklist", "commitments", "deliveries", "hosts", "items",
-    "meetings", "municipalities", "reviews", "screening", "writeback",
+    "meetings", "municipalities", "programme", "reviews", "screening", "teams", "writeback",
 )
 #: what everything else stands on: none of it may import a feature, a face or an entry point
 FOUNDATIONS = (

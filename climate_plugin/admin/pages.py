@@ -134,6 +134,8 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
             ("admin.connectors", slug, "admin.nav.connectors"),
             ("admin.deliveries", slug, "admin.nav.deliveries"),
             ("admin.checklist", slug, "admin.nav.checklist"),
+            ("admin.teams", slug, "admin.nav.teams"),
+            ("admin.programme", slug, "admin.nav.programme"),
             ("admin.users", slug, "admin.nav.users"),
             ("admin.audit", slug, "admin.nav.audit"),
         ]
@@ -142,7 +144,9 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
             "url": url_for(endpoint, lang=current_lang, **values),
             "label": t(key, current_lang),
             "current": request.endpoint == endpoint
-            or (endpoint == "admin.connectors" and (request.endpoint or "").startswith("admin.connector")),
+            or (endpoint == "admin.connectors" and (request.endpoint or "").startswith("admin.connector"))
+            or (endpoint == "admin.teams" and (request.endpoint or "").startswith("admin.team"))
+            or (endpoint == "admin.programme" and (request.endpoint or "") == "admin.measure"),
         }
         for endpoint, values, key in items
     ]
@@ -166,7 +170,8 @@ def render(template: str, municipality: Municipality | None, status: int = 200, 
         nav=_nav(municipality, current),
         principal=p,
         role_label=t(f"admin.role.{p.role}", current) if p.role in ROLES else p.role,
-        can_change=can_change(),
+        # a feature whose pages another role may change too (climate teams: the coordinator) says so
+        can_change=context.pop("can_change", can_change()),
         csrf_field=CSRF_FIELD,
         csrf_token=session_form_token(_csrf_scope()),
         logout=_logout_form(),

@@ -54,6 +54,7 @@ from climate_plugin.db import db
 from climate_plugin.i18n import MESSAGES, language_links, request_language, t
 from climate_plugin.items.store import item_language
 from climate_plugin.models import AgendaItem
+from climate_plugin.teams.shown import alternatives_for
 from climate_plugin.web.errors import wants_json
 from climate_plugin.web.form_token import FIELD as FORM_TOKEN_FIELD
 from climate_plugin.web.form_token import form_token, form_token_ok
@@ -330,6 +331,7 @@ def _render_form(
         field_id=_field_id,
         csrf_token=form_token(_form_scope(item)) if assessment is not None else "",
         checklist_version=checklist.version,
+        team_alternatives=alternatives_for(item, lang),  # a climate team's alternatives, shown at X1
     )
     return body, status
 

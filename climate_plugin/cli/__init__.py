@@ -56,8 +56,10 @@ def _register() -> None:
     from climate_plugin.items.cli import items
     from climate_plugin.meetings.cli import meeting
     from climate_plugin.municipalities.cli import municipality
+    from climate_plugin.programme.cli import programme
     from climate_plugin.reviews.cli import coordinator
     from climate_plugin.screening.cli import screen, screening
+    from climate_plugin.teams.cli import teams
 
     for command in (
         screen,
@@ -77,6 +79,8 @@ def _register() -> None:
         *accounts_cli.commands,
         badges,
         meeting,
+        teams,
+        programme,
     ):
         main.add_command(command)
 

@@ -26,6 +26,7 @@ from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, language_links, pick_language, request_language, t
 from climate_plugin.meetings.links import PURPOSE, meeting_items, meeting_subject
 from climate_plugin.models import AgendaItem, Connector
+from climate_plugin.teams.shown import meeting_teams
 from climate_plugin.web.form_token import FIELD as CSRF_FIELD
 from climate_plugin.web.form_token import form_token
 from climate_plugin.web.render import render
@@ -105,6 +106,7 @@ def _item_row(item: AgendaItem, lang: str, show_badges: bool) -> dict[str, Any]:
             }
             for c in item_commitments(item.id)
         ],
+        "teams": meeting_teams(item, lang),  # the item's climate teams and their solutions on it
     }
 
 

@@ -9,8 +9,18 @@ from climate_plugin.models.commitment import Commitment as Commitment
 from climate_plugin.models.connector import Connector
 from climate_plugin.models.delivery import Delivery
 from climate_plugin.models.item import AgendaItem
+from climate_plugin.models.measure import Measure as Measure
+from climate_plugin.models.measure_link import MeasureLink as MeasureLink
 from climate_plugin.models.municipality import Municipality
 from climate_plugin.models.review import Review as Review
+from climate_plugin.models.solution import Solution as Solution
+from climate_plugin.models.solution_comment import SolutionComment as SolutionComment
+from climate_plugin.models.solution_support import SolutionSupport as SolutionSupport
+from climate_plugin.models.team import Team as Team
+from climate_plugin.models.team_badge_award import TeamBadgeAward as TeamBadgeAward
+from climate_plugin.models.team_challenge import TeamChallenge as TeamChallenge
+from climate_plugin.models.team_member import TeamMember as TeamMember
+from climate_plugin.models.team_notice import TeamNotice as TeamNotice
 from climate_plugin.models.user import User as User
 from climate_plugin.models.write_back import WriteBack
 

@@ -14,7 +14,12 @@ from climate_plugin.models._types import UTCDateTime, utcnow
 
 #: the game elements a municipality can switch off one by one (the checklist reference: research on
 #: gamification in decision-making is mixed, so every element must be optional and measurable)
-GAME_ELEMENTS: tuple[str, ...] = ("item_badges", "team_badges", "progress")
+GAME_ELEMENTS: tuple[str, ...] = (
+    "item_badges", "team_badges", "progress", "team_challenges", "climate_team_badges", "team_leaderboard"
+)
+#: elements that are off until a municipality switches them on: a leaderboard shows this municipality's
+#: bodies (or the municipality itself) beside others, which it must choose to do
+OPT_IN: frozenset[str] = frozenset({"team_leaderboard"})
 
 #: an origin for CSP frame-ancestors: scheme, host (optionally "*." for subdomains) and port, nothing else;
 #: anything more (a ";", a quote, a space) could smuggle another directive into the header
@@ -26,7 +31,7 @@ def valid_frame_ancestor(value: str) -> bool:
 
 
 def default_settings() -> dict[str, Any]:
-    return {"game": {name: True for name in GAME_ELEMENTS}, "frame_ancestors": []}
+    return {"game": {name: name not in OPT_IN for name in GAME_ELEMENTS}, "frame_ancestors": []}
 
 
 class Municipality(db.Model):
@@ -48,12 +53,13 @@ class Municipality(db.Model):
         return self.settings if isinstance(self.settings, Mapping) else {}
 
     def game_enabled(self, element: str) -> bool:
-        """Whether a game element ("item_badges", "team_badges", "progress") is switched on; on by default."""
+        """Whether a game element (GAME_ELEMENTS) is switched on; on by default, except the OPT_IN ones."""
         if element not in GAME_ELEMENTS:
             raise KeyError(element)
+        default = element not in OPT_IN
         game = self._settings().get("game")
-        value = game.get(element, True) if isinstance(game, Mapping) else True
-        return value is not False
+        value = game.get(element, default) if isinstance(game, Mapping) else default
+        return value is True if element in OPT_IN else value is not False
 
     def frame_ancestors(self) -> list[str]:
         """Origins allowed to frame this municipality's pages (CSP frame-ancestors), besides 'self'."""

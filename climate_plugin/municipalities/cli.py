@@ -72,7 +72,11 @@ def _game_elements(value: str | None, option: str) -> set[str]:
 
 @municipality.command("set")
 @click.option("--slug", required=True, help="The municipality's slug.")
-@click.option("--game-off", help="Game elements to switch off: item_badges,team_badges,progress.")
+@click.option(
+    "--game-off",
+    help="Game elements to switch off, comma-separated: item_badges, team_badges, progress, team_challenges, "
+    "climate_team_badges, team_leaderboard (the leaderboard is off until switched on).",
+)
 @click.option("--game-on", help="Game elements to switch on, comma-separated.")
 @click.option(
     "--frame-ancestors",

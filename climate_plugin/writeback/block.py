@@ -17,6 +17,7 @@ from climate_plugin.badges.catalogue import badge_image_url
 from climate_plugin.checklist import checklist_for
 from climate_plugin.commitments.service import block_commitments
 from climate_plugin.items.store import item_language
+from climate_plugin.teams.shown import block_solutions
 
 _EVIDENCE_KEYS = ("category", "term", "snippet", "location")
 
@@ -54,4 +55,7 @@ def build_climate_block(item: Any, assessment: Any, base_url: str) -> dict[str, 
     commitments = block_commitments(item, lang)
     if commitments:  # absent until one is recorded, so earlier blocks keep their hash
         block["commitments"] = commitments
+    solutions = block_solutions(item, lang)
+    if solutions:  # a climate team's proposals on the item; absent until one is made, as above
+        block["team_solutions"] = solutions
     return block
