@@ -154,13 +154,19 @@ def test_the_item_stores_the_decision_and_a_later_undecided_state_clears_it(app)
     with app.app_context():
         connector = ConnectorFactory()
         decided = FetchedItem(
-            "1", "Koulun lämmitys", updated_at=datetime(2026, 3, 1, tzinfo=UTC), meeting_date=date(2026, 3, 17),
+            "1",
+            "Koulun lämmitys",
+            updated_at=datetime(2026, 3, 1, tzinfo=UTC),
+            meeting_date=date(2026, 3, 17),
             decision=Decision("decided", "Hyväksyttiin.", date(2026, 3, 17)),
         )
         item = upsert_item(connector, decided)
         db.session.commit()
         assert (item.meeting_date, item.decision_state, item.decision_text, item.decided_on) == (
-            date(2026, 3, 17), "decided", "Hyväksyttiin.", date(2026, 3, 17)
+            date(2026, 3, 17),
+            "decided",
+            "Hyväksyttiin.",
+            date(2026, 3, 17),
         )
         returned = FetchedItem("1", "Koulun lämmitys", updated_at=datetime(2026, 3, 2, tzinfo=UTC))
         upsert_item(connector, returned)

@@ -19,20 +19,32 @@ FINNISH_TIME = ZoneInfo("Europe/Helsinki")
 
 # Stems, matched at the start of a word: "hyväksyttiin", "hyväksytty", "Beschlossen", "approved".
 _WORDS: tuple[tuple[str, str], ...] = (
-    # "ungeändert beschlossen" / "ehdotuksen mukaisesti" say decided as proposed before "geändert" says amended
+    # "ungeändert beschlossen", "ehdotuksen mukaisesti": as proposed (before "geändert" says amended)
     ("decided", r"ungeänder\w*|unveränder\w*|as proposed|ehdotuksen mukaisesti|enligt förslag\w*"),
     # the order matters: "ehdotuksesta poiketen" (amended) before "päätetty" (decided), "ei hyväksytty"
     # (rejected) before "hyväksytty" (decided)
     ("amended", r"muute\w*|muutettu\w*|poikete\w*|ändra\w*|amend\w*|modif\w*|changed|geänder\w*|änderung\w*"),
-    ("rejected", r"hylät\w*|hylkä\w*|ei hyväksy\w*|avsl\w*|avslag\w*|förkast\w*|reject\w*|declin\w*|"
-                 r"abgelehnt\w*|ablehn\w*"),
-    ("returned", r"palaut\w*|pöydälle|jätettiin pöydälle|bordla\w*|återremi\w*|return\w*|referred back|"
-                 r"tabled|deferred|postpon\w*|vertagt\w*|zurückverwies\w*|zurückgestellt\w*"),
-    ("withdrawn", r"poistet\w*|poisto\w*|peru\w*|struk\w*|återtag\w*|withdraw\w*|removed|zurückgezogen\w*|"
-                  r"abgesetzt\w*"),
-    ("decided", r"päätet\w*|päätös|hyväksy\w*|merkit\w* tiedoksi|beslut\w*|godkän\w*|antag\w*|decided|"
-                r"approved|adopted|accepted|resolved|carried|passed|noted|beschlossen\w*|angenommen\w*|"
-                r"zugestimmt\w*|zur kenntnis genommen"),
+    (
+        "rejected",
+        r"hylät\w*|hylkä\w*|ei hyväksy\w*|avsl\w*|avslag\w*|förkast\w*|reject\w*|declin\w*|"
+        r"abgelehnt\w*|ablehn\w*",
+    ),
+    (
+        "returned",
+        r"palaut\w*|pöydälle|jätettiin pöydälle|bordla\w*|återremi\w*|return\w*|referred back|"
+        r"tabled|deferred|postpon\w*|vertagt\w*|zurückverwies\w*|zurückgestellt\w*",
+    ),
+    (
+        "withdrawn",
+        r"poistet\w*|poisto\w*|peru\w*|struk\w*|återtag\w*|withdraw\w*|removed|zurückgezogen\w*|"
+        r"abgesetzt\w*",
+    ),
+    (
+        "decided",
+        r"päätet\w*|päätös|hyväksy\w*|merkit\w* tiedoksi|beslut\w*|godkän\w*|antag\w*|decided|"
+        r"approved|adopted|accepted|resolved|carried|passed|noted|beschlossen\w*|angenommen\w*|"
+        r"zugestimmt\w*|zur kenntnis genommen",
+    ),
 )
 _PATTERNS = tuple((state, re.compile(rf"(?:^|\b)(?:{words})", re.IGNORECASE)) for state, words in _WORDS)
 
@@ -51,7 +63,7 @@ def decision_state(value: Any) -> str | None:
 
 
 def parse_day(value: Any) -> date | None:
-    """A day from "2026-03-17", "2026-03-17T18:00:00+02:00" or "17.3.2026"; a time is read in Finland's zone."""
+    """A day from "2026-03-17", "2026-03-17T18:00:00+02:00" or "17.3.2026" (a time in Finland's zone)."""
     if isinstance(value, datetime):
         return value.astimezone(FINNISH_TIME).date() if value.tzinfo else value.date()
     if isinstance(value, date):
@@ -85,12 +97,18 @@ def make_decision(status: Any, text: Any = None, day: Any = None) -> Decision | 
 _MINUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (state, re.compile(words, re.IGNORECASE))
     for state, words in (
-        ("returned", r"palautet\w* (?:uudelleen )?valmistel\w*|palautettiin|jätettiin pöydälle|pöydättiin|"
-                     r"återremitter\w*|bordlades|referred back|was tabled|vertagt"),
+        (
+            "returned",
+            r"palautet\w* (?:uudelleen )?valmistel\w*|palautettiin|jätettiin pöydälle|pöydättiin|"
+            r"återremitter\w*|bordlades|referred back|was tabled|vertagt",
+        ),
         ("rejected", r"hylättiin|avslogs|förkastades|was rejected|abgelehnt"),
         ("withdrawn", r"poistettiin (?:esityslistalta|käsittelystä)|ströks från|was withdrawn|abgesetzt"),
-        ("amended", r"muutettuna|muutoksin|ehdotuksesta poiketen|seuraavin muutoksin|med (?:följande )?ändring|"
-                    r"ändrat förslag|with amendments|as amended|geändert beschlossen"),
+        (
+            "amended",
+            r"muutettuna|muutoksin|ehdotuksesta poiketen|seuraavin muutoksin|med (?:följande )?ändring|"
+            r"ändrat förslag|with amendments|as amended|geändert beschlossen",
+        ),
     )
 )
 

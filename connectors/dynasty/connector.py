@@ -250,7 +250,11 @@ class DynastyConnector(Connector):
             attachments=tuple(attachments),
             committee=body[:500] or None,
             meeting_date=day,
-            decision=decision_from_minutes(first_section(sections, "decision"), day) if stage == "minutes" else None,
+            decision=(
+                decision_from_minutes(first_section(sections, "decision"), day)
+                if stage == "minutes"
+                else None
+            ),
             extra={
                 k: v
                 for k, v in {

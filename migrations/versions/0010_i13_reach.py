@@ -39,9 +39,7 @@ def upgrade():
             ["region_id"], ["region.id"], name=op.f("fk_region_checklist_template_region_id_region")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_region_checklist_template")),
-        sa.UniqueConstraint(
-            "region_id", "version", name="uq_region_checklist_template_region_version"
-        ),
+        sa.UniqueConstraint("region_id", "version", name="uq_region_checklist_template_region_version"),
     )
     with op.batch_alter_table("region_checklist_template", schema=None) as batch_op:
         batch_op.create_index(
@@ -75,7 +73,9 @@ def upgrade():
         sa.CheckConstraint(
             "status IN ('open', 'met', 'not_met', 'unclear')", name=op.f("ck_follow_up_status_known")
         ),
-        sa.ForeignKeyConstraint(["item_id"], ["agenda_item.id"], name=op.f("fk_follow_up_item_id_agenda_item")),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["agenda_item.id"], name=op.f("fk_follow_up_item_id_agenda_item")
+        ),
         sa.ForeignKeyConstraint(
             ["municipality_id"], ["municipality.id"], name=op.f("fk_follow_up_municipality_id_municipality")
         ),
