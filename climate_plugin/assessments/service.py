@@ -158,7 +158,7 @@ def submit_assessment(
         needs_review=False,
         submitted_by=submitted_by or None,
         submitted_at=utcnow(),
-        escalation=escalation_reasons(checklist, ratings),
+        escalation=escalation_reasons(checklist, ratings, relevance=current.relevance),
     )
     db.session.add(assessment)
     db.session.flush()

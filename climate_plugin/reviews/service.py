@@ -57,7 +57,9 @@ def escalation_of(assessment: Assessment, municipality: Municipality | None) -> 
     ratings = answers.get("ratings")
     if not isinstance(ratings, Mapping):
         return []
-    return escalation_reasons(checklist_for(municipality, answers.get("checklist_version")), ratings)
+    return escalation_reasons(
+        checklist_for(municipality, answers.get("checklist_version")), ratings, relevance=assessment.relevance
+    )
 
 
 def _latest_submitted(municipality: Municipality):
