@@ -93,7 +93,8 @@ def _accessible(svg: str, title: str, description: str) -> str:
         f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" focusable="false" '
         f'preserveAspectRatio="xMidYMid meet"'
     )
-    labelled = f'<title id="{ident}-t">{html.escape(title)}</title><desc id="{ident}-d">{html.escape(description)}</desc>'
+    labelled = f'<title id="{ident}-t">{html.escape(title)}</title>'
+    labelled += f'<desc id="{ident}-d">{html.escape(description)}</desc>'
     svg = svg.replace("<svg", head, 1)
     # the title and description first, as SVG's accessibility mapping reads them
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + labelled, svg, count=1)
