@@ -28,6 +28,7 @@ def init_api(app: Flask) -> Api:
     from climate_plugin.hosts import api as connectors
     from climate_plugin.items import api as items
     from climate_plugin.municipalities import api as municipalities
+    from climate_plugin.reach import api as reach
     from climate_plugin.writeback import api as write_backs
 
     app.config.update(
@@ -67,6 +68,8 @@ def init_api(app: Flask) -> Api:
         users.users_bp,
         users.tokens_bp,
         audit_log.bp,
+        reach.bp,
+        reach.open_bp,
     ):
         api.register_blueprint(bp)
     app.register_blueprint(docs.bp)
