@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from climate_plugin.accounts.audit import audit
 from climate_plugin.badges.item import question_answered, ratings_complete
 from climate_plugin.checklist import STAGE0_TO_CATEGORIES
 from climate_plugin.checklist.escalation import no_effect_throughout
@@ -566,3 +567,12 @@ def game_engagement(municipality: Municipality, result: Reach) -> list[dict[str,
 
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def publish_open_data(municipality: Municipality, on: bool) -> Municipality:
+    """The municipality chooses to publish (or stop publishing) its assessed decisions and commitments."""
+    if municipality.publishes_open_data() != on:
+        municipality.set_flag("open_data", on)
+        audit("municipality.open_data", f"municipality:{municipality.id}", municipality.id, {"on": on})
+    db.session.commit()
+    return municipality
