@@ -56,6 +56,8 @@ def _register() -> None:
     from climate_plugin.items.cli import items
     from climate_plugin.meetings.cli import meeting
     from climate_plugin.municipalities.cli import municipality
+    from climate_plugin.reach.cli import reach
+    from climate_plugin.regions.cli import region
     from climate_plugin.reviews.cli import coordinator
     from climate_plugin.screening.cli import screen, screening
 
@@ -77,6 +79,8 @@ def _register() -> None:
         *accounts_cli.commands,
         badges,
         meeting,
+        reach,
+        region,
     ):
         main.add_command(command)
 

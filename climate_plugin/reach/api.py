@@ -25,7 +25,9 @@ from climate_plugin.reach import records, service
 from climate_plugin.reach.exports import CSV_TYPE, XLSX_TYPE, Sheet, to_csv, to_xlsx
 from climate_plugin.reach.service import FLAT_KEYS, BadFilter, Filters, flat_row
 
-bp = make_blueprint("reach_api", "/reach", "What the climate work reaches, per body and over time (read only).")
+bp = make_blueprint(
+    "reach_api", "/reach", "What the climate work reaches, per body and over time (read-only)."
+)
 open_bp = make_blueprint(
     "open_data", "/open-data", "Open data a municipality chooses to publish: assessed decisions, commitments."
 )
