@@ -111,7 +111,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
         lang,
         group,
         [
-            Series(t(f"relevance.{level}", lang), [r["screened"][level] for r in result.rows])
+            Series(_label(f"screened_{level}", lang), [r["screened"][level] for r in result.rows])
             for level in service.RELEVANCE
         ],
         stacked=True,
