@@ -18,6 +18,7 @@ from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import AgendaItem, Connector, Municipality, Region
 from climate_plugin.reach import records, service
+from climate_plugin.reach.charts import Series, bar_chart
 from climate_plugin.reach.exports import CSV_TYPE, XLSX_TYPE, Sheet, to_csv, to_xlsx
 from climate_plugin.reach.picture import TABLES, Picture, build
 from climate_plugin.reach.service import BadFilter, Filters
@@ -376,6 +377,21 @@ def region_overview(token: str) -> Any:
                 **_filter_args(filters),
             )
         members.append(entry)
+    shared = [m for m in members if m["shares"]]
+    picks = (
+        ("screened_high", lambda totals: totals["screened"]["high"]),
+        ("assessed", lambda totals: totals["assessed"]),
+        ("assessed_before_meeting", lambda totals: totals["assessed_before_meeting"]),
+        ("no_effect_on_high", lambda totals: totals["no_effect_on_high"]),
+    )
+    chart = None
+    if shared:
+        chart = bar_chart(
+            t("reach.region.members", lang),
+            t("reach.chart.desc", lang, description=t("reach.region.intro", lang)),
+            [m["name"] for m in shared],
+            [Series(t(f"reach.col.{key}", lang), [pick(m["totals"]) for m in shared]) for key, pick in picks],
+        )
     if wants_json():
         return jsonify(
             {
@@ -390,6 +406,7 @@ def region_overview(token: str) -> Any:
         lang,
         region=region,
         members=members,
+        chart=chart,
         filters=filters,
         problem=problem,
         start=format_date(filters.start, lang),
