@@ -213,15 +213,11 @@ def open_decisions(municipality: Municipality, filters: Filters, today: date) ->
     """Assessed items (with a submitted assessment), without anyone's name."""
     facts = [f for f in item_facts(municipality, filters, today) if f.assessed]
     latest = _latest_submitted([f.id for f in facts])
-    urls = (
-        dict(
-            db.session.execute(
-                select(AgendaItem.id, AgendaItem.url).where(AgendaItem.id.in_([f.id for f in facts]))
-            )
-        )
-        if facts
-        else {}
-    )
+    urls: dict[int, str | None] = {}
+    ids = [f.id for f in facts]
+    for start in range(0, len(ids), 500):
+        stmt = select(AgendaItem.id, AgendaItem.url).where(AgendaItem.id.in_(ids[start : start + 500]))
+        urls.update({item_id: url for item_id, url in db.session.execute(stmt)})
     rows = []
     for fact in facts:
         assessment = latest[fact.id]
