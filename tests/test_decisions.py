@@ -171,3 +171,28 @@ def test_the_item_stores_the_decision_and_a_later_undecided_state_clears_it(app)
         returned = FetchedItem("1", "Koulun lämmitys", updated_at=datetime(2026, 3, 2, tzinfo=UTC))
         upsert_item(connector, returned)
         assert item.decision_state is None and item.decided_on is None
+
+
+def test_the_api_shows_an_items_decision(app, client, auth):
+    with app.app_context():
+        connector = ConnectorFactory()
+        item = upsert_item(
+            connector,
+            FetchedItem(
+                "7",
+                "Torin pysäköinti",
+                meeting_date=date(2026, 3, 17),
+                decision=Decision("returned", "Palautettiin valmisteluun.", date(2026, 3, 17)),
+            ),
+        )
+        db.session.commit()
+        item_id = item.id
+    answer = client.get(
+        f"/api/v1/items/{item_id}", headers={"Authorization": f"Bearer {auth.token('viewer')}"}
+    )
+    body = answer.get_json()
+    assert (body["meeting_date"], body["decision_state"], body["decided_on"]) == (
+        "2026-03-17",
+        "returned",
+        "2026-03-17",
+    )

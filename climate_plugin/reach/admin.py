@@ -23,7 +23,7 @@ from climate_plugin.commitments.service import local_today
 from climate_plugin.i18n import t
 from climate_plugin.reach import service as reach
 from climate_plugin.reach.picture import build
-from climate_plugin.reach.web import _export, _query, _records, page_view, read_filters
+from climate_plugin.reach.web import export_response, filter_query, page_view, read_filters, records_response
 from climate_plugin.regions import service as regions
 from climate_plugin.web.render import render as render_in
 
@@ -73,7 +73,10 @@ def reach_print(slug: str) -> Any:
     current = lang()
     filters, problem = read_filters(current)
     picture = build(town, filters, current, local_today())
-    back = (url_for("admin.reach", slug=slug, lang=current, **_query()), t("reach.back.picture", current))
+    back = (
+        url_for("admin.reach", slug=slug, lang=current, **filter_query()),
+        t("reach.back.picture", current),
+    )
     view = page_view(
         picture,
         current,
@@ -89,13 +92,13 @@ def reach_print(slug: str) -> Any:
 @bp.get("/m/<slug>/reach/export.<fmt>")
 @require(*VIEW)
 def reach_export(slug: str, fmt: str) -> Any:
-    return _export(municipality_or_404(slug), fmt, lang())
+    return export_response(municipality_or_404(slug), fmt, lang())
 
 
 @bp.get("/m/<slug>/reach/<name>.<fmt>")
 @require(*VIEW)
 def reach_records(slug: str, name: str, fmt: str) -> Any:
-    return _records(municipality_or_404(slug), name, fmt)
+    return records_response(municipality_or_404(slug), name, fmt)
 
 
 @bp.post("/m/<slug>/reach/settings")

@@ -73,6 +73,7 @@ def _group_label(row: dict[str, Any], filters: Filters, lang: str) -> str:
 def _table(
     key: str,
     lang: str,
+    by: str,
     columns: Sequence[str],
     rows: Sequence[dict[str, Any]],
     shown: Callable[[str, Any], Any] | None = None,
@@ -82,6 +83,10 @@ def _table(
             return body_label(value, lang)
         return shown(column, value) if shown else value
 
+    # by body every row has the whole period, and by month or quarter every row has all bodies: a column
+    # that says the same on every row only takes room from the ones that differ
+    constant = "period" if by == "body" else "body"
+    columns = [c for c in columns if c != constant]
     return Table(
         key=key,
         title=t(f"reach.table.{key}.title", lang),
@@ -104,7 +109,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     group = [_group_label(r, filters, lang) for r in result.rows]
 
     flat = [flat_row(r) for r in [*result.rows, {**result.totals, "period": result.totals["period"]}]]
-    reach_table = _table("reach", lang, FLAT_KEYS, flat)
+    reach_table = _table("reach", lang, filters.by, FLAT_KEYS, flat)
     reach_table.rows[-1][0] = t("reach.totals", lang)
     _chart(
         reach_table,
@@ -124,6 +129,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     cov = _table(
         "coverage",
         lang,
+        filters.by,
         (
             "body",
             "period",
@@ -156,6 +162,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     qual = _table(
         "quality",
         lang,
+        filters.by,
         (
             "body",
             "period",
@@ -190,7 +197,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
             return CATEGORIES_BY_CODE[value].name[lang]
         return value
 
-    over = _table("overrides", lang, ("category", "added", "removed"), overrides, category)
+    over = _table("overrides", lang, filters.by, ("category", "added", "removed"), overrides, category)
     _chart(
         over,
         lang,
@@ -204,6 +211,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     com = _table(
         "commitments",
         lang,
+        filters.by,
         (
             "body",
             "period",
@@ -230,6 +238,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     dec = _table(
         "decisions",
         lang,
+        filters.by,
         (
             "body",
             "period",
@@ -258,7 +267,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     roles = [k for k in (people[0] if people else {}) if k not in ("body", "period")]
     if not roles:
         roles = ["all"]
-    part = _table("participants", lang, ("body", "period", *roles), people)
+    part = _table("participants", lang, filters.by, ("body", "period", *roles), people)
     _chart(part, lang, group, [Series(_label(k, lang), [r.get(k, 0) for r in people]) for k in roles])
     tables.append(part)
 
@@ -276,6 +285,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     gam = _table(
         "game",
         lang,
+        filters.by,
         ("element", "state", "high", "assessed", "share_assessed", "justified", "commitments"),
         game,
         game_value,

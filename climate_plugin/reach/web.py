@@ -266,7 +266,7 @@ def coordinator_picture(token: str) -> Any:
         return error
     lang = request_language(municipality.language, browser=not wants_json())
     back = (url_for("coordinator.overview", token=token, lang=lang), t("reach.back.coordinator", lang))
-    languages = language_links("reach.coordinator_picture", lang, token=token, **_query())
+    languages = language_links("reach.coordinator_picture", lang, token=token, **filter_query())
     return _show(
         municipality,
         lang,
@@ -285,7 +285,7 @@ def coordinator_print(token: str) -> Any:
         return error
     lang = request_language(municipality.language)
     back = (
-        url_for("reach.coordinator_picture", token=token, lang=lang, **_query()),
+        url_for("reach.coordinator_picture", token=token, lang=lang, **filter_query()),
         t("reach.back.picture", lang),
     )
     return _show(
@@ -298,7 +298,7 @@ def coordinator_export(token: str, fmt: str) -> Any:
     municipality, error = _coordinator(token)
     if error is not None:
         return error
-    return _export(municipality, fmt, municipality.language)
+    return export_response(municipality, fmt, municipality.language)
 
 
 @bp.get("/coordinator/<token>/picture/<name>.<fmt>")
@@ -306,14 +306,14 @@ def coordinator_records(token: str, name: str, fmt: str) -> Any:
     municipality, error = _coordinator(token)
     if error is not None:
         return error
-    return _records(municipality, name, fmt)
+    return records_response(municipality, name, fmt)
 
 
-def _query() -> dict[str, str]:
+def filter_query() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k in ("from", "to", "by", "body")}
 
 
-def _export(municipality: Municipality, fmt: str, default_lang: str) -> Any:
+def export_response(municipality: Municipality, fmt: str, default_lang: str) -> Any:
     table = request.args.get("table") or None
     problem = bad_export(fmt, table)
     if problem:
@@ -326,7 +326,7 @@ def _export(municipality: Municipality, fmt: str, default_lang: str) -> Any:
     return export(picture, fmt, table, f"reach-{municipality.slug}")
 
 
-def _records(municipality: Municipality, name: str, fmt: str) -> Any:
+def records_response(municipality: Municipality, name: str, fmt: str) -> Any:
     problem = bad_export(fmt, None, name)
     if problem:
         return _plain(404 if name not in RECORDS else 400, problem)
@@ -412,7 +412,7 @@ def region_overview(token: str) -> Any:
         start=format_date(filters.start, lang),
         end=format_date(filters.end, lang),
         action=url_for("reach.region_overview", token=token),
-        languages=language_links("reach.region_overview", lang, token=token, **_query()),
+        languages=language_links("reach.region_overview", lang, token=token, **filter_query()),
     )
     return html, 400 if problem else 200
 
@@ -444,8 +444,8 @@ def region_picture(token: str, slug: str) -> Any:
     if error is not None:
         return error
     lang = request_language(region.language, browser=not wants_json())
-    back = (url_for("reach.region_overview", token=token, lang=lang, **_query()), region.name)
-    languages = language_links("reach.region_picture", lang, token=token, slug=slug, **_query())
+    back = (url_for("reach.region_overview", token=token, lang=lang, **filter_query()), region.name)
+    languages = language_links("reach.region_picture", lang, token=token, slug=slug, **filter_query())
     return _show(
         municipality,
         lang,
@@ -464,7 +464,7 @@ def region_print(token: str, slug: str) -> Any:
         return error
     lang = request_language(region.language)
     back = (
-        url_for("reach.region_picture", token=token, slug=slug, lang=lang, **_query()),
+        url_for("reach.region_picture", token=token, slug=slug, lang=lang, **filter_query()),
         t("reach.back.picture", lang),
     )
     return _show(
@@ -477,7 +477,7 @@ def region_export(token: str, slug: str, fmt: str) -> Any:
     region, municipality, error = _region_member(token, slug)
     if error is not None:
         return error
-    return _export(municipality, fmt, region.language)
+    return export_response(municipality, fmt, region.language)
 
 
 @bp.get("/region/<token>/m/<slug>/<name>.<fmt>")
@@ -485,4 +485,4 @@ def region_records(token: str, slug: str, name: str, fmt: str) -> Any:
     region, municipality, error = _region_member(token, slug)
     if error is not None:
         return error
-    return _records(municipality, name, fmt)
+    return records_response(municipality, name, fmt)
