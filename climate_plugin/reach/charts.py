@@ -67,10 +67,13 @@ def bar_chart(
         width=720,
         height=max(320, 40 + 28 * len(labels)) if horizontal else 360,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(4, max(1, len(series))),
+        # long names (Finnish compounds) get wider legend columns instead of being cut
+        legend_at_bottom_columns=min(
+            2 if max((len(one.name) for one in series), default=0) > 18 else 4, max(1, len(series))
+        ),
         x_label_rotation=0 if horizontal or len(labels) <= 6 else 35,
         truncate_label=40,
-        truncate_legend=40,
+        truncate_legend=60,
         print_values=False,
         show_y_guides=True,
         range=(0, 100) if percent else None,
@@ -79,9 +82,11 @@ def bar_chart(
         value_formatter=(lambda v: f"{v:g} %") if percent else (lambda v: f"{v:g}"),
         no_data_text="–",
     )
-    chart.x_labels = list(labels)
+    # pygal lays horizontal bars from the bottom up: reversed, they read top-down in the table's order
+    order = (lambda values: list(values)[::-1]) if horizontal else list
+    chart.x_labels = order(labels)
     for one in series:
-        chart.add(one.name, [None if v is None else v for v in one.values])
+        chart.add(one.name, order(None if v is None else v for v in one.values))
     svg = chart.render(is_unicode=True)
     return _accessible(svg, title, description)
 

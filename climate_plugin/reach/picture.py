@@ -105,15 +105,20 @@ def _chart(table: Table, lang: str, labels: list[str], series: list[Series], **o
 
 def build(municipality: Municipality, filters: Filters, lang: str, today: date) -> Picture:
     result = service.reach(municipality, filters, today)
+
+    def chart(table: Table, labels: list[str], series: list[Series], **options: Any) -> None:
+        # body names are long ("Ympäristö- ja rakennuslautakunta"): by body the bars lie down, names left
+        options.setdefault("horizontal", filters.by == "body")
+        _chart(table, lang, labels, series, **options)
+
     tables: list[Table] = []
     group = [_group_label(r, filters, lang) for r in result.rows]
 
     flat = [flat_row(r) for r in [*result.rows, {**result.totals, "period": result.totals["period"]}]]
     reach_table = _table("reach", lang, filters.by, FLAT_KEYS, flat)
     reach_table.rows[-1][0] = t("reach.totals", lang)
-    _chart(
+    chart(
         reach_table,
-        lang,
         group,
         [
             Series(_label(f"screened_{level}", lang), [r["screened"][level] for r in result.rows])
@@ -143,9 +148,8 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
         ),
         coverage,
     )
-    _chart(
+    chart(
         cov,
-        lang,
         group,
         [
             Series(_label("high", lang), [r["high"] for r in coverage]),
@@ -179,9 +183,8 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
         ),
         quality,
     )
-    _chart(
+    chart(
         qual,
-        lang,
         group,
         [
             Series(_label(k, lang), [r[k] for r in quality])
@@ -198,9 +201,8 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
         return value
 
     over = _table("overrides", lang, filters.by, ("category", "added", "removed"), overrides, category)
-    _chart(
+    chart(
         over,
-        lang,
         [category("category", r["category"]) for r in overrides],
         [Series(_label(k, lang), [r[k] for r in overrides]) for k in ("added", "removed")],
         horizontal=True,
@@ -225,9 +227,8 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
         ),
         commitments,
     )
-    _chart(
+    chart(
         com,
-        lang,
         group,
         [Series(_label(k, lang), [r[k] for r in commitments]) for k in ("open", "kept", "not_kept")],
         stacked=True,
@@ -252,9 +253,8 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
         ),
         decisions,
     )
-    _chart(
+    chart(
         dec,
-        lang,
         group,
         [
             Series(_label(k, lang), [r[k] for r in decisions])
@@ -268,7 +268,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
     if not roles:
         roles = ["all"]
     part = _table("participants", lang, filters.by, ("body", "period", *roles), people)
-    _chart(part, lang, group, [Series(_label(k, lang), [r.get(k, 0) for r in people]) for k in roles])
+    chart(part, group, [Series(_label(k, lang), [r.get(k, 0) for r in people]) for k in roles])
     tables.append(part)
 
     game = service.game_engagement(municipality, result)
@@ -291,9 +291,8 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
         game_value,
     )
     elements = list(dict.fromkeys(row["element"] for row in game))
-    _chart(
+    chart(
         gam,
-        lang,
         [t(f"reach.game.{e}", lang) for e in elements],
         [
             Series(
@@ -306,6 +305,7 @@ def build(municipality: Municipality, filters: Filters, lang: str, today: date) 
             for state in ("on", "off")
         ],
         percent=True,
+        horizontal=False,
     )
     tables.append(gam)
     return Picture(municipality, filters, result, tables)
