@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -256,3 +256,30 @@ def test_text_that_looks_like_a_formula_stays_text(app, client, auth):
     book = client.get(f"/api/v1/reach/assessments?{WINDOW}&format=xlsx", headers=headers).data
     cell = load_workbook(io.BytesIO(book)).worksheets[0]["C2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+@pytest.mark.services
+def test_on_postgresql_the_seeded_rows_add_up_to_their_totals(tmp_path, postgres_url):
+    from sqlalchemy import func, select
+
+    from climate_plugin.commitments.service import local_today
+    from climate_plugin.models import AgendaItem, Connector, Municipality
+    from climate_plugin.reach import service
+    from climate_plugin.reach.history import seed_history
+    from tests.support.app import build_app
+
+    app = build_app(tmp_path, database_url=postgres_url)
+    with app.app_context():
+        end = local_today()
+        seed_history(end, months=2, seed=3)
+        hollola = db.session.scalar(select(Municipality).where(Municipality.slug == "hollola"))
+        filters = service.Filters(end - timedelta(days=365), end, by="month")
+        result = service.reach(hollola, filters, end)
+        stored = db.session.scalar(
+            select(func.count(AgendaItem.id)).join(Connector).where(Connector.municipality_id == hollola.id)
+        )
+        assert sum(result.totals["screened"].values()) == stored > 0
+        for key in ("assessed", "assessed_before_meeting", "no_effect_on_high", "overrides"):
+            assert sum(row[key] for row in result.rows) == result.totals[key]
+        assert max(row["participants"] for row in result.rows) <= result.totals["participants"]
+        db.engine.dispose()

@@ -34,7 +34,7 @@ from tests.support.app import build_app
 from tests.support.screenshots import keep_screenshot
 
 PASSWORD = "a long enough password for tests"
-MONTHS = 4
+MONTHS = 3
 
 
 @dataclass
