@@ -84,15 +84,18 @@ def test_the_coordinators_picture_in_each_language(seeded, page, lang):
     assert page.locator("h1").inner_text() == t("reach.heading", lang)
     assert page.locator("html").get_attribute("lang") == lang
     sections = page.locator("section.figure-section")
-    assert sections.count() == 8
+    assert sections.count() == 8 and page.locator("svg[role=img]").count() >= 6
     for index in range(sections.count()):
         section = sections.nth(index)
         chart = section.locator("svg[role=img]")
+        assert section.locator("table caption").count() == 1
+        if section.get_by_text(t("reach.empty", lang)).count():
+            assert chart.count() == 0  # nothing to draw: the table says so
+            continue
         # every chart is named by its title and description, and has its table beside it
         assert chart.count() == 1
         labelled = chart.get_attribute("aria-labelledby").split()
         assert page.locator(f"[id='{labelled[0]}']").text_content() == section.locator("h2").inner_text()
-        assert section.locator("table caption").count() == 1
         assert section.locator("script").count() == 0
     keep_screenshot(page, f"reach-coordinator-{lang}")
 
@@ -179,7 +182,7 @@ def test_print_view_and_downloads_agree(seeded, page, tmp_path):
     page.wait_for_url("**/print**")
     page.emulate_media(media="print")
     assert not page.locator(".downloads").first.is_visible()
-    assert page.locator("svg[role=img]").count() == 8
+    assert page.locator("svg[role=img]").count() >= 6
     keep_screenshot(page, "reach-print-sv")
 
 
