@@ -59,7 +59,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from climate_plugin.badges.web import bp as badges_bp
     from climate_plugin.commitments.web import bp as commitments_bp
     from climate_plugin.connectors.registry import load_connectors
+    from climate_plugin.followups.web import bp as followups_bp
     from climate_plugin.meetings.web import bp as meeting_view_bp
+    from climate_plugin.reach.web import bp as reach_bp
     from climate_plugin.reviews.web import bp as coordinator_bp
     from climate_plugin.teams.web import bp as teams_bp
     from climate_plugin.webhooks.endpoint import bp as webhooks_bp
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(badges_bp)
     app.register_blueprint(meeting_view_bp)
     app.register_blueprint(teams_bp)  # climate teams' pages through a member's link
+    app.register_blueprint(reach_bp)  # the coordinator's and the region's picture
+    app.register_blueprint(followups_bp)
     app.register_blueprint(admin_bp)  # the admin pages under /admin
     init_api(app)  # the REST API under /api/v1 and its OpenAPI document
     register_error_handlers(app)  # JSON for machines, a page in the reader's language for people

@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 from marshmallow import Schema
@@ -18,6 +18,8 @@ __all__ = [
     "Capabilities",
     "Change",
     "Connector",
+    "DECISION_STATES",
+    "Decision",
     "FetchedItem",
     "PayloadError",
     "PollPage",
@@ -58,6 +60,21 @@ class Attachment:
     mime_type: str | None = None  #: the host's declared type, lower case, without parameters
 
 
+#: how an item was decided, as the pipeline stores it: as proposed, changed in the meeting, rejected, sent
+#: back to preparation (or tabled), or withdrawn from the agenda (connectors.common.decisions maps hosts'
+#: words onto these)
+DECISION_STATES: tuple[str, ...] = ("decided", "amended", "rejected", "returned", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the host says was decided on an item (reported by connectors that can read it)."""
+
+    state: str  #: one of DECISION_STATES
+    text: str | None = None  #: the decision's wording (plain text or HTML)
+    decided_on: date | None = None  #: the day of the decision
+
+
 @dataclass(frozen=True)
 class FetchedItem:
     """An agenda item as the host system has it now."""
@@ -75,6 +92,10 @@ class FetchedItem:
     attachments: tuple[Attachment, ...] = ()
     #: the board or committee that decides the item (team badges are counted per committee)
     committee: str | None = None
+    #: the day of the meeting that handles the item, where the host says
+    meeting_date: date | None = None
+    #: the decision, once the host reports one; None while the item is undecided (or the host cannot say)
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True)

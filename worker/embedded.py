@@ -17,6 +17,7 @@ from datetime import timedelta
 from flask import Flask
 
 from climate_plugin.commitments.reminders import send_due_reminders
+from climate_plugin.followups.service import send_follow_up_reminders
 from climate_plugin.hosts.polling import poll_due_connectors
 from climate_plugin.queue import TaskName
 from climate_plugin.worker import sweeper
@@ -112,6 +113,7 @@ class EmbeddedWorker:
         try:
             with self.app.app_context():
                 send_due_reminders()
+                send_follow_up_reminders()
         except Exception:
             log.exception("embedded reminders failed; trying again at the next sweep")
         # Polls of connectors whose poll_interval has passed (beat's minutely schedule under Celery).

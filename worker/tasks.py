@@ -43,8 +43,10 @@ def poll_due() -> None:
 @shared_task(name="worker.tasks.send_reminders")
 def send_reminders() -> None:
     from climate_plugin.commitments.reminders import send_due_reminders
+    from climate_plugin.followups.service import send_follow_up_reminders
 
     send_due_reminders()
+    send_follow_up_reminders()  # the coordinator's X5 follow-ups, on the same daily schedule
 
 
 @shared_task(name="worker.tasks.sweep")

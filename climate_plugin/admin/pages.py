@@ -131,6 +131,7 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
         slug = {"slug": municipality.slug}
         items += [
             ("admin.dashboard", slug, "admin.nav.dashboard"),
+            ("admin.reach", slug, "admin.nav.reach"),
             ("admin.connectors", slug, "admin.nav.connectors"),
             ("admin.deliveries", slug, "admin.nav.deliveries"),
             ("admin.checklist", slug, "admin.nav.checklist"),

@@ -29,6 +29,7 @@ def init_api(app: Flask) -> Api:
     from climate_plugin.items import api as items
     from climate_plugin.municipalities import api as municipalities
     from climate_plugin.programme import api as measures
+    from climate_plugin.reach import api as reach
     from climate_plugin.teams import api as teams
     from climate_plugin.writeback import api as write_backs
 
@@ -71,6 +72,8 @@ def init_api(app: Flask) -> Api:
         audit_log.bp,
         teams.bp,
         measures.bp,
+        reach.bp,
+        reach.open_bp,
     ):
         api.register_blueprint(bp)
     app.register_blueprint(docs.bp)

@@ -171,6 +171,11 @@ class ItemSchema(_Out):
     updated_at = fields.DateTime(allow_none=True)
     deleted_at = fields.DateTime(allow_none=True)
     fetched_at = fields.DateTime()
+    #: the meeting's day and the decision, where the host reports them (docs/connectors.md)
+    meeting_date = fields.Date(allow_none=True)
+    decision_state = fields.String(allow_none=True)
+    decision_text = fields.String(allow_none=True)
+    decided_on = fields.Date(allow_none=True)
 
 
 class AssessmentSchema(_Out):

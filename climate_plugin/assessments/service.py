@@ -15,6 +15,7 @@ from typing import Any
 from climate_plugin.badges.team import recompute_awards
 from climate_plugin.checklist import build_stage0_answers, checklist_for, escalation_reasons
 from climate_plugin.db import db
+from climate_plugin.followups.service import sync_follow_up
 from climate_plugin.items.store import attachment_texts
 from climate_plugin.models import AgendaItem, Assessment
 from climate_plugin.models._types import utcnow
@@ -158,10 +159,11 @@ def submit_assessment(
         needs_review=False,
         submitted_by=submitted_by or None,
         submitted_at=utcnow(),
-        escalation=escalation_reasons(checklist, ratings),
+        escalation=escalation_reasons(checklist, ratings, relevance=current.relevance),
     )
     db.session.add(assessment)
     db.session.flush()
+    sync_follow_up(item, assessment)  # X5's indicator and date: the coordinator's follow-up task
     # Store any team level this submit reached now, so it shows (and never falls) without a recompute.
     recompute_awards(item.connector.municipality)
     return assessment

@@ -327,6 +327,9 @@ ESCALATION_DEFAULTS: dict[str, Any] = {
     "unknown_investment_over_eur": 100_000,
     "unknown_on_land_use_plan": True,
     "nonzero_steering": True,  # any steering rating other than "0"
+    # box-ticking: an item screened high whose assessment rates nothing other than "0" (or answers "no
+    # climate impact" outright) goes to the coordinator; a municipality can switch this off
+    "no_effect_on_high": True,
 }
 
 #: which stage 0 question a screening category answers "yes"

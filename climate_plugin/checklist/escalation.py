@@ -18,6 +18,7 @@ REASONS: tuple[str, ...] = (
     "negative_count",
     "unknown_in_key_category",
     "nonzero_steering",
+    "no_effect_on_high",
 )
 
 
@@ -42,11 +43,13 @@ def escalation_reasons(
     land_use_plan: bool = False,
     *,
     rules: Mapping[str, Any] | None = None,
+    relevance: str | None = None,
 ) -> list[str]:
     """Which stage 2 rules fire (codes from ``REASONS``); an empty list means no escalation.
 
     The older form ``escalation_reasons(ratings, investment_eur=…)`` still works and uses the default
-    checklist, so callers written before municipality templates keep their meaning.
+    checklist, so callers written before municipality templates keep their meaning. ``relevance`` is the
+    screening's level: "no effect" throughout on a high item escalates (``no_effect_on_high``).
     """
     if not isinstance(checklist, Checklist):
         checklist, ratings = DEFAULT_CHECKLIST, checklist
@@ -65,7 +68,15 @@ def escalation_reasons(
         reasons.append("unknown_in_key_category")
     if rules.get("nonzero_steering") and codes.get("steering", "0") != "0":
         reasons.append("nonzero_steering")
+    if rules.get("no_effect_on_high") and relevance == "high" and no_effect_throughout(codes):
+        reasons.append("no_effect_on_high")
     return reasons
+
+
+def no_effect_throughout(codes: Mapping[str, str]) -> bool:
+    """Every rating is "0" (none or minor), or nothing is rated at all (stage 0 answered "no" throughout):
+    on an item screened high, the sign of box-ticking that councils' published forms show."""
+    return all(code == "0" for code in codes.values())
 
 
 def _euros(amount: int, lang: str) -> str:

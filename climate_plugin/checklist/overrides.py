@@ -98,6 +98,7 @@ class _Escalation(Schema):
     unknown_investment_over_eur = fields.Integer(strict=True, validate=Range(min=0))
     unknown_on_land_use_plan = _StrictBoolean()
     nonzero_steering = _StrictBoolean()
+    no_effect_on_high = _StrictBoolean()
 
 
 class OverridesSchema(Schema):

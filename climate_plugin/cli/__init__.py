@@ -57,6 +57,8 @@ def _register() -> None:
     from climate_plugin.meetings.cli import meeting
     from climate_plugin.municipalities.cli import municipality
     from climate_plugin.programme.cli import programme
+    from climate_plugin.reach.cli import reach
+    from climate_plugin.regions.cli import region
     from climate_plugin.reviews.cli import coordinator
     from climate_plugin.screening.cli import screen, screening
     from climate_plugin.teams.cli import teams
@@ -81,6 +83,8 @@ def _register() -> None:
         meeting,
         teams,
         programme,
+        reach,
+        region,
     ):
         main.add_command(command)
 

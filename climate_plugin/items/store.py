@@ -61,6 +61,12 @@ def upsert_item(
     item.body = fetched.body
     item.meeting = fetched.meeting
     item.committee = fetched.committee
+    # getattr: a FetchedItem from a connector built before meeting days and decisions were reported
+    item.meeting_date = getattr(fetched, "meeting_date", None)
+    decision = getattr(fetched, "decision", None)
+    item.decision_state = decision.state if decision is not None else None
+    item.decision_text = decision.text if decision is not None else None
+    item.decided_on = decision.decided_on if decision is not None else None
     item.url = fetched.url
     item.updated_at = fetched.updated_at or item.updated_at
     item.content_hash = new_hash

@@ -8,10 +8,13 @@ from climate_plugin.models.checklist_template import ChecklistTemplate as Checkl
 from climate_plugin.models.commitment import Commitment as Commitment
 from climate_plugin.models.connector import Connector
 from climate_plugin.models.delivery import Delivery
+from climate_plugin.models.follow_up import FollowUp as FollowUp
 from climate_plugin.models.item import AgendaItem
 from climate_plugin.models.measure import Measure as Measure
 from climate_plugin.models.measure_link import MeasureLink as MeasureLink
 from climate_plugin.models.municipality import Municipality
+from climate_plugin.models.region import Region as Region
+from climate_plugin.models.region_checklist_template import RegionChecklistTemplate as RegionChecklistTemplate
 from climate_plugin.models.review import Review as Review
 from climate_plugin.models.solution import Solution as Solution
 from climate_plugin.models.solution_comment import SolutionComment as SolutionComment

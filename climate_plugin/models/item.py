@@ -1,9 +1,9 @@
 """An agenda item as last fetched from its host system."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from climate_plugin.db import db
@@ -38,6 +38,13 @@ class AgendaItem(db.Model):
     #: sha256 of what screening reads (title, body, language)
     content_hash: Mapped[str] = mapped_column(db.String(64))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the day of the meeting that handles the item, where the host says (the picture's "before the meeting")
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    #: how the host says the item was decided (climate_plugin.connectors.base.DECISION_STATES); None: not yet
+    decision_state: Mapped[str | None] = mapped_column(db.String(16))
+    #: the decision's wording as the host gives it (plain text or HTML), and its day
+    decision_text: Mapped[str | None] = mapped_column(db.Text)
+    decided_on: Mapped[date | None] = mapped_column(Date)
     fetched_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     connector: Mapped[Connector] = relationship()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from climate_plugin.db import db
@@ -20,6 +20,8 @@ GAME_ELEMENTS: tuple[str, ...] = (
 #: elements that are off until a municipality switches them on: a leaderboard shows this municipality's
 #: bodies (or the municipality itself) beside others, which it must choose to do
 OPT_IN: frozenset[str] = frozenset({"team_leaderboard"})
+#: opt-in settings (off by default): share the picture with the region, publish open data
+FLAGS: tuple[str, ...] = ("share_with_region", "open_data")
 
 #: an origin for CSP frame-ancestors: scheme, host (optionally "*." for subdomains) and port, nothing else;
 #: anything more (a ";", a quote, a space) could smuggle another directive into the header
@@ -48,6 +50,8 @@ class Municipality(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=default_settings, server_default="{}")
     #: the screening's operating point (climate_plugin.screening.sensitivities()); None: the default
     screening_sensitivity: Mapped[str | None] = mapped_column(db.String(16), nullable=True)
+    #: the region it coordinates its climate work with (climate_plugin.models.region), if any
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True, nullable=True)
 
     def _settings(self) -> Mapping[str, Any]:
         return self.settings if isinstance(self.settings, Mapping) else {}
@@ -68,6 +72,20 @@ class Municipality(db.Model):
         if not isinstance(value, list):
             return []
         return [v for v in value if isinstance(v, str) and valid_frame_ancestor(v)]
+
+    def shares_with_region(self) -> bool:
+        """Whether the region's coordinator may see this municipality's picture; off until it opts in."""
+        return self._settings().get("share_with_region") is True
+
+    def publishes_open_data(self) -> bool:
+        """Whether its assessed decisions and commitments are published as open data; off by default."""
+        return self._settings().get("open_data") is True
+
+    def set_flag(self, name: str, on: bool) -> None:
+        """Set one of the boolean settings ("share_with_region", "open_data"); a new dict for the JSON."""
+        if name not in FLAGS:
+            raise KeyError(name)
+        self.settings = {**dict(self._settings()), name: bool(on)}
 
     def update_settings(
         self,

@@ -27,7 +27,7 @@ from climate_plugin.i18n import t
 from climate_plugin.models import AgendaItem, Assessment, Commitment, Connector, Municipality, Review
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.review import OUTCOMES
-from climate_plugin.web.signed_links import make_token
+from climate_plugin.web.signed_links import make_token, read_token
 
 PURPOSE = "coordinator"
 DEFAULT_LINK_DAYS = 90
@@ -40,6 +40,12 @@ def coordinator_url(municipality: Municipality, base_url: str, days: int = DEFAU
     expires = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=days + 1)
     token = make_token(PURPOSE, municipality.slug, expires)
     return base_url.rstrip("/") + f"/coordinator/{token}"
+
+
+def municipality_for_link(token: str) -> Municipality | None:
+    """The municipality a coordinator link opens; None for a forged one (LinkExpired when it ran out)."""
+    slug = read_token(PURPOSE, token)
+    return db.session.scalar(select(Municipality).where(Municipality.slug == slug)) if slug else None
 
 
 # --- reading the preparer's submitted revisions defensively ----------------------------------------------
@@ -57,7 +63,9 @@ def escalation_of(assessment: Assessment, municipality: Municipality | None) -> 
     ratings = answers.get("ratings")
     if not isinstance(ratings, Mapping):
         return []
-    return escalation_reasons(checklist_for(municipality, answers.get("checklist_version")), ratings)
+    return escalation_reasons(
+        checklist_for(municipality, answers.get("checklist_version")), ratings, relevance=assessment.relevance
+    )
 
 
 def _latest_submitted(municipality: Municipality):

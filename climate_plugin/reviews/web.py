@@ -204,6 +204,8 @@ def _overview(
         saved=request.args.get("saved"),
         csrf_field=CSRF_FIELD,
         csrf_token=form_token(_scope(municipality)),
+        picture_url=url_for("reach.coordinator_picture", token=token, lang=lang),
+        follow_ups_url=url_for("followups.page", token=token, lang=lang),
     )
     return html, status
 

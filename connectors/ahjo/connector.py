@@ -51,12 +51,14 @@ from climate_plugin.connectors.base import (
     Capabilities,
     Change,
     Connector,
+    Decision,
     FetchedItem,
     PayloadError,
     PollPage,
     WebhookAuthError,
     WebhookEvent,
 )
+from climate_plugin.connectors.common.decisions import decision_state, parse_day
 from climate_plugin.connectors.common.schema import validate_base_url, validate_header
 from climate_plugin.connectors.common.values import normalise_language, parse_time
 from climate_plugin.outbound import OutboundClient, PermanentError, TransientError
@@ -468,6 +470,8 @@ class AhjoConnector(Connector):
             updated_at=self._latest(d, "Modified", "Created", "Issued", "DateDecision"),
             attachments=tuple(unique.values()),
             committee=_text(organisation.get("Name")),
+            meeting_date=parse_day(parse_ahjo_time(d.get("DateMeeting"))),
+            decision=_ahjo_decision(external_id, d),
             extra={
                 k: v
                 for k, v in {
@@ -597,3 +601,24 @@ class AhjoConnector(Connector):
                     f"Ahjo refused the configured credentials (HTTP {e.status}); check auth", e.status
                 ) from None
             raise
+
+
+#: Ahjo's record types that are a decision; "esitys" (a proposal) and the like are not
+_DECISION_TYPES = ("päätös", "beslut", "decision")
+
+
+def _ahjo_decision(external_id: str, d: Mapping[str, Any]) -> Decision | None:
+    """A decision record (``decisions/…``, ``records/…``) is the decision itself: its ``Content`` is the
+    wording and ``DateDecision`` its day. Agenda items and proposals ("esitys") are not decided yet."""
+    if not external_id.startswith(("decisions/", "records/")):
+        return None
+    kind = (_text(d.get("Type")) or "").strip().lower()
+    decided = parse_ahjo_time(d.get("DateDecision"))
+    if kind and kind not in _DECISION_TYPES:
+        return None
+    if not kind and decided is None:
+        return None
+    # A status such as "palautettu" or "pöydälle" says more than the record type; otherwise it was decided.
+    state = decision_state(_text(d.get("Status"))) or "decided"
+    text = _text(d.get("Content")) or _text(d.get("HTML"))
+    return Decision(state=state, text=text, decided_on=parse_day(decided or parse_ahjo_time(d.get("Issued"))))

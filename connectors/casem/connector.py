@@ -42,6 +42,7 @@ from climate_plugin.connectors.base import (
 )
 from climate_plugin.connectors.casem import pages
 from climate_plugin.connectors.casem.schema import CaseMConfigSchema
+from climate_plugin.connectors.common.decisions import decision_from_minutes
 from climate_plugin.connectors.common.html_pages import html_to_text
 from climate_plugin.connectors.common.meeting_window import HELSINKI, finnish_date, held_in_window
 from climate_plugin.connectors.common.politeness import CrawlForbidden, PoliteClient
@@ -382,6 +383,8 @@ class CaseMConnector(Connector):
             ),
             attachments=tuple(self._attachments(props.get("Attachments") or [])),
             committee=meeting.body[:500] or None,
+            meeting_date=meeting.day,
+            decision=decision_from_minutes(texts.get("Decision"), meeting.day),
             extra={
                 k: v
                 for k, v in {

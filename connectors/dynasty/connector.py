@@ -39,6 +39,7 @@ from climate_plugin.connectors.base import (
     PollPage,
     WebhookEvent,
 )
+from climate_plugin.connectors.common.decisions import decision_from_minutes
 from climate_plugin.connectors.common.html_pages import (
     charset_of,
     decode_html,
@@ -248,6 +249,12 @@ class DynastyConnector(Connector):
             url=self.item_url(item_id),
             attachments=tuple(attachments),
             committee=body[:500] or None,
+            meeting_date=day,
+            decision=(
+                decision_from_minutes(first_section(sections, "decision"), day)
+                if stage == "minutes"
+                else None
+            ),
             extra={
                 k: v
                 for k, v in {

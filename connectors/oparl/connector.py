@@ -29,6 +29,7 @@ from climate_plugin.connectors.base import (
     PollPage,
     WebhookEvent,
 )
+from climate_plugin.connectors.common.decisions import make_decision, parse_day
 from climate_plugin.connectors.common.values import parse_time
 from climate_plugin.outbound import OutboundClient, OutboundError, PermanentError, TransientError
 
@@ -333,6 +334,14 @@ class OParlConnector(Connector):
             url=_web(agenda_item) or _web(paper),
             attachments=tuple(attachments),
             committee=self._committee(meeting),
+            meeting_date=parse_day((meeting or {}).get("start")),
+            # OParl's result is free text ("Beschlossen", "geändert beschlossen", "vertagt"); the meeting's
+            # start is the day of the decision
+            decision=make_decision(
+                _text(agenda_item.get("result")),
+                _text(agenda_item.get("resolutionText")),
+                (meeting or {}).get("start"),
+            ),
             extra={"meeting_url": (meeting or {}).get("id"), "paper_url": (paper or {}).get("id")},
         )
 

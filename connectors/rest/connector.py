@@ -25,6 +25,7 @@ from climate_plugin.connectors.base import (
     PayloadError,
     WebhookEvent,
 )
+from climate_plugin.connectors.common.decisions import make_decision, parse_day
 from climate_plugin.connectors.common.schema import validate_base_url, validate_header
 from climate_plugin.connectors.common.values import normalise_language
 from climate_plugin.outbound import OutboundClient, PermanentError
@@ -103,6 +104,13 @@ class FieldsSchema(Schema):
     committee = fields.String(allow_none=True, validate=_validate_pointer)
     #: where the item's files are listed: a list of objects or of URL strings (a single one is taken too)
     attachments = fields.String(load_default=None, allow_none=True, validate=_validate_pointer)
+    #: the meeting's day, and the decision once the host has one: its status word ("approved",
+    #: "hyväksytty", "palautettu", …: connectors.common.decisions), its wording and its day. No defaults,
+    #: so that configs stored before decisions existed load to exactly what they were.
+    meeting_date = fields.String(allow_none=True, validate=_validate_pointer)
+    decision_status = fields.String(allow_none=True, validate=_validate_pointer)
+    decision_text = fields.String(allow_none=True, validate=_validate_pointer)
+    decision_date = fields.String(allow_none=True, validate=_validate_pointer)
 
 
 class AttachmentFieldsSchema(Schema):
@@ -318,7 +326,16 @@ class RestConnector(Connector):
             url=_text(get("url")),
             attachments=self._attachments(get("attachments")),
             committee=(_text(get("committee")) or "").strip()[:500] or None,
+            meeting_date=parse_day(get("meeting_date")),
+            decision=self._decision(get),
         )
+
+    def _decision(self, get: Any) -> Any:
+        text = _text(get("decision_text"))
+        if self.settings["fields"].get("decision_status") is None:
+            # a host that only publishes the decision's wording: the wording is the decision
+            return make_decision("decided" if text and text.strip() else None, text, get("decision_date"))
+        return make_decision(_text(get("decision_status")), text, get("decision_date"))
 
     def _attachments(self, listed: Any) -> tuple[Attachment, ...]:
         """The files at fields.attachments, with URLs made absolute against base_url.

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_i14_teams"
-down_revision = "0009"
+down_revision = "0010_i13_reach"
 branch_labels = None
 depends_on = None
 
