@@ -107,6 +107,20 @@ def shown_config(municipality: Municipality) -> dict[str, Any] | None:
     return shown
 
 
+def client_secret_unreadable(municipality: Municipality) -> bool:
+    """Whether the municipality has a client secret that no configured key decrypts (a start-up check)."""
+    from climate_plugin.encryption import DecryptionError
+
+    raw = (municipality.settings or {}).get("sso") if isinstance(municipality.settings, dict) else None
+    if not isinstance(raw, dict) or not raw.get("client_secret_encrypted"):
+        return False
+    try:
+        _encryptor().decrypt(raw["client_secret_encrypted"])
+    except DecryptionError:
+        return True
+    return False
+
+
 def load_config(municipality: Municipality) -> SsoConfig | None:
     raw = (municipality.settings or {}).get("sso") if isinstance(municipality.settings, dict) else None
     if not isinstance(raw, dict) or not raw.get("client_secret_encrypted"):
