@@ -322,10 +322,10 @@ class UserSchema(_Out):
     email = fields.String(metadata=_ex("anna.admin@hollola.fi"))
     name = fields.String(metadata=_ex("Anna Virtanen"))
     role = fields.String(metadata=_ex("municipality_admin", enum=list(ROLES)))
-    active = fields.Boolean()
-    has_password = fields.Function(lambda u: u.password_hash is not None)
-    created_at = fields.DateTime()
-    last_login_at = fields.DateTime(allow_none=True)
+    active = fields.Boolean(metadata=_ex(True))
+    has_password = fields.Function(lambda u: u.password_hash is not None, metadata=_ex(True))
+    created_at = fields.DateTime(metadata=_ex("2026-01-12T08:00:00+00:00"))
+    last_login_at = fields.DateTime(allow_none=True, metadata=_ex("2026-01-12T09:30:00+00:00"))
 
 
 class UserCreateSchema(_In):

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -126,12 +127,8 @@ def _services(workdir: str, port: int):
     from climate_plugin.config import PREFIX, load_settings
 
     dispatcher = _Dispatcher()
-    try:
-        server = make_server("127.0.0.1", port, dispatcher, threaded=True)
-    except OSError as exc:
-        raise click.ClickException(
-            f"cannot serve on 127.0.0.1:{port} ({exc.strerror}); choose another --port"
-        ) from None
+    _check_port(port)
+    server = make_server("127.0.0.1", port, dispatcher, threaded=True)
     public_url = f"http://127.0.0.1:{server.server_port}"
     # The demo always runs the embedded default in a fresh folder, whatever this shell has configured.
     environ = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
@@ -171,6 +168,20 @@ def _services(workdir: str, port: int):
 
             db.session.remove()
             db.engine.dispose()
+
+
+def _check_port(port: int) -> None:
+    """One clear line for a port already taken (Werkzeug would print two and exit on its own)."""
+    if port == 0:
+        return
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself binds
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot serve on 127.0.0.1:{port} ({exc.strerror}); choose another --port"
+            ) from None
 
 
 def _wait_for_write_backs(demo_run, timeout: float) -> set[str]:
