@@ -158,9 +158,10 @@ DELIVERY_STATUSES = (
 SHOWN_HEADERS = ("content-type", "webhook-id", "webhook-timestamp")
 
 
+# Filters have no examples: Swagger UI would fill them in, and "try it out" would then filter by them.
 class DeliveryQuerySchema(_In):
-    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES), metadata=_ex("failed"))
-    connector_id = fields.Integer(metadata=_ex(3))
+    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+    connector_id = fields.Integer()
 
 
 class DeliverySchema(_Out):
@@ -195,13 +196,13 @@ class DeliveryDetailSchema(DeliverySchema):
 
 # --- items ----------------------------------------------------------------------------------------
 class ItemQuerySchema(_In):
-    connector_id = fields.Integer(metadata=_ex(3))
-    committee = fields.String(metadata=_ex("Tekninen lautakunta", description="The committee, exactly."))
+    connector_id = fields.Integer()
+    committee = fields.String(metadata={"description": "The committee, exactly as the host names it."})
     relevance = fields.String(
         validate=validate.OneOf(RELEVANCE_LEVELS),
-        metadata=_ex("high", description="The screening's level of the item's current assessment."),
+        metadata={"description": "The screening's level of the item's current assessment."},
     )
-    q = fields.String(metadata=_ex("koulu", description="Text in the title."))
+    q = fields.String(metadata={"description": "Text in the title."})
     deleted = fields.Boolean(load_default=False, metadata={"description": "Include deleted items."})
 
 
@@ -280,8 +281,8 @@ WRITE_BACK_STATUSES = (
 
 
 class WriteBackQuerySchema(_In):
-    status = fields.String(validate=validate.OneOf(WRITE_BACK_STATUSES), metadata=_ex("failed"))
-    item_id = fields.Integer(metadata=_ex(17))
+    status = fields.String(validate=validate.OneOf(WRITE_BACK_STATUSES))
+    item_id = fields.Integer()
 
 
 class WriteBackSchema(_Out):
