@@ -176,9 +176,10 @@ def _check_address(host: str, address: IPAddress, allow: AllowList) -> None:
         else:
             target, entry = f"{host}: it resolves to the internal address {address}", f"{host} (or {address})"
         raise OutboundRefused(
-            f"refused to connect to {target}, which CLIMATE_PLUGIN_OUTBOUND_ALLOW does not list; if the "
-            f"service should reach it, add {entry} to CLIMATE_PLUGIN_OUTBOUND_ALLOW and restart, then "
-            "redeliver the failed work (climate-plugin deliveries redeliver)"
+            f"refused to connect to {target}, which is not in the outbound allow list "
+            f"(CLIMATE_PLUGIN_OUTBOUND_ALLOW); if the service should reach it, add {entry} to "
+            "CLIMATE_PLUGIN_OUTBOUND_ALLOW and restart, then redeliver the failed work "
+            "(climate-plugin deliveries redeliver)"
         )
 
 

@@ -106,23 +106,22 @@ class DemoRun:
 
     # --- the front page's demo section ----------------------------------------------------------------
     def section(self, lang: str) -> Markup:
-        from climate_plugin.demo.items import MUNICIPALITIES
+        """Every face of the service, per municipality: its items' checklists (with the screening's level,
+        the expected one, and why they differ), its meeting views, its coordinator's page, its agenda
+        system; and the demo login to /admin. Rendered per request: the links are signed as of now."""
+        from climate_plugin.db import db
         from climate_plugin.i18n import MESSAGES
         from climate_plugin.meetings.links import meeting_url
+        from climate_plugin.models import Municipality
         from climate_plugin.reviews.service import coordinator_url
         from climate_plugin.web.render import render
 
         by_town: dict[str, list[dict]] = defaultdict(list)
         for row in self.rows():
-            key = f"demo.differs.{row['item']}"
-            # the note in the page's language where the catalogue has it, else as written (English)
-            translated = MESSAGES.get(key, {}).get(lang) if row["differs"] else None
-            by_town[row["municipality"]].append(
-                {**row, "note": translated or row["differs"], "note_lang": lang if translated else "en"}
-            )
-        from climate_plugin.db import db
-        from climate_plugin.models import Municipality
-
+            # the note in the page's language where the catalogue has it, else as written (in English)
+            translated = MESSAGES.get(f"demo.differs.{row['item']}", {}).get(lang) if row["differs"] else None
+            note = {"note": translated or row["differs"], "note_lang": lang if translated else "en"}
+            by_town[row["municipality"]].append({**row, **note})
         towns = []
         for slug, rows in by_town.items():
             municipality = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
