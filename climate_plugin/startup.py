@@ -83,20 +83,22 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
 def check_secrets() -> list[str]:
     """One warning per connector or sign-in configuration whose stored secret no key decrypts; NotReady
     when there are stored secrets and not one of them decrypts (the keys are wrong, not one secret)."""
-    from climate_plugin.accounts.sso import client_secret_unreadable
-    from climate_plugin.hosts.connector import unreadable_message, unreadable_secrets
+    from climate_plugin.accounts.sso import client_secret_readable
+    from climate_plugin.hosts.connector import secrets_readable, unreadable_message
     from climate_plugin.models import Connector, Municipality
 
     warnings: list[str] = []
-    readable = 0
+    readable = 0  # stored secrets that some key decrypts
     for row in db.session.scalars(select(Connector).order_by(Connector.id)):
-        which = unreadable_secrets(row)
-        if which:
-            warnings.append(unreadable_message(row, which))
-        else:
-            readable += 1
+        found = secrets_readable(row)
+        readable += sum(found.values())
+        unreadable = [name for name, ok in found.items() if not ok]
+        if unreadable:
+            warnings.append(unreadable_message(row, unreadable))
     for town in db.session.scalars(select(Municipality).order_by(Municipality.id)):
-        if client_secret_unreadable(town):
+        sso_readable = client_secret_readable(town)
+        readable += bool(sso_readable)
+        if sso_readable is False:
             warnings.append(
                 f"municipality {town.slug}: its single sign-on client secret cannot be decrypted with the "
                 "keys in CLIMATE_PLUGIN_ENCRYPTION_KEYS; add the key it was encrypted with, or enter the "

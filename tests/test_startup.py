@@ -4,6 +4,7 @@ and CLIMATE_PLUGIN_* variables that are not settings are reported with a "did yo
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -186,3 +187,28 @@ def test_a_command_warns_about_a_misspelled_setting_and_still_runs(monkeypatch, 
     assert result.exit_code == 0, result.output
     assert "CLIMATE_PLUGIN_LOG_LEVL is not a setting" in caplog.text
     assert "did you mean CLIMATE_PLUGIN_LOG_LEVEL?" in caplog.text
+
+
+def test_rotating_an_unreadable_webhook_secret_lets_the_host_in_again(tmp_path):
+    from climate_plugin.demo.sample_host import generate_secret
+    from tests.support.webhooks import event_body, signed_headers
+
+    first = build_app(tmp_path)
+    with first.app_context():
+        connector_id = RestConnectorFactory(name="Agenda").id
+    moved = build_app(tmp_path, encryption_keys=OTHER_KEY)  # the old key is lost
+    body = event_body("2026-1")
+    unverifiable = signed_headers(generate_secret(), body)
+    refused = moved.test_client().post(f"/webhooks/{connector_id}", data=body, headers=unverifiable)
+    assert refused.status_code == 503 and "CLIMATE_PLUGIN_ENCRYPTION_KEYS" in refused.get_json()["error"]
+    rotated = invoke(moved.test_cli_runner(), "connector", "rotate-secret", str(connector_id))
+    assert rotated.exit_code == 0, rotated.output
+    secret = json.loads(rotated.stdout)["webhook_secret"]
+    # the new secret verifies; the old one, unreadable now, is simply no longer among the valid ones
+    accepted = moved.test_client().post(
+        f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body)
+    )
+    assert accepted.status_code == 202
+    with moved.app_context():  # while the old secret would still be valid, its loss is worth a warning
+        (warning,) = check()
+        assert "its previous webhook secret cannot be decrypted" in warning

@@ -96,9 +96,9 @@ def full_config(row: ConnectorRow) -> dict:
 
 
 # --- secrets no configured key can read -----------------------------------------------------------
-def unreadable_secrets(row, now: datetime | None = None) -> list[str]:
-    """Which of the connector's stored secrets no key in CLIMATE_PLUGIN_ENCRYPTION_KEYS decrypts
-    ("its credentials", "its webhook secret", …); empty when every one reads. ``row``: ORM or Core row."""
+def secrets_readable(row, now: datetime | None = None) -> dict[str, bool]:
+    """Whether a key in CLIMATE_PLUGIN_ENCRYPTION_KEYS decrypts each of the connector's stored secrets, by
+    name ("its credentials", "its webhook secret", …). ``row``: an ORM or a Core row."""
     now = now or utcnow()
     stored = [
         ("its credentials", row.secrets_encrypted),
@@ -106,15 +106,16 @@ def unreadable_secrets(row, now: datetime | None = None) -> list[str]:
     ]
     if row.previous_secret_expires_at is not None and now < row.previous_secret_expires_at:
         stored.append(("its previous webhook secret", row.previous_webhook_secret_encrypted))
-    unreadable = []
+    readable = {}
     for name, token in stored:
         if not token:
             continue
         try:
             _encryptor().decrypt(token)
+            readable[name] = True
         except DecryptionError:
-            unreadable.append(name)
-    return unreadable
+            readable[name] = False
+    return readable
 
 
 def unreadable_message(row, which: list[str]) -> str:
