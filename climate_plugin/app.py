@@ -10,11 +10,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from climate_plugin import migrations
-from climate_plugin.config import Settings, load_settings
+from climate_plugin.config import Settings, load_settings, unknown_variables
 from climate_plugin.db import db, migrate
 from climate_plugin.encryption import Encryptor, development_key
 from climate_plugin.outbound import OutboundClient
-from climate_plugin.web import render, security
+from climate_plugin.web import home, render, security
 from climate_plugin.web.errors import register_error_handlers
 
 MIGRATIONS_DIR = str(Path(migrations.__file__).parent)
@@ -27,8 +27,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     """
     app = Flask("climate_plugin", instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from_environment = settings is None
     settings = settings or load_settings(app.instance_path)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if from_environment:
+        for message in unknown_variables():  # a misspelled setting would otherwise go unnoticed
+            logging.getLogger("climate_plugin.config").warning(message)
     # urllib3 logs every request line at DEBUG, query string included: an API key sent as a query
     # parameter would end up in the logs.
     logging.getLogger("urllib3").setLevel(max(logging.INFO, logging.getLogger().level))
@@ -68,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     load_connectors()  # a broken or duplicate connector kind fails here, at start-up, not on a webhook
 
+    app.register_blueprint(home.bp)  # the front page at /
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(commitments_bp)

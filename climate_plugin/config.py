@@ -6,6 +6,7 @@ fixes a deployment in one go instead of one restart per mistake.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -22,6 +23,8 @@ PREFIX = "CLIMATE_PLUGIN_"
 SECRET_SETTINGS = frozenset({"SECRET_KEY", "ENCRYPTION_KEYS"})
 #: argon2 parameter sets for passwords, the default first (climate_plugin.auth.passwords has the parameters)
 PASSWORD_HASHING = ("rfc9106-low-memory", "insecure-fast")
+#: variables under the prefix that are not settings of the service: the test suite's own (tests/)
+RESERVED_PREFIXES = (PREFIX + "TEST_",)
 
 
 class ConfigError(Exception):
@@ -206,6 +209,33 @@ def _shown(name: str, raw: str) -> str:
     return repr(raw)
 
 
+def setting_names() -> tuple[str, ...]:
+    """Every CLIMATE_PLUGIN_* variable the service reads."""
+    return tuple(PREFIX + name for name in _NAMES)
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """One message per CLIMATE_PLUGIN_* variable that is not a setting, with a "did you mean" where one is
+    close: a misspelled name would otherwise be ignored without a word (see docs/operators.md).
+
+    Reported, not refused: a variable left from another release, or set for tooling that shares the
+    environment, must not stop a service from starting; the typos that matter most are caught anyway (a
+    misspelled DATABASE_URL leaves the default database, which `serve` refuses as not migrated; a
+    misspelled ENCRYPTION_KEYS leaves a key that cannot read the stored secrets, which is named).
+    """
+    env = os.environ if environ is None else environ
+    known = setting_names()
+    messages = []
+    for name in sorted(env):
+        if not name.startswith(PREFIX) or name in known or name.startswith(RESERVED_PREFIXES):
+            continue
+        # compared without the prefix, which every name shares and which would make all of them "close"
+        close = difflib.get_close_matches(name.removeprefix(PREFIX), _NAMES, n=1, cutoff=0.75)
+        hint = f" (did you mean {PREFIX}{close[0]}?)" if close else ""
+        messages.append(f"{name} is not a setting of climate-plugin and is ignored{hint}")
+    return messages
+
+
 def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and check every setting; raise :class:`ConfigError` listing all wrong values."""
     env = os.environ if environ is None else environ
@@ -250,3 +280,31 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
     if problems:
         raise ConfigError(problems)
     return settings
+
+
+#: the names load_settings reads (after the prefix), in the README's order
+_NAMES = (
+    "DATABASE_URL",
+    "BROKER_URL",
+    "QUEUE_NAME",
+    "PUBLIC_URL",
+    "ENCRYPTION_KEYS",
+    "SECRET_KEY",
+    "OUTBOUND_ALLOW",
+    "OUTBOUND_TIMEOUT",
+    "MAX_BODY_BYTES",
+    "MAX_ATTACHMENT_BYTES",
+    "MAX_ATTACHMENTS",
+    "TASK_MAX_RETRIES",
+    "SWEEP_INTERVAL",
+    "LOG_LEVEL",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "REMINDER_DAYS",
+    "REVIEW_SAMPLE_SIZE",
+    "RATELIMIT_STORAGE_URL",
+    "WEBHOOK_RATE_LIMIT",
+    "LOGIN_RATE_LIMIT",
+    "SESSION_HOURS",
+    "PASSWORD_HASHING",
+)

@@ -170,9 +170,16 @@ def _resolve_checked(host: str, port: int, allow: AllowList) -> list[tuple[Any, 
 
 def _check_address(host: str, address: IPAddress, allow: AllowList) -> None:
     if is_internal(address) and not allow.allows_address(address):
-        where = "" if str(address) == host else f" (it resolves to {address})"
+        # The operator reads this in a delivery's error and in sync health: say which setting lets it through.
+        if str(address) == host:
+            target, entry = f"the internal address {host}", host
+        else:
+            target, entry = f"{host}: it resolves to the internal address {address}", f"{host} (or {address})"
         raise OutboundRefused(
-            f"refused to connect to the internal address {host}{where}: not in the outbound allow list"
+            f"refused to connect to {target}, which is not in the outbound allow list "
+            f"(CLIMATE_PLUGIN_OUTBOUND_ALLOW); if the service should reach it, add {entry} to "
+            "CLIMATE_PLUGIN_OUTBOUND_ALLOW and restart, then redeliver the failed work "
+            "(climate-plugin deliveries redeliver)"
         )
 
 

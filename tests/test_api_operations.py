@@ -4,6 +4,7 @@ through the REST API; the OpenAPI document validates and the docs page renders i
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -79,7 +80,10 @@ def test_items_with_assessment_and_badges(world):
     api, hollola, _, _, _ = world
     token = hollola.tokens["viewer"]
     assert [i["id"] for i in api.get("/api/v1/items?relevance=high", token).get_json()] == [hollola.item_id]
-    assert api.get("/api/v1/items?relevance=low", token).get_json() == []
+    assert api.get("/api/v1/items?relevance=minor", token).get_json() == []
+    assert api.get("/api/v1/items?relevance=none", token).get_json() == []
+    refused = api.get("/api/v1/items?relevance=low", token)  # not a level of the service
+    assert refused.status_code == 422 and "relevance" in refused.get_json()["errors"]["query"]
     assert [i["id"] for i in api.get("/api/v1/items?q=tram", token).get_json()] == [hollola.item_id]
     assert api.get("/api/v1/items?q=%25", token).get_json() == []  # a LIKE wildcard is a plain character
     detail = api.get(f"/api/v1/items/{hollola.item_id}", token).get_json()
@@ -212,5 +216,12 @@ def test_the_docs_page_lists_the_operations(client, lang, title):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert f'<html lang="{lang}">' in page and title in page
+    # the operations are on the page itself too (seen without JavaScript)
     assert "/api/v1/connectors/{connector_id}/rotate-secret" in page and "status (query)" in page
-    assert "<script" not in page  # nothing loads from a CDN
+    # Swagger UI and its start-up script come from this service, never a CDN, and the policy says so
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert sources and all(source.startswith("/") and not source.startswith("//") for source in sources)
+    for source in sources:
+        assert client.get(source).status_code == 200, source
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-eval" not in policy and "https:" not in policy

@@ -170,7 +170,7 @@ def test_public_addresses(address: str) -> None:
 
 # --- refusals --------------------------------------------------------------------------------------
 def test_loopback_refused_without_allow_entry(server: _Server) -> None:
-    with pytest.raises(OutboundRefused, match="allow list"):
+    with pytest.raises(OutboundRefused, match="CLIMATE_PLUGIN_OUTBOUND_ALLOW"):
         _client(allow="").request("GET", _url(server, "/ok"))
     assert server.seen == []
 

@@ -338,7 +338,9 @@ def test_demo_items_are_a_useful_mix() -> None:
     assert len({item["id"] for item in DEMO_ITEMS}) == len(DEMO_ITEMS)
     for item in DEMO_ITEMS:
         fields = set(item) - {"screening_differs"}  # why the screening gives another level, where it does
-        assert fields == {"id", "title", "body", "language", "meeting", "committee", "expected"}, item["id"]
+        assert fields == {
+            "id", "title", "body", "language", "meeting", "committee", "expected", "municipality"
+        }, item["id"]
         assert item["language"] in {"fi", "sv"}
         assert item["expected"] in {"high", "minor", "none"}
         assert item["title"].strip() and item["meeting"].strip()
@@ -348,6 +350,18 @@ def test_demo_items_are_a_useful_mix() -> None:
     for level in ("high", "minor", "none"):
         assert sum(item["expected"] == level for item in DEMO_ITEMS) >= 2, level
     assert sum(item["body"].startswith("<p>") for item in DEMO_ITEMS) >= 2
+
+
+def test_each_demo_item_is_in_the_municipality_its_text_names() -> None:
+    from climate_plugin.demo.items import MUNICIPALITIES
+
+    # the committee's name starts with the town's (Hollolan, Lahden, Borgå, Sibbo, Lovisa …)
+    stems = {"hollola": ("Hollola",), "lahti": ("Lahde",), "orimattila": ("Orimattila",),
+             "porvoo": ("Porvoo", "Borgå"), "sipoo": ("Sipoo", "Sibbo"), "loviisa": ("Loviisa", "Lovisa")}
+    for item in DEMO_ITEMS:
+        assert item["municipality"] in MUNICIPALITIES, item["id"]
+        assert item["committee"].startswith(stems[item["municipality"]]), item["id"]
+    assert len({item["municipality"] for item in DEMO_ITEMS}) >= 5
 
 
 def test_demo_items_survive_a_round_trip_through_json() -> None:

@@ -218,13 +218,17 @@ def test_with_only_an_unrelated_key_decryption_fails_clearly(instance, caplog):
         Encryptor((OTHER,)).decrypt(Encryptor((OLD,)).encrypt(TOKEN))
     assert TOKEN not in str(excinfo.value)
 
-    # the webhook endpoint: no secret to verify with is a server fault (the sender retries later),
-    # answered as JSON without a traceback, logged with the clear reason, and nothing stored
+    # the webhook endpoint: no secret to verify with is the service's fault, for a while: 503 with
+    # Retry-After (the sender retries), a JSON answer naming the connector and the setting, the log
+    # naming what to do, and nothing stored
     caplog.set_level(logging.ERROR)
     response = post(wrong_app, created["id"], created["webhook_secret"], "2026-2")
-    assert response.status_code == 500
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
     assert response.is_json and "Traceback" not in response.get_data(as_text=True)
-    assert "is CLIMATE_PLUGIN_ENCRYPTION_KEYS missing an old key?" in caplog.text
+    answer = response.get_json()["error"]
+    assert f"connector {created['id']}" in answer and "CLIMATE_PLUGIN_ENCRYPTION_KEYS" in answer
+    assert f"connector {created['id']} ('Agenda'): its webhook secret cannot be decrypted" in caplog.text
+    assert "add the key they were encrypted with" in caplog.text
     with wrong_app.app_context():
         assert db.session.query(Delivery).count() == 1
 

@@ -6,13 +6,22 @@ from __future__ import annotations
 import pytest
 
 from climate_plugin.i18n import t
-from climate_plugin.web.security import CSP
+from climate_plugin.web.security import CSP, DOCS_CSP
 
 
-@pytest.mark.parametrize("path", ["/admin/login", "/api/v1/docs", "/api/v1/openapi.json", "/no/such/page"])
-def test_every_answer_has_the_security_headers(client, path):
+@pytest.mark.parametrize(
+    "path, policy",
+    [
+        ("/", CSP),
+        ("/admin/login", CSP),
+        ("/api/v1/docs", DOCS_CSP),  # Swagger UI's scripts, from this service only
+        ("/api/v1/openapi.json", CSP),
+        ("/no/such/page", CSP),
+    ],
+)
+def test_every_answer_has_the_security_headers(client, path, policy):
     response = client.get(path)
-    assert response.headers["Content-Security-Policy"].startswith(CSP)
+    assert response.headers["Content-Security-Policy"].startswith(policy)
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"

@@ -21,6 +21,7 @@ from climate_plugin.accounts.limits import webhook_per_sender
 from climate_plugin.connectors.base import PayloadError, WebhookAuthError, WebhookEvent
 from climate_plugin.connectors.registry import UnknownConnectorKind
 from climate_plugin.db import db
+from climate_plugin.encryption import DecryptionError
 from climate_plugin.hosts.connector import inbound_connector
 from climate_plugin.models import Connector, Delivery
 from climate_plugin.models._types import utcnow
@@ -56,6 +57,17 @@ def receive(connector_id: int, resource: str | None = None):
         except UnknownConnectorKind:
             log.error("connector %s has kind %r, which is not installed", row.id, row.kind)
             return json_error(404, f"connector {connector_id} has a kind that is not installed")
+        except DecryptionError as exc:
+            # Nothing can be verified, so nothing is stored; a 503 has the host retry once it is fixed.
+            log.error("webhook for %s", exc)
+            response = json_error(
+                503,
+                f"connector {connector_id}'s stored secret cannot be decrypted by this service, so the "
+                "webhook cannot be verified; its operator must fix CLIMATE_PLUGIN_ENCRYPTION_KEYS. "
+                "Retry later",
+            )
+            response.headers["Retry-After"] = "300"
+            return response
 
         try:
             connector.verify_webhook(body, request.headers, secrets)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Flask, request
 
 from climate_plugin.accounts.limits import limiter, storage_url
-from climate_plugin.web.errors import json_error
+from climate_plugin.web.errors import error_page, json_error, wants_json
 
 
 def init_app(app: Flask) -> None:
@@ -36,8 +36,10 @@ def init_app(app: Flask) -> None:
     def too_many_requests(exc):
         if request.path.startswith("/admin/login") and request.accept_mimetypes.best != "application/json":
             response = too_many_logins()
-        else:
+        elif request.path.startswith(("/webhooks/", "/api/")) or wants_json():
             response = json_error(429, "too many requests; wait and try again")
+        else:
+            response = error_page(429)
         response.headers["Retry-After"] = str(_retry_after())
         return response
 

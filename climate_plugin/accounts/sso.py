@@ -107,6 +107,21 @@ def shown_config(municipality: Municipality) -> dict[str, Any] | None:
     return shown
 
 
+def client_secret_readable(municipality: Municipality) -> bool | None:
+    """Whether a configured key decrypts the municipality's client secret; None without one (a start-up
+    check: see climate_plugin.startup)."""
+    from climate_plugin.encryption import DecryptionError
+
+    raw = (municipality.settings or {}).get("sso") if isinstance(municipality.settings, dict) else None
+    if not isinstance(raw, dict) or not raw.get("client_secret_encrypted"):
+        return None
+    try:
+        _encryptor().decrypt(raw["client_secret_encrypted"])
+    except DecryptionError:
+        return False
+    return True
+
+
 def load_config(municipality: Municipality) -> SsoConfig | None:
     raw = (municipality.settings or {}).get("sso") if isinstance(municipality.settings, dict) else None
     if not isinstance(raw, dict) or not raw.get("client_secret_encrypted"):

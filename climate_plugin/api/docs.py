@@ -1,45 +1,29 @@
-"""/api/v1/docs: the OpenAPI document as a plain page (operations, parameters), rendered here because
-Swagger UI and ReDoc load from a CDN that an air-gapped deployment cannot reach."""
+"""/api/v1/docs: the OpenAPI document rendered by Swagger UI (operations, parameters, schemas, examples,
+"try it out"), inside the service's own page frame (language switch, headers).
+
+Swagger UI comes from the flask-swagger-ui package's copy of its distribution and is served from here: no
+CDN, so an air-gapped deployment has the same page. Its scripts run under a content security policy that
+allows scripts from this service only (the page starts it from a file, not an inline script). Without
+JavaScript, the page lists the operations itself, in a table rendered here from the same document.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from importlib.resources import files
+
+from flask import Blueprint, abort, current_app, send_from_directory, url_for
 
 from climate_plugin.api.common import PREFIX
 from climate_plugin.i18n import language_links, request_language
-from climate_plugin.web.render import render_string
+from climate_plugin.web.render import render_page
 
 bp = Blueprint("api_docs_page", __name__)
 
 _METHODS = ("get", "post", "put", "patch", "delete")
-
-# Autoescaped (render_template_string escapes everything): summaries come from docstrings, but a
-# description could one day quote a host's text.
-PAGE = """{% extends "base.html" %}
-{% block title %}{{ _('api.docs.title') }}{% endblock %}
-{% block content %}
-{% include "_language_switch.html" %}
-<h1>{{ _('api.docs.title') }}</h1>
-<p>{{ _('api.docs.intro') }}</p>
-<p><a href="{{ spec_url }}">{{ _('api.docs.spec_link') }}</a> · {{ _('api.docs.auth') }}
-<code>Authorization: Bearer cpt_…</code></p>
-{% for tag in tags %}
-<h2 id="{{ tag.name }}">{{ tag.name }}</h2>
-{% if tag.description %}<p class="small">{{ tag.description }}</p>{% endif %}
-<table class="ops">
-<thead><tr><th scope="col">{{ _('api.docs.method') }}</th><th scope="col">{{ _('api.docs.path') }}</th>
-<th scope="col">{{ _('api.docs.summary') }}</th>
-<th scope="col">{{ _('api.docs.parameters') }}</th></tr></thead>
-<tbody>
-{% for op in tag.operations %}
-<tr><td><code>{{ op.method }}</code></td><td><code>{{ op.path }}</code></td><td>{{ op.summary }}</td>
-<td>{% for p in op.parameters %}<code>{{ p }}</code>{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-{% endfor %}
-{% endblock %}
-"""
+#: Swagger UI's files that the page uses (the rest of its distribution is not served)
+ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "VERSION"})
+#: its distribution: the folder the flask-swagger-ui package ships
+DIST = files("flask_swagger_ui") / "dist"
 
 
 def _parameters(operation: dict, spec: dict) -> list[str]:
@@ -82,10 +66,18 @@ def operations(spec: dict) -> list[dict]:
 def docs_page():
     lang = request_language()
     spec = current_app.extensions["climate_plugin.api"].spec.to_dict()
-    return render_string(
-        PAGE,
+    return render_page(
+        "api_docs.html",
         lang,
         languages=language_links("api_docs_page.docs_page", lang),
-        spec_url=PREFIX + "/openapi.json",
+        spec_url=url_for("api-docs.openapi_json"),
         tags=operations(spec),
     )
+
+
+@bp.get(PREFIX + "/docs/swagger-ui/<name>")
+def asset(name: str):
+    if name not in ASSETS:
+        abort(404)
+    response = send_from_directory(str(DIST), name, max_age=24 * 3600)
+    return response

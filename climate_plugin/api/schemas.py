@@ -1,7 +1,8 @@
 """Request and response schemas of the REST API (they are also what the OpenAPI document shows).
 
 Response schemas list their fields explicitly: a column added to a model later (a secret, say) is not
-shown until someone adds it here on purpose.
+shown until someone adds it here on purpose. Filters accept exactly the values the service stores (the
+constants of the models and the screening), and fields carry examples for the API documentation page.
 """
 
 from __future__ import annotations
@@ -12,11 +13,21 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from climate_plugin.accounts import ROLES
 from climate_plugin.i18n import LANGUAGES
+from climate_plugin.models import assessment as assessment_state
+from climate_plugin.models import delivery as delivery_status
+from climate_plugin.models import write_back as write_back_status
 from climate_plugin.municipalities.service import SLUG
+from climate_plugin.screening.model import RELEVANCE_LEVELS
 
 
-def _name() -> fields.String:
-    return fields.String(required=True, validate=validate.Length(min=1, max=200))
+def _ex(example, **metadata) -> dict:
+    """Field metadata with an example for the OpenAPI document."""
+    return {"example": example, **metadata}
+
+
+def _name(example: str | None = None) -> fields.String:
+    metadata = {"example": example} if example else {}
+    return fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=metadata)
 
 
 class _In(Schema):
@@ -33,17 +44,21 @@ class _Out(Schema):
 
 # --- municipalities -------------------------------------------------------------------------------
 class MunicipalitySchema(_Out):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
-    language = fields.String()
-    settings = fields.Dict()
-    created_at = fields.DateTime()
+    id = fields.Integer(metadata=_ex(1))
+    slug = fields.String(metadata=_ex("hollola"))
+    name = fields.String(metadata=_ex("Hollolan kunta"))
+    language = fields.String(metadata=_ex("fi", enum=list(LANGUAGES)))
+    settings = fields.Dict(metadata=_ex({"screening_sensitivity": "balanced"}))
+    created_at = fields.DateTime(metadata=_ex("2026-01-12T08:30:00+00:00"))
 
 
 class MunicipalityCreateSchema(_In):
-    slug = fields.String(required=True, validate=validate.Regexp(SLUG, error="lowercase letters, digits, -"))
-    name = _name()
+    slug = fields.String(
+        required=True,
+        validate=validate.Regexp(SLUG, error="lowercase letters, digits, -"),
+        metadata=_ex("hollola"),
+    )
+    name = _name("Hollolan kunta")
     language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))
 
 
@@ -54,35 +69,59 @@ class MunicipalityUpdateSchema(_In):
 
 # --- connectors -----------------------------------------------------------------------------------
 class SyncHealthSchema(_Out):
-    last_success = fields.String(allow_none=True)
-    last_error = fields.String(allow_none=True)
-    last_error_at = fields.String(allow_none=True)
-    lag_seconds = fields.Integer(allow_none=True)
-    items_waiting = fields.Integer()
+    last_success = fields.String(allow_none=True, metadata=_ex("2026-01-12T09:15:02+00:00"))
+    last_error = fields.String(
+        allow_none=True,
+        metadata=_ex("PermanentError: GET agenda.hollola.fi/items/2026-101: the host answered 404 Not Found"),
+    )
+    last_error_at = fields.String(allow_none=True, metadata=_ex("2026-01-11T17:40:55+00:00"))
+    lag_seconds = fields.Integer(allow_none=True, metadata=_ex(0))
+    items_waiting = fields.Integer(metadata=_ex(2))
+
+
+_REST_CONFIG = {
+    "base_url": "https://agenda.hollola.fi/api",
+    "auth": {"type": "bearer"},
+    "item_path": "/items/{id}",
+    "fields": {"title": "/title", "body": "/body", "language": "/language"},
+    "write_back": {"method": "POST", "path": "/items/{id}/climate"},
+}
 
 
 class ConnectorSchema(_Out):
-    id = fields.Integer()
-    municipality_id = fields.Integer()
-    kind = fields.String()
-    name = fields.String()
-    enabled = fields.Boolean()
-    config = fields.Dict(metadata={"description": "The config without secret values (write-only)."})
-    secrets_set = fields.List(fields.String(), metadata={"description": "Secret fields that have a value."})
-    webhook_url = fields.String()
-    created_at = fields.DateTime()
+    id = fields.Integer(metadata=_ex(3))
+    municipality_id = fields.Integer(metadata=_ex(1))
+    kind = fields.String(metadata=_ex("rest"))
+    name = fields.String(metadata=_ex("Agenda API"))
+    enabled = fields.Boolean(metadata=_ex(True))
+    config = fields.Dict(
+        metadata=_ex(_REST_CONFIG, description="The config without secret values (write-only).")
+    )
+    secrets_set = fields.List(
+        fields.String(), metadata=_ex(["auth.token"], description="Secret fields that have a value.")
+    )
+    webhook_url = fields.String(metadata=_ex("https://climate.hollola.fi/webhooks/3"))
+    created_at = fields.DateTime(metadata=_ex("2026-01-12T08:31:00+00:00"))
     sync = fields.Nested(SyncHealthSchema)
 
 
 class ConnectorCreateSchema(_In):
-    municipality_id = fields.Integer(metadata={"description": "Default: the token's municipality."})
-    kind = fields.String(required=True)
-    name = _name()
-    config = fields.Dict(required=True, metadata={"description": "The kind's config, secrets included."})
+    municipality_id = fields.Integer(metadata=_ex(1, description="Default: the token's municipality."))
+    kind = fields.String(
+        required=True, metadata=_ex("rest", description="rest, oparl, ahjo, casem, dynasty, tweb or decidim.")
+    )
+    name = _name("Agenda API")
+    config = fields.Dict(
+        required=True,
+        metadata=_ex(
+            {**_REST_CONFIG, "auth": {"type": "bearer", "token": "…"}},
+            description="The kind's config, secrets included.",
+        ),
+    )
 
 
 class ConnectorCreatedSchema(ConnectorSchema):
-    webhook_secret = fields.String(metadata={"description": "Shown only in this answer."})
+    webhook_secret = fields.String(metadata=_ex("whsec_…", description="Shown only in this answer."))
 
 
 class ConnectorUpdateSchema(_In):
@@ -109,29 +148,35 @@ class QueuedSchema(_Out):
 
 
 # --- deliveries -----------------------------------------------------------------------------------
-DELIVERY_STATUSES = ("received", "processing", "done", "failed")
+DELIVERY_STATUSES = (
+    delivery_status.RECEIVED,
+    delivery_status.PROCESSING,
+    delivery_status.DONE,
+    delivery_status.FAILED,
+)
 #: the stored headers shown; the signature is left out (it is not the secret, but nobody needs it here)
 SHOWN_HEADERS = ("content-type", "webhook-id", "webhook-timestamp")
 
 
+# Filters have no examples: Swagger UI would fill them in, and "try it out" would then filter by them.
 class DeliveryQuerySchema(_In):
     status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
     connector_id = fields.Integer()
 
 
 class DeliverySchema(_Out):
-    id = fields.Integer()
-    connector_id = fields.Integer()
-    delivery_id = fields.String()
-    event_type = fields.String()
-    action = fields.String()
-    external_id = fields.String()
-    occurred_at = fields.DateTime(allow_none=True)
-    status = fields.String()
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    received_at = fields.DateTime()
-    processed_at = fields.DateTime(allow_none=True)
+    id = fields.Integer(metadata=_ex(42))
+    connector_id = fields.Integer(metadata=_ex(3))
+    delivery_id = fields.String(metadata=_ex("msg_2b1f0c9e", description="The host's webhook-id."))
+    event_type = fields.String(metadata=_ex("agenda_item.drafted"))
+    action = fields.String(metadata=_ex("upsert"))
+    external_id = fields.String(metadata=_ex("2026-101"))
+    occurred_at = fields.DateTime(allow_none=True, metadata=_ex("2026-01-12T09:14:58+00:00"))
+    status = fields.String(metadata=_ex("done", enum=list(DELIVERY_STATUSES)))
+    attempts = fields.Integer(metadata=_ex(1))
+    last_error = fields.String(allow_none=True, metadata=_ex(None))
+    received_at = fields.DateTime(metadata=_ex("2026-01-12T09:14:59+00:00"))
+    processed_at = fields.DateTime(allow_none=True, metadata=_ex("2026-01-12T09:15:02+00:00"))
 
 
 def _body(delivery) -> object:
@@ -152,46 +197,64 @@ class DeliveryDetailSchema(DeliverySchema):
 # --- items ----------------------------------------------------------------------------------------
 class ItemQuerySchema(_In):
     connector_id = fields.Integer()
-    committee = fields.String()
-    relevance = fields.String(validate=validate.OneOf(("high", "medium", "low", "none")))
+    committee = fields.String(metadata={"description": "The committee, exactly as the host names it."})
+    relevance = fields.String(
+        validate=validate.OneOf(RELEVANCE_LEVELS),
+        metadata={"description": "The screening's level of the item's current assessment."},
+    )
     q = fields.String(metadata={"description": "Text in the title."})
-    deleted = fields.Boolean(load_default=False)
+    deleted = fields.Boolean(load_default=False, metadata={"description": "Include deleted items."})
 
 
 class ItemSchema(_Out):
-    id = fields.Integer()
-    connector_id = fields.Integer()
-    external_id = fields.String()
-    public_id = fields.String()
-    title = fields.String()
-    language = fields.String(allow_none=True)
-    meeting = fields.String(allow_none=True)
-    committee = fields.String(allow_none=True)
-    url = fields.String(allow_none=True)
-    updated_at = fields.DateTime(allow_none=True)
-    deleted_at = fields.DateTime(allow_none=True)
-    fetched_at = fields.DateTime()
+    id = fields.Integer(metadata=_ex(17))
+    connector_id = fields.Integer(metadata=_ex(3))
+    external_id = fields.String(metadata=_ex("2026-101", description="The item's id at the host."))
+    public_id = fields.String(metadata=_ex("b7Qd2kXw"))
+    title = fields.String(metadata=_ex("Salpakankaan koulun peruskorjauksen hankesuunnitelman hyväksyminen"))
+    language = fields.String(allow_none=True, metadata=_ex("fi"))
+    meeting = fields.String(allow_none=True, metadata=_ex("Tekninen lautakunta 12.1.2026"))
+    committee = fields.String(allow_none=True, metadata=_ex("Tekninen lautakunta"))
+    url = fields.String(allow_none=True, metadata=_ex("https://agenda.hollola.fi/items/2026-101"))
+    updated_at = fields.DateTime(allow_none=True, metadata=_ex("2026-01-12T09:14:57+00:00"))
+    deleted_at = fields.DateTime(allow_none=True, metadata=_ex(None))
+    fetched_at = fields.DateTime(metadata=_ex("2026-01-12T09:15:00+00:00"))
     #: the meeting's day and the decision, where the host reports them (docs/connectors.md)
-    meeting_date = fields.Date(allow_none=True)
-    decision_state = fields.String(allow_none=True)
-    decision_text = fields.String(allow_none=True)
-    decided_on = fields.Date(allow_none=True)
+    meeting_date = fields.Date(allow_none=True, metadata=_ex("2026-01-19"))
+    decision_state = fields.String(allow_none=True, metadata=_ex("decided"))
+    decision_text = fields.String(allow_none=True, metadata=_ex("Lautakunta hyväksyi hankesuunnitelman."))
+    decided_on = fields.Date(allow_none=True, metadata=_ex("2026-01-19"))
+
+
+_STATES = (assessment_state.SCREENED, assessment_state.DRAFT, assessment_state.SUBMITTED)
 
 
 class AssessmentSchema(_Out):
-    id = fields.Integer()
-    revision = fields.Integer()
-    source = fields.String()
-    state = fields.String()
-    relevance = fields.String()
-    categories = fields.List(fields.Raw())
-    evidence = fields.List(fields.Raw())
-    answers = fields.Dict()
-    needs_review = fields.Boolean()
-    escalation = fields.List(fields.String())
-    submitted_by = fields.String(allow_none=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    id = fields.Integer(metadata=_ex(25))
+    revision = fields.Integer(metadata=_ex(1))
+    source = fields.String(metadata=_ex("screening"))
+    state = fields.String(metadata=_ex("screened", enum=list(_STATES)))
+    relevance = fields.String(metadata=_ex("high", enum=list(RELEVANCE_LEVELS)))
+    categories = fields.List(fields.Raw(), metadata=_ex(["energy", "buildings"]))
+    evidence = fields.List(
+        fields.Raw(),
+        metadata=_ex(
+            [
+                {
+                    "category": "energy",
+                    "term": "maalämmöllä",
+                    "snippet": "öljylämmitys korvataan maalämmöllä",
+                    "location": "body",
+                }
+            ]
+        ),
+    )
+    answers = fields.Dict(metadata={"description": "The checklist's answers by question id."})
+    needs_review = fields.Boolean(metadata=_ex(False))
+    escalation = fields.List(fields.String(), metadata=_ex([]))
+    submitted_by = fields.String(allow_none=True, metadata=_ex(None))
+    submitted_at = fields.DateTime(allow_none=True, metadata=_ex(None))
+    created_at = fields.DateTime(metadata=_ex("2026-01-12T09:15:01+00:00"))
 
 
 class BadgeSchema(_Out):
@@ -214,20 +277,28 @@ class ItemDetailSchema(ItemSchema):
 
 
 # --- write-backs ----------------------------------------------------------------------------------
+WRITE_BACK_STATUSES = (
+    write_back_status.PENDING,
+    write_back_status.SENT,
+    write_back_status.FAILED,
+    write_back_status.SUPERSEDED,
+)
+
+
 class WriteBackQuerySchema(_In):
-    status = fields.String(validate=validate.OneOf(("pending", "sent", "failed", "superseded")))
+    status = fields.String(validate=validate.OneOf(WRITE_BACK_STATUSES))
     item_id = fields.Integer()
 
 
 class WriteBackSchema(_Out):
-    id = fields.Integer()
-    item_id = fields.Integer()
-    assessment_id = fields.Integer()
-    status = fields.String()
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
+    id = fields.Integer(metadata=_ex(9))
+    item_id = fields.Integer(metadata=_ex(17))
+    assessment_id = fields.Integer(metadata=_ex(25))
+    status = fields.String(metadata=_ex("sent", enum=list(WRITE_BACK_STATUSES)))
+    attempts = fields.Integer(metadata=_ex(1))
+    last_error = fields.String(allow_none=True, metadata=_ex(None))
+    created_at = fields.DateTime(metadata=_ex("2026-01-12T09:15:01+00:00"))
+    sent_at = fields.DateTime(allow_none=True, metadata=_ex("2026-01-12T09:15:02+00:00"))
     body = fields.Dict()
 
 
@@ -252,15 +323,15 @@ class TemplateCreateSchema(_In):
 
 # --- users and tokens -----------------------------------------------------------------------------
 class UserSchema(_Out):
-    id = fields.Integer()
-    municipality_id = fields.Integer(allow_none=True)
-    email = fields.String()
-    name = fields.String()
-    role = fields.String()
-    active = fields.Boolean()
-    has_password = fields.Function(lambda u: u.password_hash is not None)
-    created_at = fields.DateTime()
-    last_login_at = fields.DateTime(allow_none=True)
+    id = fields.Integer(metadata=_ex(5))
+    municipality_id = fields.Integer(allow_none=True, metadata=_ex(1))
+    email = fields.String(metadata=_ex("anna.admin@hollola.fi"))
+    name = fields.String(metadata=_ex("Anna Virtanen"))
+    role = fields.String(metadata=_ex("municipality_admin", enum=list(ROLES)))
+    active = fields.Boolean(metadata=_ex(True))
+    has_password = fields.Function(lambda u: u.password_hash is not None, metadata=_ex(True))
+    created_at = fields.DateTime(metadata=_ex("2026-01-12T08:00:00+00:00"))
+    last_login_at = fields.DateTime(allow_none=True, metadata=_ex("2026-01-12T09:30:00+00:00"))
 
 
 class UserCreateSchema(_In):
@@ -289,13 +360,15 @@ class TokenSchema(_Out):
 
 class TokenCreateSchema(_In):
     municipality_id = fields.Integer(allow_none=True, metadata={"description": "Default: your municipality."})
-    name = _name()
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    name = _name("reporting")
+    role = fields.String(required=True, validate=validate.OneOf(ROLES), metadata=_ex("viewer"))
     expires_in_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=730))
 
 
 class TokenCreatedSchema(TokenSchema):
-    token = fields.String(metadata={"description": "Shown only in this answer; only its hash is stored."})
+    token = fields.String(
+        metadata=_ex("cpt_…", description="Shown only in this answer; only its hash is stored.")
+    )
 
 
 # --- audit ----------------------------------------------------------------------------------------

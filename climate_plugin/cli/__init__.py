@@ -52,6 +52,7 @@ def _register() -> None:
     from climate_plugin.cli import demo, run
     from climate_plugin.cli.secrets import secrets
     from climate_plugin.commitments.cli import commitments, outbox
+    from climate_plugin.deliveries.cli import deliveries
     from climate_plugin.hosts.cli import connector
     from climate_plugin.items.cli import items
     from climate_plugin.meetings.cli import meeting
@@ -68,6 +69,7 @@ def _register() -> None:
         screening,
         municipality,
         connector,
+        deliveries,
         items,
         secrets,
         checklist,

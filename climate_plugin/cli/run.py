@@ -1,6 +1,12 @@
-"""Running the service: `serve` (web, plus the embedded worker without a broker), `worker`, `beat`."""
+"""Running the service: `serve` (web, plus the embedded worker without a broker), `worker`, `beat`.
+
+Each checks first that it can do its work (climate_plugin.startup): a database not at the newest
+migration is refused with the command to run, and stored secrets no key can read are named.
+"""
 
 from __future__ import annotations
+
+import logging
 
 import click
 from flask import current_app
@@ -9,6 +15,23 @@ from flask.cli import with_appcontext
 
 def _settings():
     return current_app.extensions["climate_plugin.settings"]
+
+
+def _ready() -> None:
+    """Refuse to start (one line, non-zero exit) unless the start-up checks pass; log their warnings."""
+    from climate_plugin.db import db
+    from climate_plugin.startup import NotReady, check
+
+    try:
+        warnings = check()
+    except NotReady as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        # gunicorn and Celery fork after this: a connection opened here must not be shared with children
+        db.session.remove()
+        db.engine.dispose()
+    for warning in warnings:
+        logging.getLogger("climate_plugin.startup").warning(warning)
 
 
 @click.command()
@@ -31,6 +54,7 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
 
     from gunicorn.app.base import BaseApplication
 
+    _ready()
     app = current_app._get_current_object()
     embedded = _settings().broker_url is None
     if embedded:
@@ -88,10 +112,12 @@ def _celery():
 @with_appcontext
 def worker(concurrency: int | None, celery_args: tuple[str, ...]) -> None:
     """Run a Celery worker; start as many as the load needs. Extra arguments go to Celery."""
+    celery = _celery()
+    _ready()
     argv = ["worker", "--loglevel", _settings().log_level]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
-    _celery().worker_main(argv + list(celery_args))
+    celery.worker_main(argv + list(celery_args))
 
 
 @click.command()
@@ -100,6 +126,8 @@ def beat() -> None:
     """Run Celery beat (the sweeper, the connector polls and the reminders); run exactly one."""
     import os
 
+    celery = _celery()
+    _ready()
     # Beat keeps its last-run times in a file: in the instance folder, not wherever it was started.
     schedule = os.path.join(current_app.instance_path, "celerybeat-schedule")
-    _celery().start(["beat", "--loglevel", _settings().log_level, "--schedule", schedule])
+    celery.start(["beat", "--loglevel", _settings().log_level, "--schedule", schedule])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, request, url_for
+from flask import Blueprint, jsonify, redirect, request, url_for
 
 from climate_plugin.assessments.links import checklist_url
 from climate_plugin.commitments.service import (
@@ -26,7 +26,7 @@ from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.items.store import item_language
 from climate_plugin.models import AgendaItem
-from climate_plugin.web.errors import json_error, wants_json
+from climate_plugin.web.errors import error_page, json_error, wants_json
 from climate_plugin.web.form_token import FIELD as CSRF_FIELD
 from climate_plugin.web.form_token import form_token, form_token_ok
 from climate_plugin.web.render import render
@@ -59,7 +59,7 @@ def _item(token: str) -> tuple[AgendaItem | None, Any]:
 def _error(status: int, key: str, lang: str) -> Any:
     if wants_json():
         return json_error(status, t(key, lang))
-    return Response(t(key, lang) + "\n", status=status, mimetype="text/plain")
+    return error_page(status, t(key, lang), lang)
 
 
 def _scope(item: AgendaItem) -> str:

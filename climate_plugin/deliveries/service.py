@@ -1,6 +1,9 @@
-"""Redelivering a stored webhook delivery (an administrator's action, audited)."""
+"""Redelivering stored webhook deliveries (an administrator's or operator's action, audited): one at a time
+from the admin pages and the API, or every delivery matching a filter from the command line."""
 
 from __future__ import annotations
+
+from sqlalchemy import select
 
 from climate_plugin import queue
 from climate_plugin.accounts.audit import audit
@@ -9,6 +12,14 @@ from climate_plugin.models import Delivery
 from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models._types import utcnow
 from climate_plugin.services import NotPossible
+
+#: the statuses a delivery can have, in the order it goes through them
+STATUSES = (
+    delivery_status.RECEIVED,
+    delivery_status.PROCESSING,
+    delivery_status.DONE,
+    delivery_status.FAILED,
+)
 
 
 def redeliver(delivery: Delivery) -> Delivery:
@@ -30,3 +41,14 @@ def redeliver(delivery: Delivery) -> Delivery:
     queue.enqueue_after_commit("process_delivery", delivery.id)
     db.session.commit()
     return delivery
+
+
+def matching(connector_id: int | None = None, status: str | None = None) -> list[Delivery]:
+    """The deliveries of a connector (or every connector) with a status (or any), oldest first: the order
+    they arrived in, which is the order to process them again."""
+    stmt = select(Delivery).order_by(Delivery.id)
+    if connector_id is not None:
+        stmt = stmt.where(Delivery.connector_id == connector_id)
+    if status is not None:
+        stmt = stmt.where(Delivery.status == status)
+    return list(db.session.scalars(stmt))

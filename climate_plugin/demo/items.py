@@ -4,15 +4,27 @@ The items are invented (names, sums and addresses included) but follow how prepa
 background, what is proposed and an "Ehdotus:" / "Förslag:" line. Some bodies are HTML, as many agenda systems
 store them. ``expected`` is a climate coordinator's label for the demo table only: the sample host never sends
 it on, so the screener cannot peek at the answer. Where the screening gives another level,
-``screening_differs`` says why (tests/test_screening_model.py keeps the two in step).
+``screening_differs`` says why (tests/test_screening_model.py keeps the two in step). ``municipality`` is the
+town whose agenda the item is on, as its text says (each has its own agenda system in the demo).
 """
 
 from __future__ import annotations
+
+#: the demo's municipalities by slug: name and language (the bilingual towns by both their names)
+MUNICIPALITIES: dict[str, dict[str, str]] = {
+    "hollola": {"name": "Hollolan kunta", "language": "fi"},
+    "lahti": {"name": "Lahden kaupunki", "language": "fi"},
+    "orimattila": {"name": "Orimattilan kaupunki", "language": "fi"},
+    "porvoo": {"name": "Porvoon kaupunki – Borgå stad", "language": "fi"},
+    "sipoo": {"name": "Sipoon kunta – Sibbo kommun", "language": "fi"},
+    "loviisa": {"name": "Loviisan kaupunki – Lovisa stad", "language": "fi"},
+}
 
 DEMO_ITEMS: list[dict] = [
     # --- high ----------------------------------------------------------------------------------------------
     {
         "id": "2026-101",
+        "municipality": "hollola",
         "title": "Salpakankaan koulun peruskorjauksen hankesuunnitelman hyväksyminen",
         "body": (
             "Kunnan talousarviossa vuodelle 2026 on varattu 4,2 miljoonaa euroa Salpakankaan koulun "
@@ -29,6 +41,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-102",
+        "municipality": "lahti",
         "title": "Asemakaavan muutos nro 4567, Kivimaan kortteli 12, ehdotuksen asettaminen nähtäville",
         "body": (
             "<p>Asemakaavan muutos mahdollistaa noin 180 asunnon rakentamisen entisen teollisuustontin "
@@ -46,6 +59,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-103",
+        "municipality": "orimattila",
         "title": "Kaukolämpöverkon laajentaminen Pennalaan, lainan myöntäminen Orimattilan Lämpö Oy:lle",
         "body": (
             "Orimattilan Lämpö Oy esittää kaukolämpöverkon laajentamista Pennalan pientaloalueelle ja "
@@ -66,6 +80,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-104",
+        "municipality": "porvoo",
         "title": "Dagvattenprogram för Borgå stad 2026–2035",
         "body": (
             "<p>Kraftiga skyfall har under de senaste åren orsakat översvämningar i centrum och i Näse. "
@@ -82,6 +97,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-105",
+        "municipality": "lahti",
         "title": "Bussilinjan 4 reittimuutos ja pyöräkaistat Vesijärvenkadulle",
         "body": (
             "Linja 4 siirretään kulkemaan Vesijärvenkatua pitkin matkakeskukselta satamaan, jolloin "
@@ -98,6 +114,7 @@ DEMO_ITEMS: list[dict] = [
     # --- minor ---------------------------------------------------------------------------------------------
     {
         "id": "2026-106",
+        "municipality": "hollola",
         "title": "Kannettavien tietokoneiden hankinta perusopetukseen",
         "body": (
             "Perusopetuksen oppilaskoneista noin 120 on käyttöikänsä lopussa. Koneet hankitaan "
@@ -112,6 +129,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-107",
+        "municipality": "orimattila",
         "title": "Nuorisotila Kulman vuokrasopimuksen jatkaminen",
         "body": (
             "Nuorisopalvelut ovat vuokranneet nuorisotila Kulmaa varten liiketilan keskustasta vuodesta "
@@ -126,6 +144,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-108",
+        "municipality": "sipoo",
         "title": "Sibbodagen 2026 – arrangemang och budget",
         "body": (
             "Sibbodagen ordnas lördagen den 6 juni 2026 i Nickby centrum. Programmet omfattar uppträdanden, "
@@ -145,6 +164,7 @@ DEMO_ITEMS: list[dict] = [
     # --- none ----------------------------------------------------------------------------------------------
     {
         "id": "2026-109",
+        "municipality": "hollola",
         "title": "Pöytäkirjan tarkastajien valinta",
         "body": (
             "Pöytäkirjan tarkastajiksi valitaan kaksi jäsentä. Pöytäkirja tarkastetaan sähköisesti "
@@ -158,6 +178,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-110",
+        "municipality": "loviisa",
         "title": "Val av protokolljusterare",
         "body": (
             "Enligt förvaltningsstadgan justeras protokollet av två ledamöter som väljs för varje möte. "
@@ -172,6 +193,7 @@ DEMO_ITEMS: list[dict] = [
     {
         # Mentions a street and a pothole: a screener that reacts to single words would cry wolf here.
         "id": "2026-111",
+        "municipality": "lahti",
         "title": "Vahingonkorvausvaatimus, ajoneuvon vaurioituminen Ahtialantiellä",
         "body": (
             "Hakija vaatii kaupungilta 1 240 euron korvausta auton vanteen ja renkaan vaurioista, jotka "
@@ -191,6 +213,7 @@ DEMO_ITEMS: list[dict] = [
     },
     {
         "id": "2026-112",
+        "municipality": "orimattila",
         "title": "Eron myöntäminen ja uuden jäsenen valinta vanhusneuvostoon",
         "body": (
             "Vanhusneuvoston jäsen on pyytänyt eroa luottamustehtävästään muuton vuoksi. Orimattilan "
@@ -206,6 +229,7 @@ DEMO_ITEMS: list[dict] = [
     {
         # Names purchases and street areas, but only moves who decides: no physical or steering effect.
         "id": "2026-113",
+        "municipality": "hollola",
         "title": "Teknisen lautakunnan toimivallan siirtäminen viranhaltijoille",
         "body": (
             "<p>Hallintosäännön mukaan lautakunta voi siirtää sille kuuluvaa toimivaltaa alaisilleen "

@@ -22,7 +22,7 @@ from climate_plugin.connectors.registry import (
     validate_config,
 )
 from climate_plugin.db import db
-from climate_plugin.encryption import Encryptor
+from climate_plugin.encryption import DecryptionError, Encryptor
 from climate_plugin.models import Connector as ConnectorRow
 from climate_plugin.models import Municipality
 from climate_plugin.models._types import utcnow
@@ -88,8 +88,43 @@ def _valid_secrets(current: str, previous: str | None, expires: datetime | None,
 
 def full_config(row: ConnectorRow) -> dict:
     """The connector's config with its secret values decrypted: for the connector only, never shown."""
-    secrets = json.loads(_encryptor().decrypt(row.secrets_encrypted)) if row.secrets_encrypted else {}
+    try:
+        secrets = json.loads(_encryptor().decrypt(row.secrets_encrypted)) if row.secrets_encrypted else {}
+    except DecryptionError:
+        raise DecryptionError(unreadable_message(row, ["its credentials"])) from None
     return merge_secrets(row.config, secrets)
+
+
+# --- secrets no configured key can read -----------------------------------------------------------
+def secrets_readable(row, now: datetime | None = None) -> dict[str, bool]:
+    """Whether a key in CLIMATE_PLUGIN_ENCRYPTION_KEYS decrypts each of the connector's stored secrets, by
+    name ("its credentials", "its webhook secret", …). ``row``: an ORM or a Core row."""
+    now = now or utcnow()
+    stored = [
+        ("its credentials", row.secrets_encrypted),
+        ("its webhook secret", row.webhook_secret_encrypted),
+    ]
+    if row.previous_secret_expires_at is not None and now < row.previous_secret_expires_at:
+        stored.append(("its previous webhook secret", row.previous_webhook_secret_encrypted))
+    readable = {}
+    for name, token in stored:
+        if not token:
+            continue
+        try:
+            _encryptor().decrypt(token)
+            readable[name] = True
+        except DecryptionError:
+            readable[name] = False
+    return readable
+
+
+def unreadable_message(row, which: list[str]) -> str:
+    """What to tell an operator about a connector whose secrets cannot be decrypted, and what to do."""
+    return (
+        f"connector {row.id} ({row.name!r}): {' and '.join(which)} cannot be decrypted with the keys in "
+        "CLIMATE_PLUGIN_ENCRYPTION_KEYS; add the key they were encrypted with (after the newest one), or "
+        f"enter them again (`climate-plugin connector rotate-secret {row.id}` for a webhook secret)"
+    )
 
 
 def build_connector(row: ConnectorRow) -> Connector:
@@ -122,12 +157,19 @@ def inbound_connector(row) -> tuple[Connector, list[str]]:
     )
     built = cache.get(key)
     if built is None:
-        current = _encryptor().decrypt(row.webhook_secret_encrypted)
-        previous = (
-            _encryptor().decrypt(row.previous_webhook_secret_encrypted)
-            if row.previous_webhook_secret_encrypted
-            else None
-        )
+        try:
+            current = _encryptor().decrypt(row.webhook_secret_encrypted)
+        except DecryptionError:
+            raise DecryptionError(unreadable_message(row, ["its webhook secret"])) from None
+        try:
+            previous = (
+                _encryptor().decrypt(row.previous_webhook_secret_encrypted)
+                if row.previous_webhook_secret_encrypted
+                else None
+            )
+        except DecryptionError:
+            # A secret rotated because the old one could not be read: the new one alone verifies.
+            previous = None
         built = (build_connector(row), current, previous)
         if len(cache) >= _INBOUND_CACHE_SIZE:
             cache.clear()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from sqlalchemy import select
 
 from climate_plugin.assessments.links import checklist_url
@@ -44,7 +44,7 @@ from climate_plugin.reviews.service import (
     record_review,
     review_sample,
 )
-from climate_plugin.web.errors import json_error, wants_json
+from climate_plugin.web.errors import error_page, json_error, wants_json
 from climate_plugin.web.form_token import FIELD as CSRF_FIELD
 from climate_plugin.web.form_token import form_token, form_token_ok
 from climate_plugin.web.render import render
@@ -58,7 +58,7 @@ bp = Blueprint("coordinator", __name__, template_folder="templates")
 def _error(status: int, key: str, lang: str) -> Any:
     if wants_json():
         return json_error(status, t(key, lang))
-    return Response(t(key, lang) + "\n", status=status, mimetype="text/plain")
+    return error_page(status, t(key, lang), lang)
 
 
 def _municipality(token: str) -> tuple[Municipality | None, Any]:

@@ -1,7 +1,8 @@
 """The security headers of every answer, in one place: one content security policy, and per area of the
 site only what differs (who may frame it, whether a copy may be kept).
 
-Pages need nothing but inline styles, images and form posts to this service, and no scripts; links are
+Pages need nothing but inline styles, images and form posts to this service, and no scripts (the API
+documentation page alone runs Swagger UI, from this service: see DOCS_CSP); links are
 the keys to several pages, so they never leak through the Referer header or into search engines.
 """
 
@@ -15,6 +16,12 @@ from flask import Flask, Response, g, request
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
 #: badge images: an SVG opened on its own must not run anything (they carry no script anyway)
 IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+#: the API documentation page runs Swagger UI, served by this service: scripts, styles and the OpenAPI
+#: document from here only (its icons are data: URLs); nothing from anywhere else
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'"
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ POLICIES: dict[str, Policy] = {
     # the meeting view's framing comes from its municipality's settings: see frame_ancestors_for()
     "meeting_view": Policy(frame_ancestors="'self'"),
     "badges": Policy(frame_ancestors=None, csp=IMAGE_CSP, cors_any=True),
+    "api_docs_page": Policy(csp=DOCS_CSP),
 }
 DEFAULT = Policy()
 
