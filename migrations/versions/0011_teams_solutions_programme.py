@@ -1,8 +1,8 @@
 """climate teams (members, solutions, comments, support), the climate programme's measures and their links,
 team challenges, team badge awards and e-mail notices (issue 14)
 
-Revision ID: 0010_i14_teams
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-21 09:00:00.000000
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-21 09:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_i14_teams"
-down_revision = "0010_i13_reach"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

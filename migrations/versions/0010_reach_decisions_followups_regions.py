@@ -1,6 +1,6 @@
 """reach and outcomes: regions, decisions and meeting days on items, follow-ups of X5 indicators
 
-Revision ID: 0010_i13_reach
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-07 03:00:00.000000
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-07 03:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_i13_reach"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
