@@ -276,8 +276,10 @@ def test_a_broken_page_is_an_error_not_a_deletion(host, http):
 
 # --- the outside contract, end to end through the real CLI ------------------------------------------------
 def test_backfill_through_the_cli_stores_and_screens_every_item_of_the_sample_meeting(tmp_path: Path):
-    """`connector create` with only base_url, `connector backfill ID --since 2016-01-01`, `items list`:
-    against a host that answers the OData requests with the Mikkeli samples only (404 for everything else)."""
+    """`connector create`, `connector backfill ID --since 2016-01-01`, `items list`: against a host that
+    answers the OData requests with the Mikkeli samples only (404 for everything else). The request rate is
+    raised from the polite default (4/s, which alone would make this test take a minute) to the schema's
+    maximum: the pacing itself has its own tests."""
     strict = CaseMFakeHost(strict=True)
     try:
         env = {"OUTBOUND_ALLOW": "127.0.0.1"}
@@ -286,7 +288,7 @@ def test_backfill_through_the_cli_stores_and_screens_every_item_of_the_sample_me
         made = run_cli(tmp_path, "municipality", "create", "--slug", "mikkeli", "--name", "Mikkeli", **env)
         assert made.returncode == 0, made.stderr
         config = tmp_path / "casem.json"
-        config.write_text(json.dumps({"base_url": strict.base_url}))
+        config.write_text(json.dumps({"base_url": strict.base_url, "requests_per_second": 100}))
         created = run_cli(tmp_path, "connector", "create", "--municipality", "mikkeli", "--kind", "casem",
                           "--name", "Mikkelin CaseM", "--config", str(config), **env)
         assert created.returncode == 0, created.stderr
