@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from climate_plugin.db import db
+from climate_plugin.i18n import t
 from climate_plugin.models import Commitment, Measure, Municipality, Solution, Team, TeamMember, WriteBack
 from climate_plugin.models._types import utcnow
+from climate_plugin.reach import service as reach_service
 from climate_plugin.teams import game, notices, service, solutions
 from climate_plugin.teams.participation import game_engagement, participation
 from climate_plugin.writeback.block import build_climate_block
@@ -340,6 +342,23 @@ def test_participation_for_the_reach_picture(app, client, team_api):
             "team_leaderboard": False,
         }
 
+
+def test_a_member_who_worked_on_an_item_counts_among_the_items_participants(app, client, team_api):
+    """The reach picture's "participants" (by role) counts the youth representative who proposed a solution
+    on the item, as a stakeholder in a team; a solution on no item counts for no item."""
+    _headers, _team_id, item_id, path = team_api
+    _propose(client, path, item_id=str(item_id))
+    _propose(client, path, what="Ilman asiaa")
+    with app.app_context():
+        town = db.session.scalar(select(Municipality).where(Municipality.slug == "hollola"))
+        filters = reach_service.parse_filters({"by": "body"}, date.today())
+        result = reach_service.reach(town, filters, date.today())
+        assert sorted((item, role) for item, _, role in result.people if role.startswith("team_")) == [
+            (item_id, "team_stakeholder")
+        ]
+        rows = reach_service.participants_by_role(result)
+        assert [row["team_stakeholder"] for row in rows if row["body"] == BODY] == [1]
+        assert t("reach.col.team_stakeholder", "fi") == "Sidosryhmät tiimeissä"
 
 def test_the_meeting_view_and_checklist_show_the_team(app, client, team_api):
     headers, team_id, item_id, path = team_api
