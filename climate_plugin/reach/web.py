@@ -24,6 +24,7 @@ from climate_plugin.reach.picture import TABLES, Picture, build
 from climate_plugin.reach.service import BadFilter, Filters
 from climate_plugin.regions import service as regions
 from climate_plugin.reviews.service import municipality_for_link
+from climate_plugin.teams.service import team_solution_count, teams_of_region
 from climate_plugin.web.errors import wants_json
 from climate_plugin.web.render import render
 from climate_plugin.web.signed_links import LinkExpired, read_token
@@ -392,6 +393,17 @@ def region_overview(token: str) -> Any:
             [m["name"] for m in shared],
             [Series(t(f"reach.col.{key}", lang), [pick(m["totals"]) for m in shared]) for key, pick in picks],
         )
+    teams = [
+        {
+            "id": team.id,
+            "name": team.name,
+            "theme": team.theme,
+            "run_by": team.municipality.name,
+            "members": sum(1 for m in team.members if m.revoked_at is None),
+            "solutions": team_solution_count(team),
+        }
+        for team in teams_of_region(region.id)
+    ]
     if wants_json():
         return jsonify(
             {
@@ -399,6 +411,7 @@ def region_overview(token: str) -> Any:
                 "from": filters.start.isoformat(),
                 "to": filters.end.isoformat(),
                 "members": members,
+                "teams": teams,
             }
         )
     html = render(
@@ -406,6 +419,7 @@ def region_overview(token: str) -> Any:
         lang,
         region=region,
         members=members,
+        teams=teams,
         chart=chart,
         filters=filters,
         problem=problem,
