@@ -48,12 +48,12 @@ from bench.ingest import PG_ADMIN_URL, percentile  # noqa: E402
 from bench.stack import (  # noqa: E402
     HOST,
     OwnRedis,
+    PostgresCpu,
     Stack,
     corpus_dir,
     free_port,
     load_average,
     machine_busy,
-    postgres_cpu,
     process_cpu,
     scratch_database,
     service_env,
@@ -137,7 +137,7 @@ def draft_at_rate(host: RecordingHost, batch: list[dict], rate: float) -> dict[s
 def run_once(
     host: RecordingHost,
     stack: Stack,
-    env: dict,
+    pg: PostgresCpu,
     redis: OwnRedis,
     items: list[dict],
     rate: float,
@@ -147,8 +147,7 @@ def run_once(
     count = max(1, round(rate * seconds))
     tag = uuid.uuid4().hex[:6]
     batch = [{**items[i % len(items)], "id": f"e2e-{tag}-{i}"} for i in range(count)]
-    database = env["CLIMATE_PLUGIN_DATABASE_URL"].rsplit("/", 1)[1]
-    cpu0, pg0, redis0 = stack.cpu(), postgres_cpu(database), process_cpu(redis.proc.pid)
+    cpu0, pg0, redis0 = stack.cpu(), pg.sample(), process_cpu(redis.proc.pid)
     self0, busy0, wall0 = resource.getrusage(resource.RUSAGE_SELF), machine_busy()[0], time.monotonic()
     load_before = load_average()
     sent_at = draft_at_rate(host, batch, rate)
@@ -161,7 +160,7 @@ def run_once(
     cpu1 = stack.cpu()
     cpu = {name: cpu1[name] - cpu0.get(name, 0.0) for name in cpu1}
     cpu["redis"] = process_cpu(redis.proc.pid) - redis0
-    cpu["postgres backends"] = postgres_cpu(database) - pg0
+    cpu["postgres backends"] = pg.sample() - pg0
     cpu["bench (host + senders)"] = (self1.ru_utime - self0.ru_utime) + (self1.ru_stime - self0.ru_stime)
     answers: dict[str, int] = {}
     for d in host.deliveries():
@@ -306,17 +305,18 @@ def main(argv: list[str] | None = None) -> int:
             stack.worker(f"worker-{n + 1}", args.concurrency)
         stack.start("beat", "beat")
         wait_ready(f"{public_url}/webhooks/999999999", serve)
+        pg = stack_.enter_context(PostgresCpu(database_url.rsplit("/", 1)[1]))
         print(
             f"stack: gunicorn {args.web_workers}x{args.web_threads}, {args.workers} Celery workers x "
             f"{args.concurrency}, beat; Redis :{redis.port}; {len(items)} corpus items; load {load_average()}"
         )
         if args.warmup:
-            warm = run_once(host, stack, env, redis, items, 5.0, args.warmup / 5.0, args.drain)
+            warm = run_once(host, stack, pg, redis, items, 5.0, args.warmup / 5.0, args.drain)
             print(f"warm-up: {warm['written_back']}/{warm['items']} written back, p50 {warm.get('p50_s')} s")
         for rate in rates:
             runs = []
             for n in range(args.runs):
-                r = run_once(host, stack, env, redis, items, rate, args.seconds, args.drain)
+                r = run_once(host, stack, pg, redis, items, rate, args.seconds, args.drain)
                 runs.append(r)
                 print(
                     f"  {rate:5.0f}/s run {n + 1}: p50 {r.get('p50_s')} p95 {r.get('p95_s')} "

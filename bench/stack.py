@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -183,10 +184,9 @@ def _session_cpu() -> Iterator[tuple[int, float]]:
         yield int(tail[3]), sum(int(v) for v in tail[11:15]) / CLK_TCK
 
 
-def postgres_cpu(database: str) -> float:
-    """CPU seconds of the PostgreSQL backends connected to ``database`` (their command line names it);
-    backends that already ended are not counted, so this is a lower bound."""
-    total = 0.0
+def _postgres_backends(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to ``database`` (its command line names it)."""
+    found: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -199,8 +199,35 @@ def postgres_cpu(database: str) -> float:
                 tail = fh.read().rpartition(")")[2].split()
         except OSError:
             continue
-        total += (int(tail[11]) + int(tail[12])) / CLK_TCK
-    return total
+        found[int(entry)] = (int(tail[11]) + int(tail[12])) / CLK_TCK
+    return found
+
+
+class PostgresCpu:
+    """CPU seconds of the scratch database's PostgreSQL backends, sampled every half second so that the
+    backends of short-lived processes (a CLI command) count too, up to their last sample."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.sample()
+
+    def sample(self) -> float:
+        self.seen.update(_postgres_backends(self.database))
+        return sum(self.seen.values())
+
+    def __enter__(self) -> PostgresCpu:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def process_cpu(pid: int) -> float:
