@@ -165,8 +165,9 @@ def test_webhooks_while_redis_is_down_are_stored_and_each_written_back_once_afte
     for item, delivery in answers.items():
         if delivery.status == 503:
             assert host.redeliver(delivery.webhook_id) == 202, item  # the sender's retry
-    # Work accepted during the outage waits in the database for the sweeper (beat, every second here);
-    # after its 5-minute limit at the latest.
+    # Work accepted during the outage waits in the database for the sweeper (beat, every second here),
+    # after its 5-minute limit at the latest. Time passes: this test is about each item once, not how
+    # soon (tests/test_services.py checks the fast hand-over of work whose hand-over failed).
     _time_passes(app)
     wait_for(lambda: all(host.write_back_count(item) >= 1 for item in during), timeout=DEADLINE)
 
@@ -189,39 +190,41 @@ def _kill_the_process_holding(stack: Stack, port: list[int]) -> int:
     return pid
 
 
-def test_a_worker_process_killed_mid_task_leaves_the_work_to_another_which_finishes_it_once(stack):
-    host, app = stack.host, stack.app
+def _finished(app, *items: str) -> bool:
+    deliveries = _rows(app, select(Delivery.status).where(Delivery.external_id.in_(items)))
+    write_backs = _rows(
+        app, select(WriteBack.status).join(AgendaItem).where(AgendaItem.external_id.in_(items))
+    )
+    return [s for (s,) in deliveries] == ["done"] * len(items) and [s for (s,) in write_backs] == [
+        "sent"
+    ] * len(items)
 
-    # Killed while fetching the item for a delivery: the delivery is run again, to its end, elsewhere.
+
+def test_a_worker_process_killed_while_fetching_leaves_the_delivery_to_another_which_finishes_it_once(
+    stack,
+):
+    host, app = stack.host, stack.app
     arrived, release, port = host.hold("get", "kill-fetch")
     host.draft(_item("kill-fetch"))
     assert arrived.wait(DEADLINE), "the worker never fetched the item"
     _kill_the_process_holding(stack, port)
     release.set()
-    wait_for(lambda: host.write_back_count("kill-fetch") == 1, timeout=DEADLINE)
+    # Its message is put back (acks late, rejected when the worker is lost) and run again, to its end.
+    wait_for(lambda: _finished(app, "kill-fetch"), timeout=DEADLINE)
+    assert host.write_back_count("kill-fetch") == 1
 
-    # Killed while its write-back was at the host, which stored the block: sent again with the same
-    # Idempotency-Key, replayed by the host, never stored twice.
+
+def test_a_write_back_whose_sender_was_killed_at_the_host_is_sent_again_at_once_and_stored_once(stack):
+    host, app = stack.host, stack.app
     arrived, release, port = host.hold("put", "kill-send")
     host.draft(_item("kill-send"))
     assert arrived.wait(DEADLINE), "the worker never sent the write-back"
     _kill_the_process_holding(stack, port)
-    release.set()
-    wait_for(lambda: host.write_back_count("kill-send") == 1)
-    # A sender that claimed the write-back and died keeps it until the sweeper's limit: time passes.
-    _time_passes(app)
-
-    def sent() -> bool:
-        rows = _rows(
-            app,
-            select(WriteBack.status)
-            .join(AgendaItem)
-            .where(AgendaItem.external_id.in_(("kill-fetch", "kill-send"))),
-        )
-        return len(rows) == 2 and {s for (s,) in rows} == {"sent"}
-
-    wait_for(sent, timeout=DEADLINE)
-    assert host.write_back_count("kill-fetch") == 1 and host.write_back_count("kill-send") == 1
-    assert host.write_back_requests("kill-send") >= 2  # it was sent again, and replayed
-    done = _rows(app, select(Delivery.status).where(Delivery.external_id.in_(("kill-fetch", "kill-send"))))
-    assert sorted(s for (s,) in done) == ["done", "done"]
+    release.set()  # the host had the whole request: it stores the block, its answer goes nowhere
+    wait_for(lambda: host.write_back_count("kill-send") == 1, timeout=DEADLINE)
+    # The message is put back and run again: the block goes again with the same Idempotency-Key, the host
+    # replays its answer, and the write-back is sent, without waiting for the sweeper's 5 minutes (no time
+    # passes here). Recovery within a minute of a fault is issue 15's target.
+    wait_for(lambda: _finished(app, "kill-send"), timeout=DEADLINE)
+    assert host.write_back_count("kill-send") == 1
+    assert host.write_back_requests("kill-send") >= 2
