@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes (and beat) running")
     parser.add_argument("--corpus", type=Path, help="screening corpus folder (default: shared, else bench/)")
+    parser.add_argument("--logs", type=Path, help="keep the processes' logs in this folder")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if not 1 <= args.items <= 1_000_000 or not 1 <= args.page_size <= 1000 or args.workers < 0:
@@ -256,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     history = AhjoHistory(args.items, corpus_items(corpus_dir(args.corpus)), since_day)
     failures: list[str] = []
     with ExitStack() as stack_:
-        tmp = Path(stack_.enter_context(tempfile.TemporaryDirectory(prefix="climate-backfill-")))
+        tmp = args.logs or Path(stack_.enter_context(tempfile.TemporaryDirectory(prefix="climate-backfill-")))
+        tmp.mkdir(parents=True, exist_ok=True)
         redis = OwnRedis(tmp).start()
         stack_.callback(redis.stop)
         database_url = stack_.enter_context(scratch_database())

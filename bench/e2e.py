@@ -260,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-workers", type=int, default=5, help="gunicorn workers (serve's default)")
     parser.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--corpus", type=Path, help="screening corpus folder (default: shared, else bench/)")
+    parser.add_argument("--logs", type=Path, help="keep the processes' logs in this folder")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
@@ -277,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     summaries: list[dict[str, Any]] = []
     all_runs: list[dict[str, Any]] = []
     with ExitStack() as stack_:
-        tmp = Path(stack_.enter_context(tempfile.TemporaryDirectory(prefix="climate-e2e-")))
+        tmp = args.logs or Path(stack_.enter_context(tempfile.TemporaryDirectory(prefix="climate-e2e-")))
+        tmp.mkdir(parents=True, exist_ok=True)
         redis = OwnRedis(tmp).start()
         stack_.callback(redis.stop)
         database_url = stack_.enter_context(scratch_database())
