@@ -36,8 +36,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +250,55 @@ def print_table(summaries: list[dict[str, Any]]) -> None:
         print(f"{s['rate']:6.0f} " + " ".join(f"{s['cpu_ms_per_item'][n]:14.1f}" for n in names))
 
 
+@dataclass
+class Running:
+    host: RecordingHost
+    stack: Stack
+    redis: OwnRedis
+    pg: PostgresCpu
+    app: Any
+    public_url: str
+
+
+@contextmanager
+def running_stack(
+    tmp: Path, workers: int, concurrency: int, web_workers: int, web_threads: int, **settings: str
+) -> Iterator[Running]:
+    """The production shape, ready: own Redis, scratch database, the host registered, gunicorn answering,
+    the Celery workers and beat started. ``settings`` are further CLIMATE_PLUGIN_* values."""
+    with ExitStack() as stack_:
+        redis = OwnRedis(tmp).start()
+        stack_.callback(redis.stop)
+        database_url = stack_.enter_context(scratch_database())
+        host = RecordingHost(retry_delays=()).start()
+        stack_.callback(host.stop)
+        port = free_port()
+        public_url = f"http://{HOST}:{port}"
+        env = service_env(
+            database_url,
+            redis.url,
+            f"e2e-{uuid.uuid4().hex[:8]}",
+            public_url,
+            **({"webhook_rate_limit": "100000/minute"} | settings),
+        )
+        app = setup_app(env, tmp)
+        register(app, host, public_url)
+        with app.app_context():
+            from climate_plugin.db import db
+
+            db.engine.dispose()
+        stack = Stack(env, tmp)
+        stack_.callback(stack.stop_all)
+        serve = stack.serve(port, web_workers, web_threads)
+        for n in range(workers):
+            stack.worker(f"worker-{n + 1}", concurrency)
+        stack.start("beat", "beat")
+        wait_ready(f"{public_url}/webhooks/999999999", serve)
+        pg = stack_.enter_context(PostgresCpu(database_url.rsplit("/", 1)[1]))
+        # stack.stop_all runs before the database is dropped (callbacks run last in, first out)
+        yield Running(host, stack, redis, pg, app, public_url)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rates", default="5,20,50", help="items per second, comma-separated")
@@ -280,34 +331,10 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack_:
         tmp = args.logs or Path(stack_.enter_context(tempfile.TemporaryDirectory(prefix="climate-e2e-")))
         tmp.mkdir(parents=True, exist_ok=True)
-        redis = OwnRedis(tmp).start()
-        stack_.callback(redis.stop)
-        database_url = stack_.enter_context(scratch_database())
-        host = RecordingHost(retry_delays=()).start()
-        stack_.callback(host.stop)
-        port = free_port()
-        public_url = f"http://{HOST}:{port}"
-        env = service_env(
-            database_url,
-            redis.url,
-            f"e2e-{uuid.uuid4().hex[:8]}",
-            public_url,
-            webhook_rate_limit="100000/minute",
+        run = stack_.enter_context(
+            running_stack(tmp, args.workers, args.concurrency, args.web_workers, args.web_threads)
         )
-        app = setup_app(env, tmp)
-        register(app, host, public_url)
-        with app.app_context():
-            from climate_plugin.db import db
-
-            db.engine.dispose()
-        stack = Stack(env, tmp)
-        stack_.callback(stack.stop_all)
-        serve = stack.serve(port, args.web_workers, args.web_threads)
-        for n in range(args.workers):
-            stack.worker(f"worker-{n + 1}", args.concurrency)
-        stack.start("beat", "beat")
-        wait_ready(f"{public_url}/webhooks/999999999", serve)
-        pg = stack_.enter_context(PostgresCpu(database_url.rsplit("/", 1)[1]))
+        host, stack, pg, redis = run.host, run.stack, run.pg, run.redis
         print(
             f"stack: gunicorn {args.web_workers}x{args.web_threads}, {args.workers} Celery workers x "
             f"{args.concurrency}, beat; Redis :{redis.port}; {len(items)} corpus items; load {load_average()}"
@@ -355,7 +382,6 @@ def main(argv: list[str] | None = None) -> int:
             "runs": all_runs,
             "failures": failures,
         }
-        stack.stop_all()
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     for failure in failures:
