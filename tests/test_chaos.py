@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,7 +31,14 @@ from tests.support.samples import SCHOOL
 from tests.support.services import scratch_database, unique_queue_name
 from tests.support.waiting import wait_for
 from tests.support.webhooks import register
-from tests.support.workers import holder_of_connection, service_env, session_pids, start, start_worker, stop
+from tests.support.workers import (
+    holder_of_connection,
+    service_env,
+    session_pids,
+    start,
+    start_worker,
+    stop,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -100,32 +108,34 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     from werkzeug.serving import make_server
 
     tmp = tmp_path_factory.mktemp("chaos")
-    redis = OwnRedis(tmp).start()
-    processes = []
-    host = HoldingHost(retry_delays=()).start()  # one attempt per webhook: every answer is seen
-    with scratch_database() as postgres_url:
+    with ExitStack() as cleanup:  # each part is stopped even when a later one fails to start
+        redis = OwnRedis(tmp).start()
+        cleanup.callback(redis.stop)
+        host = HoldingHost(retry_delays=()).start()  # one attempt per webhook: every answer is seen
+        cleanup.callback(host.stop)
+        postgres_url = cleanup.enter_context(scratch_database())
         queue_name = unique_queue_name()
         app = build_app(tmp, database_url=postgres_url, broker_url=redis.url, queue_name=queue_name)
+        cleanup.callback(_dispose, app)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         public_url = f"http://127.0.0.1:{server.server_port}"
         app.config["PUBLIC_URL"] = public_url
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            with app.app_context():
-                row, secret = register(host.base_url)
-                host.configure_webhook(f"{public_url}/webhooks/{row.id}", secret)
-            env = service_env(postgres_url, redis.url, public_url, queue_name, sweep_interval="1")
-            workers = [start_worker(env, tmp / f"worker-{n}.log") for n in (1, 2)]
-            processes = [*workers, start(env, tmp / "beat.log", "beat")]
-            yield Stack(app, host, redis, workers)
-        finally:
-            for process in processes:
-                stop(process)
-            server.shutdown()
-            host.stop()
-            redis.stop()
-            with app.app_context():
-                db.engine.dispose()
+        cleanup.callback(server.shutdown)
+        with app.app_context():
+            row, secret = register(host.base_url)
+            host.configure_webhook(f"{public_url}/webhooks/{row.id}", secret)
+        env = service_env(postgres_url, redis.url, public_url, queue_name, sweep_interval="1")
+        workers = [start_worker(env, tmp / f"worker-{n}.log") for n in (1, 2)]
+        beat = start(env, tmp / "beat.log", "beat")
+        for process in (*workers, beat):
+            cleanup.callback(stop, process)
+        yield Stack(app, host, redis, workers)
+
+
+def _dispose(app) -> None:
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _rows(app, statement):

@@ -62,7 +62,11 @@ class OwnRedis:
             except redis.RedisError:
                 return False
 
-        wait_for(answers, timeout=30)
+        try:
+            wait_for(answers, timeout=30)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
