@@ -53,7 +53,7 @@ from climate_plugin.checklist import (
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, MESSAGES, language_links, request_language, t
 from climate_plugin.items.store import item_language
-from climate_plugin.meetings.links import meeting_url
+from climate_plugin.meetings.links import item_meeting_url
 from climate_plugin.models import AgendaItem
 from climate_plugin.teams.shown import alternatives_for
 from climate_plugin.web.errors import wants_json
@@ -245,17 +245,6 @@ def _section_html(assessment: Any, checklist: Checklist, lang: str) -> Markup:
     return Markup(impact_section(assessment, checklist, lang)["html"])
 
 
-def _meeting_link(item: AgendaItem, lang: str) -> str | None:
-    """The item on its meeting's view (what board members see), or None when it has no meeting."""
-    if not item.meeting:
-        return None
-    try:
-        url = meeting_url(item.connector_id, item.meeting, request.script_root)
-    except ValueError:
-        return None
-    return f"{url}?lang={lang}#item-{item.id}"
-
-
 def _render_form(
     token: str,
     item: AgendaItem,
@@ -350,7 +339,7 @@ def _render_form(
         csrf_token=form_token(_form_scope(item)) if assessment is not None else "",
         checklist_version=checklist.version,
         team_alternatives=alternatives_for(item, lang),  # a climate team's alternatives, shown at X1
-        meeting_link=_meeting_link(item, lang),
+        meeting_link=item_meeting_url(item, request.script_root, lang),
     )
     return body, status
 
