@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_time as babel_time
 
 from climate_plugin.i18n import pick_language
 
@@ -65,8 +66,9 @@ def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
     return _aware(moment).astimezone(tz or zone()).date()
 
 
-def local_today(tz: tzinfo | None = None) -> date:
-    return datetime.now(tz or zone()).date()
+def local_today(tz: tzinfo | None = None, now: datetime | None = None) -> date:
+    """Today in ``tz``: a commitment due "today" is due by the municipality's calendar, not by UTC's."""
+    return local_day(now or datetime.now(UTC), tz)
 
 
 def local_day_start(day: date, tz: tzinfo | None = None) -> datetime:
@@ -89,3 +91,11 @@ def format_datetime(value: datetime | None, lang: str, tz: tzinfo | None = None)
         return ""
     lang = pick_language(lang)
     return babel_datetime(_aware(value), _DATETIME_FORMATS[lang], tzinfo=tz or zone(), locale=_LOCALES[lang])
+
+
+def format_time(value: datetime | None, lang: str, tz: tzinfo | None = None) -> str:
+    """A time of day in ``tz`` in the language's format ("14.30", "14:30"). "" for None."""
+    if value is None:
+        return ""
+    lang = pick_language(lang)
+    return babel_time(_aware(value), "short", tzinfo=tz or zone(), locale=_LOCALES[lang])

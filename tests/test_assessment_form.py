@@ -159,7 +159,11 @@ def test_section_text_and_html():
     assert html.startswith('<section class="climate-impacts" lang="fi"><h2>Ilmastovaikutukset</h2>')
     assert "Öljy &lt;pois&gt;." in html and "A &amp; B" in html and "<pois>" not in html
     en = impact_section(assessment, DEFAULT_CHECKLIST, "en")
-    assert en["heading"] == "Climate impacts" and "Assessed by A & B, 2026-11-30." in en["text"]
+    assert en["heading"] == "Climate impacts" and "Assessed by A & B, 30 Nov 2026." in en["text"]
+    # the municipality's own time zone decides the day: 23:30 UTC is still the 29th in New York
+    assessment.item = SimpleNamespace(connector=SimpleNamespace(municipality=SimpleNamespace(
+        time_zone="America/New_York")))
+    assert "Arvioinut A & B, 29.11.2026." in impact_section(assessment, DEFAULT_CHECKLIST, "fi")["text"]
     # deterministic: the same record gives the same characters
     sv = impact_section(assessment, DEFAULT_CHECKLIST, "sv")
     assert sv == impact_section(assessment, DEFAULT_CHECKLIST, "sv") and sv["heading"] == "Klimatkonsekvenser"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
@@ -33,7 +32,7 @@ from climate_plugin.assessments.form import (
     from_form,
     parse,
 )
-from climate_plugin.assessments.impact_section import format_date, impact_section
+from climate_plugin.assessments.impact_section import impact_section
 from climate_plugin.assessments.links import CHECKLIST_LINK
 from climate_plugin.assessments.service import NotScreened, draft_answers, preparer_answers, submit_assessment
 from climate_plugin.assessments.summary import block_categories, summary_text
@@ -50,6 +49,7 @@ from climate_plugin.checklist import (
     tailored_prompts,
     triggered_categories,
 )
+from climate_plugin.dates import format_date, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, MESSAGES, language_links, request_language, t
 from climate_plugin.items.store import item_language
@@ -166,14 +166,6 @@ def _progress(
     return {"done": done, "total": total}
 
 
-def _date(value: datetime | None, lang: str) -> str:
-    # Finnish and Finland-Swedish write 29.11.2026; English readers get the unambiguous ISO form.
-    if value is None:
-        return ""
-    return value.date().isoformat() if lang == "en" else f"{value.day}.{value.month}.{value.year}"
-
-
-
 def _not_found(lang: str) -> tuple[str, int]:
     return render("public/not_found.html", lang), 404
 
@@ -283,7 +275,7 @@ def _render_form(
         state=state,
         needs_review=bool(getattr(assessment, "needs_review", False)),
         has_draft=draft_answers(assessment) is not None,
-        submitted_on=format_date(getattr(assessment, "submitted_at", None), lang),
+        submitted_on=format_date(getattr(assessment, "submitted_at", None), lang, zone_of(municipality)),
         submitted_by=getattr(assessment, "submitted_by", None) or "",
         escalation=describe_escalation(checklist, list(getattr(assessment, "escalation", None) or ()), lang)
         if state == "submitted"
@@ -293,7 +285,7 @@ def _render_form(
         problem=problem,
         relevance_label=t(f"relevance.{assessment.relevance}", lang) if assessment is not None else "",
         summary=summary_text(item, assessment, lang),
-        screened_on=_date(assessment.created_at, lang) if assessment is not None else "",
+        screened_on=format_date(getattr(assessment, "created_at", None), lang, zone_of(municipality)),
         languages=language_links("public.checklist_page", lang, token=token),
         badges=[
             {

@@ -17,11 +17,11 @@ from climate_plugin.commitments.service import (
     FIELDS,
     MAX_LENGTH,
     commitment_json,
-    format_date,
     item_commitments,
     record_commitment,
     status_label,
 )
+from climate_plugin.dates import format_date
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.items.store import item_language

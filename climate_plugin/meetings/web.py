@@ -23,7 +23,8 @@ from climate_plugin.assessments.summary import summary_text
 from climate_plugin.badges import BADGES, item_badges
 from climate_plugin.badges.catalogue import badge_image_url
 from climate_plugin.checklist import checklist_for
-from climate_plugin.commitments.service import FIELDS, MAX_LENGTH, format_date, item_commitments, status_label
+from climate_plugin.commitments.service import FIELDS, MAX_LENGTH, item_commitments, status_label
+from climate_plugin.dates import format_date
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, language_links, pick_language, request_language, t
 from climate_plugin.meetings.links import PURPOSE, meeting_items, meeting_subject
