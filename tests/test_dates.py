@@ -20,6 +20,7 @@ from climate_plugin.dates import (
 from climate_plugin.db import db
 from climate_plugin.models import Municipality
 from tests.factories import MunicipalityFactory
+from tests.support.admin import towns as towns  # noqa: F401 - a fixture for the admin test
 from tests.support.cli import assert_clean_failure, invoke
 
 LATE = datetime(2026, 12, 6, 22, 30, tzinfo=UTC)  # 00:30 on the 7th in Helsinki
@@ -98,3 +99,26 @@ def test_pages_and_the_reach_figures_use_the_municipalitys_zone(app, client, scr
         db.session.commit()
         assert item_facts(town, week, date(2026, 12, 14)) == []  # the 6th, outside the week in UTC
     assert "Esiarvioitu 6.12.2026" in client.get(path).get_data(as_text=True)
+
+
+def test_admin_dashboard_sets_the_time_zone_through_the_service(client, app, towns, auth):
+    from climate_plugin.models import AuditEntry
+    from tests.support.admin import page
+
+    hollola, _ = towns
+    auth.login_as(hollola.users["municipality_admin"])
+    html, token = page(client, "/admin/m/hollola/?lang=sv")
+    assert 'name="time_zone" value="Europe/Helsinki"' in html and "Tidszon" in html
+    url = "/admin/m/hollola/time-zone?lang=sv"
+    bad = client.post(url, data={"csrf_token": token, "time_zone": "Mars/Base"})
+    assert bad.status_code == 422 and "är ingen tidszon" in bad.get_data(as_text=True)
+    ok = client.post(url, data={"csrf_token": token, "time_zone": "Europe/Oslo"})
+    assert ok.status_code == 303
+    assert "Tidszonen har sparats." in client.get(ok.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Municipality).filter_by(slug="hollola").one().time_zone == "Europe/Oslo"
+        audited = db.session.query(AuditEntry).filter_by(action="municipality.update").all()
+        assert any("Europe/Oslo" in json.dumps(e.details) for e in audited)
+    auth.login_as(hollola.users["viewer"])
+    refused = client.post("/admin/m/hollola/time-zone", data={"csrf_token": token, "time_zone": "UTC"})
+    assert refused.status_code == 403
