@@ -68,6 +68,11 @@ def test_json_accepts_only_the_flagged_categories_without_prescreen(app, client,
         block = build_climate_block(item, item.current_assessment, "https://x.example")
         lines = [line for line in block["impact_section"]["text"].splitlines() if line.startswith("- ")]
         assert len(lines) == 2  # the written-back section lists only what was rated
+        # and the block's summary sentence is the submitted verdict, not an invitation to assess
+        assert block["summary"] == (
+            "Valmistelija on arvioinut ilmastovaikutukset. Asialla arvioidaan olevan myönteisiä "
+            "ilmastovaikutuksia."
+        )
         assert "climate_assessed" in [b.code for b in item_badges(item, item.current_assessment)]
 
 
