@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from climate_plugin.badges.team import recompute_awards
-from climate_plugin.dates import format_date, local_today
+from climate_plugin.dates import format_date, local_today, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import pick_language, t
 from climate_plugin.models import AgendaItem, Commitment
@@ -126,7 +126,9 @@ def validate_commitment(data: Mapping[str, Any], lang: str, today: date | None =
 def record_commitment(item: AgendaItem, data: Mapping[str, Any], lang: str) -> tuple[Commitment | None, dict]:
     """Check and store a commitment for ``item``; (row, {}) or (None, errors). The caller commits."""
     lang = pick_language(lang)
-    errors = validate_commitment(data, lang)
+    # "after today" by the municipality's calendar, not the server's
+    today = local_today(zone_of(getattr(item.connector, "municipality", None)))
+    errors = validate_commitment(data, lang, today)
     if errors:
         return None, errors
     commitment = Commitment(
