@@ -202,3 +202,19 @@ def test_switching_language_keeps_unsaved_input_and_saves_nothing(app, client, s
     with app.app_context():
         item = _item(app, item_id)
         assert len(item.assessments) == 1 and item.current_assessment.state == "screened"
+
+
+def test_nothing_flagged_but_one_category_opened_needs_the_tick_it_was_shown(app, client, screened_item):
+    _, path = screened_item(title="Pöytäkirjan tarkastajat", body="Valitaan kaksi tarkastajaa.")
+    html = client.get(path).get_data(as_text=True)
+    assert 'name="rest_no_effect"' in html and 'name="reason"' in html
+    token = csrf(html)
+    traffic = {
+        "csrf_token": token, "revision": "1", "action": "submit", "submitted_by": "Maija",
+        "ratings.transport.rating": "-",
+        "ratings.transport.justification": "Kokousmatkat tehdään jatkossa autolla.",
+    }
+    refused = client.post(path, data=traffic)
+    assert refused.status_code == 422
+    assert set(re.findall(r'href="#(f-[^"]+)"', refused.get_data(as_text=True))) == {"f-rest_no_effect"}
+    assert client.post(path, data={**traffic, "rest_no_effect": "yes"}).status_code == 303
