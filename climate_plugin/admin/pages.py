@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from climate_plugin.accounts import PLATFORM_ADMIN, ROLES, Principal, current_principal, scoped
 from climate_plugin.accounts.csrf import session_form_token, session_form_token_ok
+from climate_plugin.dates import format_datetime, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import Municipality
@@ -102,8 +103,8 @@ def field_errors(exc: ValidationError) -> dict[str, list[str]]:
     return flat
 
 
-def when(value: datetime | str | None) -> str:
-    """A time as administrators read it in every language: 2026-01-12 10:30 UTC."""
+def when(value: datetime | str | None, lang: str = "fi", municipality: Any = None) -> str:
+    """A time in the municipality's time zone and the page's language (climate_plugin.dates)."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -111,7 +112,7 @@ def when(value: datetime | str | None) -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    return format_datetime(value, lang, zone_of(municipality))
 
 
 def _logout_form() -> dict[str, str] | None:
@@ -176,7 +177,7 @@ def render(template: str, municipality: Municipality | None, status: int = 200, 
         csrf_field=CSRF_FIELD,
         csrf_token=session_form_token(_csrf_scope()),
         logout=_logout_form(),
-        when=when,
+        when=lambda value: when(value, current, municipality),
         **context,
     )
     return html, status

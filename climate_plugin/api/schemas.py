@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from climate_plugin.accounts import ROLES
+from climate_plugin.dates import DEFAULT_TIME_ZONE, is_time_zone
 from climate_plugin.i18n import LANGUAGES
 from climate_plugin.models import assessment as assessment_state
 from climate_plugin.models import delivery as delivery_status
@@ -43,11 +44,22 @@ class _Out(Schema):
 
 
 # --- municipalities -------------------------------------------------------------------------------
+def _time_zone() -> fields.String:
+    """An IANA time zone name (dates and times on the municipality's pages are shown in it)."""
+    return fields.String(validate=_is_zone, metadata=_ex(DEFAULT_TIME_ZONE))
+
+
+def _is_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError(f"not a time zone; use an IANA name such as {DEFAULT_TIME_ZONE}")
+
+
 class MunicipalitySchema(_Out):
     id = fields.Integer(metadata=_ex(1))
     slug = fields.String(metadata=_ex("hollola"))
     name = fields.String(metadata=_ex("Hollolan kunta"))
     language = fields.String(metadata=_ex("fi", enum=list(LANGUAGES)))
+    time_zone = fields.String(metadata=_ex("Europe/Helsinki"))
     settings = fields.Dict(metadata=_ex({"screening_sensitivity": "balanced"}))
     created_at = fields.DateTime(metadata=_ex("2026-01-12T08:30:00+00:00"))
 
@@ -60,11 +72,15 @@ class MunicipalityCreateSchema(_In):
     )
     name = _name("Hollolan kunta")
     language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))
+    time_zone = fields.String(
+        load_default=DEFAULT_TIME_ZONE, validate=_is_zone, metadata=_ex(DEFAULT_TIME_ZONE)
+    )
 
 
 class MunicipalityUpdateSchema(_In):
     name = fields.String(validate=validate.Length(min=1, max=200))
     language = fields.String(validate=validate.OneOf(LANGUAGES))
+    time_zone = _time_zone()
 
 
 # --- connectors -----------------------------------------------------------------------------------

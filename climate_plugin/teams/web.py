@@ -11,9 +11,7 @@ member or a host wrote is rendered through Jinja autoescaping.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, redirect, request, url_for
 
@@ -21,6 +19,7 @@ from climate_plugin.assessments.links import checklist_url
 from climate_plugin.checklist import CATEGORIES
 from climate_plugin.commitments.service import FIELDS as COMMITMENT_FIELDS
 from climate_plugin.commitments.service import MAX_LENGTH as COMMITMENT_MAX
+from climate_plugin.dates import format_time, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, pick_language, t
 from climate_plugin.models import Solution, SolutionSupport, TeamMember
@@ -39,7 +38,6 @@ bp = Blueprint("teams", __name__)
 
 #: the shared screen reloads itself this often (a meta refresh: no script)
 SCREEN_REFRESH_SECONDS = 15
-_ZONE = ZoneInfo("Europe/Helsinki")
 
 
 def _lang(member: TeamMember | None) -> str:
@@ -68,13 +66,6 @@ def _scope(member: TeamMember) -> str:
 
 def _csrf_ok(member: TeamMember) -> bool:
     return form_token_ok(_scope(member), request.form.get(CSRF_FIELD))
-
-
-def _time(value: datetime | None, lang: str) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(_ZONE)
-    return local.strftime("%H:%M") if lang != "en" else local.strftime("%H:%M (%Z)")
 
 
 def _session(member: TeamMember, lang: str) -> dict[str, Any] | None:
@@ -387,5 +378,5 @@ def session_for_screen(team: Any, lang: str) -> dict[str, Any] | None:
         "label": t(f"teams.phase.{state['phase']}", lang),
         "hint": t(f"teams.phase.{state['phase']}.hint", lang),
         "minutes_left": (state["seconds_left"] + 59) // 60,
-        "until": _time(state["ends_at"], lang),
+        "until": format_time(state["ends_at"], lang, zone_of(getattr(team, "municipality", None))),
     }
