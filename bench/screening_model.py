@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from climate_plugin.screening import CATEGORIES, learned
-from climate_plugin.screening.categories import pair_features
+from climate_plugin.screening.categories import pair_rows
 from climate_plugin.screening.screen import Reading, decidable, decide, read
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -213,7 +213,7 @@ def fit_heads(items: Sequence[Item]) -> dict[str, dict[str, Any]]:
     # gave (the scorer counts a category right when either gave it).
     flagged = [i for i in items if "none" not in i.levels]
     pairs = [(i, c) for i in flagged for c in CATEGORIES]
-    rows = [pair_features(i.reading, c) for i, c in pairs]  # type: ignore[arg-type]
+    rows = [row for i in flagged for row in pair_rows(i.reading, CATEGORIES).values()]  # type: ignore[arg-type]
     counts: dict[str, int] = {}
     for row in rows:
         for name in row:

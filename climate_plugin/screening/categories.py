@@ -34,36 +34,55 @@ class ReadingLike(Protocol):
 
 def pair_features(reading: ReadingLike, category: str) -> dict[str, float]:
     """The features of the pair (this item, this category)."""
+    return pair_rows(reading, (category,))[category]
+
+
+def pair_rows(reading: ReadingLike, categories: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """The features of the pairs (this item, each category): the item is read once for all of them."""
     lang = reading.language
-    f: dict[str, float] = {f"bias|{category}": 1.0, f"bias|{category}|{lang}": 1.0}
-    if reading.title_only:
-        f[f"bias|{category}|title_only"] = 1.0
+    lex: list[tuple[str, str, str, float]] = []  # (category, tier, part, value)
+    counts: list[tuple[str, str, float]] = []
+    item: list[tuple[str, float]] = []
     strength: dict[str, float] = {}
     for name, value in reading.features.items():
         if name.startswith("lex|"):
             _, cat, tier, part = name.split("|")
+            lex.append((cat, tier, part, value))
             strength[cat] = strength.get(cat, 0.0) + _TIER_WEIGHT.get(tier, 1.0) * _PART_WEIGHT.get(part, 1.0)
+        elif name.startswith("count|"):
+            _, cat, part = name.split("|")
+            counts.append((cat, part, value))
+        elif name.startswith(_ITEM_PREFIXES):
+            item.append((name, value))
+    terms = [(cat, term) for cat, term, _ in reading.evidence]
+    top = max(strength.values(), default=0.0)
+    found = min(len(strength), _MAX_CATEGORIES) / _MAX_CATEGORIES
+    rows: dict[str, dict[str, float]] = {}
+    for category in categories:
+        f: dict[str, float] = {f"bias|{category}": 1.0, f"bias|{category}|{lang}": 1.0}
+        if reading.title_only:
+            f[f"bias|{category}|title_only"] = 1.0
+        for cat, tier, part, value in lex:
             if cat == category:
                 f[f"own|{tier}|{part}"] = value
                 f[f"{category}|own|{tier}|{part}"] = value
                 f[f"{lang}|own|{tier}|{part}"] = value
             else:
                 f[f"{category}|other|{cat}|{part}"] = value
-        elif name.startswith("count|"):
-            _, cat, part = name.split("|")
+        for cat, part, value in counts:
             if cat == category:
                 f[f"owncount|{part}"] = value
                 f[f"{category}|owncount|{part}"] = value
-        elif name.startswith(_ITEM_PREFIXES):
+        for name, value in item:
             f[f"{category}|{name}"] = value
-    for cat, term, _ in reading.evidence:
-        kind = "term" if cat == category else "xterm"
-        f[f"{category}|{kind}|{lang}|{term}"] = 1.0
-    if strength:
-        own = strength.get(category, 0.0)
-        if own:
-            f["own_share"] = own / max(strength.values())
-            if own == max(strength.values()):
-                f["own_top"] = 1.0
-        f["categories_found"] = min(len(strength), _MAX_CATEGORIES) / _MAX_CATEGORIES
-    return f
+        for cat, term in terms:
+            f[f"{category}|{'term' if cat == category else 'xterm'}|{lang}|{term}"] = 1.0
+        if strength:
+            own = strength.get(category, 0.0)
+            if own:
+                f["own_share"] = own / top
+                if own == top:
+                    f["own_top"] = 1.0
+            f["categories_found"] = found
+        rows[category] = f
+    return rows

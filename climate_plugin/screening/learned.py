@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .categories import ReadingLike, pair_features
+from .categories import ReadingLike, pair_rows
 
 MODEL_PATH = Path(__file__).with_name("data") / "model.json"
 DEFAULT_SENSITIVITY = "recall"
@@ -39,7 +39,8 @@ class Head:
 
     def score(self, features: Mapping[str, float]) -> float:
         weights = self.weights
-        z = self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        # Over the features the head has a weight for (a set intersection in C: most have none).
+        z = self.intercept + sum(weights[name] * features[name] for name in features.keys() & weights.keys())
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def contributions(self, features: Mapping[str, float]) -> dict[str, float]:
@@ -111,7 +112,7 @@ class Model:
         head = self.heads.get(CATEGORY_HEAD)
         if head is None:
             return dict.fromkeys(categories, 0.0)
-        return {c: head.score(pair_features(reading, c)) for c in categories}
+        return {c: head.score(row) for c, row in pair_rows(reading, categories).items()}
 
     def point(self, sensitivity: str | None) -> OperatingPoint:
         name = sensitivity or self.default
