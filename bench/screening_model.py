@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupKFold
 
 from climate_plugin.screening import CATEGORIES, learned
 from climate_plugin.screening.categories import pair_rows
-from climate_plugin.screening.screen import Reading, decidable, decide, read
+from climate_plugin.screening.screen import Reading, decidable, decide, explicit, read
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SETS: tuple[str, ...] = ("fi_text", "fi_titles", "sv", "en")
@@ -227,7 +227,8 @@ def fit_heads(items: Sequence[Item]) -> dict[str, dict[str, Any]]:
 
 
 def _probabilities(heads: dict[str, dict[str, Any]], items: Sequence[Item]) -> list[dict[str, float]]:
-    """Each item's scores; an item the model does not decide scores 0 for its level (screen.decidable)."""
+    """Each item's scores; an item the model does not decide scores 0 for its level (screen.decidable), one
+    with a core word in its title 1 (screen.explicit)."""
     even = dict.fromkeys(learned.KINDS, (0.5, 0.5))
     model = learned.model_from_dict(_model_dict(heads, {}, [("x", "", even, {})]))
     out = []
@@ -238,6 +239,8 @@ def _probabilities(heads: dict[str, dict[str, Any]], items: Sequence[Item]) -> l
         scores.update(model.category_scores(reading, CATEGORIES))
         if not decidable(reading):
             scores["high"] = scores["flag"] = 0.0
+        elif explicit(reading):
+            scores["high"] = scores["flag"] = 1.0
         out.append(scores)
     return out
 
