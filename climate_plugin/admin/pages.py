@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from climate_plugin.accounts import PLATFORM_ADMIN, ROLES, Principal, current_principal, scoped
 from climate_plugin.accounts.csrf import session_form_token, session_form_token_ok
+from climate_plugin.admin.validation import translate
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import Municipality
@@ -82,8 +83,10 @@ def error_page(status: int, message: str, municipality: Municipality | None = No
 
 
 def field_errors(exc: ValidationError) -> dict[str, list[str]]:
-    """marshmallow's messages flattened to ``{"config.auth.token": ["…"]}``, shown next to the fields."""
+    """marshmallow's messages flattened to ``{"config.auth.token": ["…"]}``, in the page's language
+    (climate_plugin.admin.validation), shown next to the fields."""
     flat: dict[str, list[str]] = {}
+    current = lang()
 
     def walk(prefix: str, value: Any) -> None:
         if isinstance(value, Mapping):
@@ -94,9 +97,9 @@ def field_errors(exc: ValidationError) -> dict[str, list[str]]:
                 if isinstance(inner, Mapping | list | tuple):
                     walk(prefix, inner)
                 else:
-                    flat.setdefault(prefix or "_form", []).append(str(inner))
+                    flat.setdefault(prefix or "_form", []).append(translate(str(inner), current))
         else:
-            flat.setdefault(prefix or "_form", []).append(str(value))
+            flat.setdefault(prefix or "_form", []).append(translate(str(value), current))
 
     walk("", exc.messages)
     return flat

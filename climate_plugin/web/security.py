@@ -14,6 +14,9 @@ from flask import Flask, Response, g, request
 
 #: the policy of every page (frame-ancestors is added per area)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
+#: the admin pages: one script of this service's own (static/admin-form.js: a select that switches a form),
+#: progressive only, every form works without it
+ADMIN_CSP = CSP.replace("default-src 'none';", "default-src 'none'; script-src 'self';")
 #: badge images: an SVG opened on its own must not run anything (they carry no script anyway)
 IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 #: the API documentation page runs Swagger UI, served by this service: scripts, styles and the OpenAPI
@@ -41,7 +44,7 @@ POLICIES: dict[str, Policy] = {
     "public": Policy(frame_ancestors=None),
     "commitments": Policy(frame_ancestors="'self'", no_store=True),
     "coordinator": Policy(no_store=True),
-    "admin": Policy(no_store=True),
+    "admin": Policy(no_store=True, csp=ADMIN_CSP),
     # the meeting view's framing comes from its municipality's settings: see frame_ancestors_for()
     "meeting_view": Policy(frame_ancestors="'self'"),
     "badges": Policy(frame_ancestors=None, csp=IMAGE_CSP, cors_any=True),
