@@ -4,7 +4,6 @@ functions (audited)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -408,27 +407,59 @@ def test_failed_write_back_is_retried(client, app, towns, auth):
 
 
 # --- checklist template editor ------------------------------------------------------------------------
-def test_checklist_overrides_are_validated_and_saved_as_new_versions(client, app, towns, auth):
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_checklist_wording_is_edited_as_a_form_and_saved_as_new_versions(client, app, towns, auth, lang):
     hollola, _ = towns
     auth.login_as(hollola.users["municipality_admin"])
-    html, token = page(client, "/admin/m/hollola/checklist?lang=en")
-    assert "default-1" in html
-    bad = client.post(
-        "/admin/m/hollola/checklist?lang=en",
-        data={"csrf_token": token, "overrides": json.dumps({"questions": {"R99": {}}})},
-    )
-    assert bad.status_code == 422
-    assert 'id="f-overrides-error"' in bad.get_data(as_text=True)
-    good = {"disabled_categories": ["land_use"]}
-    response = client.post(
-        "/admin/m/hollola/checklist", data={"csrf_token": token, "overrides": json.dumps(good)}
-    )
+    html, _ = page(client, f"/admin/m/hollola/checklist?lang={lang}")
+    assert "default-1" in html and "JSON" not in html
+    form = form_values(html, "/checklist?")
+    # every question's wording in fi, sv and en, filled in with the default
+    assert form["q.R1.fi"] and form["q.R1.sv"] and form["q.R1.en"] and form["q.X1.sv"]
+    assert form["c.energy.name.fi"] and "c.energy.off" not in form
+
+    # a blank Swedish wording and a taken id are refused, next to their inputs, in the page's language
+    bad = {**form, "q.R1.sv": " ", "x.0.id": "R2", "x.0.fi": "Uusi", "x.0.sv": "Ny", "x.0.en": "New"}
+    response = client.post(f"/admin/m/hollola/checklist?lang={lang}", data=bad)
+    assert response.status_code == 422
+    refused = response.get_data(as_text=True)
+    assert re.search(r'id="q-R1-sv-error">' + re.escape(text("validation.required", lang)), refused)
+    assert re.search(r'id="x-0-id-error">' + re.escape(text("validation.id_taken", lang, id="R2")), refused)
+    assert 'value="R2"' in refused  # what was typed stays
+
+    # a new wording, a category switched off, a question of its own: one new version with just those
+    good = {
+        **form,
+        "q.R1.fi": "Onko asialla ilmastovaikutuksia Hollolassa?",
+        "c.land_use.off": "1",
+        "x.0.id": "H1", "x.0.stage": "prescreen", "x.0.categories": ["transport"],
+        "x.0.fi": "Koskeeko asia kyläteitä?", "x.0.sv": "Gäller ärendet byvägar?", "x.0.en": "Village roads?",
+        "e.negative_count": "3",
+    }
+    response = client.post("/admin/m/hollola/checklist", data=good)
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "hollola-1+default-1" in html
     with app.app_context():
-        versions = db.session.scalars(select(ChecklistTemplate.version)).all()
-        assert versions == [1]
+        stored = db.session.scalars(select(ChecklistTemplate)).one()
+        assert stored.overrides == {
+            "questions": {"R1": {"fi": "Onko asialla ilmastovaikutuksia Hollolassa?",
+                                 "sv": form["q.R1.sv"], "en": form["q.R1.en"]}},
+            "disabled_categories": ["land_use"],
+            "extra_questions": [{"id": "H1", "stage": "prescreen", "categories": ["transport"],
+                                 "text": {"fi": "Koskeeko asia kyläteitä?", "sv": "Gäller ärendet byvägar?",
+                                          "en": "Village roads?"}}],
+            "escalation": {"negative_count": 3},
+        }
+    # the form shows the saved version; saved again unchanged, it stores the same overrides
+    again = form_values(html, "/checklist?")
+    assert again["q.R1.fi"] == "Onko asialla ilmastovaikutuksia Hollolassa?"
+    assert again["c.land_use.off"] == "1"
+    assert again["x.0.id"] == "H1" and again["e.negative_count"] == "3"
+    assert client.post("/admin/m/hollola/checklist", data=again).status_code == 303
+    with app.app_context():
+        rows = db.session.scalars(select(ChecklistTemplate).order_by(ChecklistTemplate.id)).all()
+        assert [r.version for r in rows] == [1, 2] and rows[1].overrides == rows[0].overrides
 
 
 # --- users and roles ----------------------------------------------------------------------------------

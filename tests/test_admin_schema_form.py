@@ -10,8 +10,8 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from climate_plugin.admin import schema_form
-from climate_plugin.admin.validation import known, translate
 from climate_plugin.connectors.registry import get_connector_class, load_connectors
+from climate_plugin.web.validation import known, translate
 
 CONNECTORS = Path(__file__).resolve().parent.parent / "connectors"
 

@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from climate_plugin.accounts import PLATFORM_ADMIN, ROLES, Principal, current_principal, scoped
 from climate_plugin.accounts.csrf import session_form_token, session_form_token_ok
-from climate_plugin.admin.validation import translate
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import Municipality
 from climate_plugin.web.form_token import FIELD as CSRF_FIELD
 from climate_plugin.web.render import render as render_in
+from climate_plugin.web.validation import translate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -84,7 +84,7 @@ def error_page(status: int, message: str, municipality: Municipality | None = No
 
 def field_errors(exc: ValidationError) -> dict[str, list[str]]:
     """marshmallow's messages flattened to ``{"config.auth.token": ["…"]}``, in the page's language
-    (climate_plugin.admin.validation), shown next to the fields."""
+    (climate_plugin.web.validation), shown next to the fields."""
     flat: dict[str, list[str]] = {}
     current = lang()
 

@@ -53,6 +53,13 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Not used (with|when) auth type (is )?(?P<kind>\w+)\.", "validation.auth_unused"),
         (r"Give either header or query_param, not both\.", "validation.header_or_query"),
         (r"Only used together with fields\.attachments\.", "validation.attachments_only"),
+        # the checklist overrides (climate_plugin.checklist.overrides)
+        (r"missing: every text must be given in fi, sv and en.*", "validation.required"),
+        (r"use a letter then letters, digits or _ .*", "validation.question_id"),
+        (r"'(?P<id>[^']*)' is already taken; every question needs its own id", "validation.id_taken"),
+        (r"only a prescreen question opens categories", "validation.prescreen_only"),
+        (r"at least one category must stay switched on", "validation.one_category"),
+        (r"must be 'prescreen' or 'cross_cutting'", "validation.type"),
     )
 )
 
