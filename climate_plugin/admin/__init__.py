@@ -19,6 +19,7 @@ from climate_plugin.admin.pages import bp
 from climate_plugin.checklist import admin as _checklist  # noqa: F401
 from climate_plugin.deliveries import admin as _deliveries  # noqa: F401
 from climate_plugin.hosts import admin as _connectors  # noqa: F401
+from climate_plugin.items import admin as _items  # noqa: F401
 from climate_plugin.municipalities import admin as _dashboard  # noqa: F401
 from climate_plugin.programme import admin as _programme  # noqa: F401
 from climate_plugin.reach import admin as _reach  # noqa: F401

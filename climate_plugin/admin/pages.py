@@ -135,6 +135,7 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
         items += [
             ("admin.dashboard", slug, "admin.nav.dashboard"),
             ("admin.reach", slug, "admin.nav.reach"),
+            ("admin.items", slug, "admin.nav.items"),
             ("admin.connectors", slug, "admin.nav.connectors"),
             ("admin.deliveries", slug, "admin.nav.deliveries"),
             ("admin.checklist", slug, "admin.nav.checklist"),
