@@ -142,6 +142,7 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
             ("admin.teams", slug, "admin.nav.teams"),
             ("admin.programme", slug, "admin.nav.programme"),
             ("admin.users", slug, "admin.nav.users"),
+            ("admin.settings", slug, "admin.nav.settings"),
             ("admin.audit", slug, "admin.nav.audit"),
         ]
     return [
@@ -151,7 +152,8 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
             "current": request.endpoint == endpoint
             or (endpoint == "admin.connectors" and (request.endpoint or "").startswith("admin.connector"))
             or (endpoint == "admin.teams" and (request.endpoint or "").startswith("admin.team"))
-            or (endpoint == "admin.programme" and (request.endpoint or "") == "admin.measure"),
+            or (endpoint == "admin.programme" and (request.endpoint or "") == "admin.measure")
+            or (endpoint == "admin.settings" and request.endpoint == "admin.settings_save"),
         }
         for endpoint, values, key in items
     ]

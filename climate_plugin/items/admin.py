@@ -13,42 +13,12 @@ from climate_plugin.accounts import require, scoped
 from climate_plugin.admin.pages import VIEW, bp, lang, municipality_or_404, render
 from climate_plugin.assessments.links import checklist_url
 from climate_plugin.db import db
+from climate_plugin.items.listing import STATES, items_query
 from climate_plugin.meetings.links import meeting_url
-from climate_plugin.models import AgendaItem, Assessment, Connector
+from climate_plugin.models import AgendaItem
 from climate_plugin.screening.model import RELEVANCE_LEVELS
 
 PAGE_SIZE = 50
-#: the assessment states a list can be filtered by; "review": waiting for the climate coordinator
-STATES = ("screened", "draft", "submitted", "review")
-
-
-def _latest(column: Any) -> Any:
-    """``column`` of the item's latest assessment revision, as a correlated subquery."""
-    return (
-        select(column)
-        .where(Assessment.item_id == AgendaItem.id)
-        .order_by(Assessment.revision.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def items_query(municipality_id: int, q: str = "", relevance: str = "", state: str = "") -> Any:
-    """The municipality's live items matching the filters, newest meeting first."""
-    stmt = (
-        select(AgendaItem)
-        .join(Connector, AgendaItem.connector_id == Connector.id)
-        .where(Connector.municipality_id == municipality_id, AgendaItem.deleted_at.is_(None))
-    )
-    if q:
-        stmt = stmt.where(AgendaItem.title.contains(q, autoescape=True))
-    if relevance in RELEVANCE_LEVELS:
-        stmt = stmt.where(_latest(Assessment.relevance) == relevance)
-    if state == "review":
-        stmt = stmt.where(_latest(Assessment.needs_review).is_(True))
-    elif state in STATES:
-        stmt = stmt.where(_latest(Assessment.state) == state)
-    return stmt
 
 
 @bp.get("/m/<slug>/items")
@@ -60,11 +30,12 @@ def items(slug: str) -> Any:
     relevance = relevance if relevance in RELEVANCE_LEVELS else ""
     state = request.args.get("state", "")
     state = state if state in STATES else ""
+    upcoming = request.args.get("upcoming") == "1"
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    stmt = scoped(items_query(town.id, q, relevance, state), AgendaItem)
+    stmt = scoped(items_query(town, q, relevance, state, upcoming), AgendaItem)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     last_page = max(1, -(-total // PAGE_SIZE))
     page = min(page, last_page)
@@ -92,6 +63,8 @@ def items(slug: str) -> Any:
 
     def page_url(number: int) -> str:
         args = {k: v for k, v in (("q", q), ("relevance", relevance), ("state", state)) if v}
+        if upcoming:
+            args["upcoming"] = "1"
         return url_for("admin.items", slug=town.slug, lang=lang(), page=number, **args)
 
     return render(
@@ -101,6 +74,7 @@ def items(slug: str) -> Any:
         q=q,
         relevance=relevance,
         state=state,
+        upcoming=upcoming,
         relevances=RELEVANCE_LEVELS,
         states=STATES,
         total=total,
