@@ -35,6 +35,7 @@ class FormField:
     optional_group: bool = False  #: a group that can be left out (e.g. write_back), with an on/off box
     enabled: bool = True  #: for an optional group: whether it is in use
     children: list[FormField] = field(default_factory=list)
+    help: str | None = None  #: a catalogue message explaining the setting (set by the page)
 
     @property
     def input_id(self) -> str:

@@ -46,7 +46,7 @@ from climate_plugin.db import db
 from climate_plugin.hosts import service as hosts_service
 from climate_plugin.hosts.connector import full_config, webhook_url
 from climate_plugin.hosts.polling import sync_health
-from climate_plugin.i18n import t
+from climate_plugin.i18n import MESSAGES, t
 from climate_plugin.models import Connector, Municipality
 
 #: errors of the config that belong to no input of the form (a rule over several settings)
@@ -56,7 +56,17 @@ FORM_ERRORS = "_form"
 def _form(
     cls: type[ConnectorClass], values: dict | None, secrets_set: dict[str, bool] | None = None
 ) -> list[schema_form.FormField]:
-    return schema_form.describe(cls.config_schema(), values, cls.secret_fields, secrets_set)
+    found = schema_form.describe(cls.config_schema(), values, cls.secret_fields, secrets_set)
+
+    def explain(f: schema_form.FormField) -> None:
+        # a kind's own words for a setting ("setting.oparl.body"), else the words all kinds share
+        for key in (f"setting.{cls.kind}.{f.path}", f"setting.{f.path}"):
+            if key in MESSAGES:
+                f.help = key
+                return
+
+    schema_form.walk_fields(found, explain)
+    return found
 
 
 def _submitted(cls: type[ConnectorClass]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
