@@ -2,7 +2,8 @@
 site only what differs (who may frame it, whether a copy may be kept).
 
 Pages need nothing but inline styles, images and form posts to this service, and no scripts (the API
-documentation page alone runs Swagger UI, from this service: see DOCS_CSP); links are
+documentation page runs Swagger UI, from this service: see DOCS_CSP; the admin pages one small script of
+their own: see ADMIN_CSP); links are
 the keys to several pages, so they never leak through the Referer header or into search engines.
 """
 
