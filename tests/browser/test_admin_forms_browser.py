@@ -112,7 +112,9 @@ def test_an_administrator_uses_the_admin_forms(live, page, browser):
     page.get_by_role("link", name=t("admin.nav.items", "fi")).click()
     page.get_by_label(t("admin.items.search", "fi")).fill("maalämpö")
     page.get_by_role("button", name=t("admin.items.filter", "fi")).click()
+    page.wait_for_url("**q=maal*")
     rows = page.locator("#items tbody tr")
+    rows.first.wait_for()
     assert rows.count() == 1
     _both_widths(page, "admin-items")
     rows.first.get_by_role("link", name="Koulun lämmitys maalämpöön").click()
