@@ -126,3 +126,24 @@ def test_an_id_that_is_too_long_is_a_clear_422(app, client, auth):
         f"/api/v1/connectors/{connector_id}/test", token, json={"external_id": "x" * 501}
     )
     assert response.status_code == 422
+
+
+def test_an_ahjo_connector_previews_an_item_its_poll_lists(app, runner):
+    from climate_plugin.connectors.ahjo import connector as ahjo
+    from climate_plugin.connectors.ahjo.fake_host import AhjoServer
+    from climate_plugin.hosts.connector import create_connector
+    from tests.factories import MunicipalityFactory
+
+    ahjo.forget_tokens()
+    server = AhjoServer().start()
+    try:
+        with app.app_context():
+            town = MunicipalityFactory(slug="helsinki")
+            row, _ = create_connector(town, "ahjo", "Helsinki Ahjo", {"base_url": server.base_url})
+            connector_id = row.id
+        result = runner.invoke(main, ["connector", "test", str(connector_id)])
+    finally:
+        server.stop()
+        ahjo.forget_tokens()
+    assert result.exit_code == 0, result.output
+    assert "(polled)" in result.stdout and "title:    " in result.stdout
