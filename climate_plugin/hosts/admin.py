@@ -266,7 +266,10 @@ def connector_update(slug: str, connector_id: int) -> Any:
     if not csrf_ok():
         return refuse_csrf(town)
     current = lang()
-    cls = get_connector_class(row.kind)
+    try:
+        cls = get_connector_class(row.kind)
+    except UnknownConnectorKind:  # its plug-in was uninstalled: nothing to validate the settings with
+        return error_page(400, t("admin.error.kind", current), town)
     name = request.form.get("name", "")
     config, public, cleared = _submitted(cls)
     try:
