@@ -59,7 +59,10 @@ def test_an_administrator_uses_the_admin_forms(live, page, browser):
         db.session.commit()
     app.instance_path = str(app.instance_path)  # the outbox lives in the test's own folder
     _sign_in(page, base, EMAIL, PASSWORD)
-    keep_screenshot(page, "admin-overview")
+    page.locator("#attention").wait_for()
+    _both_widths(page, "admin-overview")
+    page.goto(f"{base}/admin/m/hollola/settings?lang=sv")
+    _both_widths(page, "admin-settings")
 
     # --- a connector from its kind's form, the kind switched with the select -------------------------
     page.goto(f"{base}/admin/m/hollola/connectors/new?lang=fi")
