@@ -57,7 +57,6 @@ def test_an_administrator_uses_the_admin_forms(live, page, browser):
         ScreenedItemFactory(connector=db.session.get(Connector, live.connector_id), external_id="2026-9",
                             title="Koulun lämmitys maalämpöön", meeting="Tekninen lautakunta 5/2026")
         db.session.commit()
-    app.instance_path = str(app.instance_path)  # the outbox lives in the test's own folder
     _sign_in(page, base, EMAIL, PASSWORD)
     page.locator("#attention").wait_for()
     _both_widths(page, "admin-overview")
