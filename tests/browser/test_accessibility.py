@@ -81,6 +81,7 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
             "coordinator": coordinator_url(hollola, base),
             "team-member": member_link,
         }
+        urls["team-screen"] = member_link.split("?")[0] + "/screen"
         urls["picture"] = urls["coordinator"] + "/picture"
         urls["follow-ups"] = urls["coordinator"] + "/follow-ups"
         admin = f"{base}/admin/m/hollola"
