@@ -25,6 +25,7 @@ from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.meetings.links import meeting_url
 from climate_plugin.models import Municipality
+from climate_plugin.regions import service as regions_service
 from climate_plugin.reviews.service import coordinator_url
 from climate_plugin.teams import service as teams_service
 from tests.factories import ScreenedItemFactory
@@ -63,6 +64,9 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
         hollola = db.session.scalar(select(Municipality).where(Municipality.slug == "hollola"))
         create_user(hollola, EMAIL, "Saara Saavutettava", "municipality_admin", PASSWORD)
         invited = create_user(hollola, "kutsuttu@hollola.fi", "Kalle Kutsuttu", "viewer")
+        region = regions_service.create_region("paijat-hame", "Päijät-Häme")
+        regions_service.set_region(hollola, region)
+        regions_service.share_with_region(hollola, True)
         team = teams_service.create_team(hollola, {"name": "Koulutiimi", "theme": "Koulumatkat"})
         _, member_link = teams_service.invite(team, {"role": "stakeholder", "name": "Aino", "group": "youth"})
         db.session.commit()
@@ -81,6 +85,8 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
             "coordinator": coordinator_url(hollola, base),
             "team-member": member_link,
         }
+        urls["region"] = regions_service.region_url(region, base)
+        urls["region-member"] = urls["region"] + "/m/hollola"
         urls["team-screen"] = member_link.split("?")[0] + "/screen"
         urls["picture"] = urls["coordinator"] + "/picture"
         urls["follow-ups"] = urls["coordinator"] + "/follow-ups"
@@ -134,7 +140,8 @@ def test_no_serious_or_critical_violation_on_any_page(site, shared_page, lang):
     failures: dict[str, list[str]] = {}
 
     def check(name: str, url: str) -> None:
-        page.goto(_with_lang(url, lang))
+        response = page.goto(_with_lang(url, lang))
+        assert response.status == (404 if name == "not-found" else 200), name  # the page itself, no error
         assert page.locator("html").get_attribute("lang") == lang, name
         problems = _problems(page, axe)
         if problems:
