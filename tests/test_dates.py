@@ -101,24 +101,27 @@ def test_pages_and_the_reach_figures_use_the_municipalitys_zone(app, client, scr
     assert "Esiarvioitu 6.12.2026" in client.get(path).get_data(as_text=True)
 
 
-def test_admin_dashboard_sets_the_time_zone_through_the_service(client, app, towns, auth):
+def test_admin_settings_set_the_time_zone_through_the_service(client, app, towns, auth):
     from climate_plugin.models import AuditEntry
+    from climate_plugin.models.municipality import GAME_ELEMENTS
     from tests.support.admin import page
 
     hollola, _ = towns
     auth.login_as(hollola.users["municipality_admin"])
-    html, token = page(client, "/admin/m/hollola/?lang=sv")
+    html, token = page(client, "/admin/m/hollola/settings?lang=sv")
     assert 'name="time_zone" value="Europe/Helsinki"' in html and "Tidszon" in html
-    url = "/admin/m/hollola/time-zone?lang=sv"
-    bad = client.post(url, data={"csrf_token": token, "time_zone": "Mars/Base"})
+    url = "/admin/m/hollola/settings?lang=sv"
+    form = {"csrf_token": token, "language": "fi", "game": list(GAME_ELEMENTS), "sensitivity": "recall"}
+    bad = client.post(url, data={**form, "time_zone": "Mars/Base"})
     assert bad.status_code == 422 and "är ingen tidszon" in bad.get_data(as_text=True)
-    ok = client.post(url, data={"csrf_token": token, "time_zone": "Europe/Oslo"})
+    assert 'value="Mars/Base"' in bad.get_data(as_text=True)  # what was typed stays in the field
+    ok = client.post(url, data={**form, "time_zone": "Europe/Oslo"})
     assert ok.status_code == 303
-    assert "Tidszonen har sparats." in client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert 'value="Europe/Oslo"' in client.get(ok.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Municipality).filter_by(slug="hollola").one().time_zone == "Europe/Oslo"
         audited = db.session.query(AuditEntry).filter_by(action="municipality.update").all()
         assert any("Europe/Oslo" in json.dumps(e.details) for e in audited)
     auth.login_as(hollola.users["viewer"])
-    refused = client.post("/admin/m/hollola/time-zone", data={"csrf_token": token, "time_zone": "UTC"})
+    refused = client.post(url, data={**form, "time_zone": "UTC"})
     assert refused.status_code == 403

@@ -149,9 +149,40 @@ class ConnectorUpdateSchema(_In):
     )
 
 
+class TestRequestSchema(_In):
+    external_id = fields.String(
+        validate=validate.Length(min=1, max=500),
+        metadata=_ex("2026-123", description="The item to read; left out: the newest stored or a polled."),
+    )
+
+
+class PreviewSchema(_Out):
+    external_id = fields.String()
+    title = fields.String()
+    excerpt = fields.String(metadata={"description": "The body as plain text, cut at about 300 characters."})
+    language = fields.String(allow_none=True, metadata={"description": "As the host says (null: not said)."})
+    detected_language = fields.String(metadata={"description": "As screening reads the text."})
+    url = fields.String(allow_none=True)
+    meeting = fields.String(allow_none=True)
+    committee = fields.String(allow_none=True)
+
+
 class TestResultSchema(_Out):
     ok = fields.Boolean()
-    message = fields.String()
+    message = fields.String(metadata={"description": "What was read, or which setting to change, in words."})
+    problem = fields.String(
+        allow_none=True,
+        metadata=_ex(
+            "not_found",
+            description="unknown_kind, secrets, refused_address, credentials, not_found, unreachable, "
+            "bad_answer, or no_sample (reachable, no item to read: ok stays true); null when all went well",
+        ),
+    )
+    setting = fields.String(allow_none=True, metadata=_ex("item_path", description="The setting to change."))
+    detail = fields.String(metadata={"description": "The host's own words (secrets blanked)."})
+    external_id = fields.String(allow_none=True)
+    sample_source = fields.String(allow_none=True, metadata={"description": "given, stored or polled"})
+    preview = fields.Nested(PreviewSchema, allow_none=True)
 
 
 class RotatedSchema(_Out):

@@ -36,7 +36,8 @@ from climate_plugin.web.render import render
 
 bp = Blueprint("teams", __name__)
 
-#: the shared screen reloads itself this often (a meta refresh: no script)
+#: the shared screen reloads itself this often when asked to (?auto=1, a meta refresh: no script). Off by
+#: default: WCAG 2.2.1 wants a page that changes by itself to be one its reader chose and can stop
 SCREEN_REFRESH_SECONDS = 15
 
 
@@ -352,9 +353,14 @@ def screen_response(team: Any, lang: str, languages: list, session: dict | None)
             db.select(Solution).where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
         )
     )
+    auto = request.args.get("auto") == "1"
+    args = {k: v for k, v in request.args.items() if k != "auto"}
     html = render(
         "teams/screen.html",
         lang,
+        auto=auto,
+        auto_url=url_for(request.endpoint, **(request.view_args or {}), **args, auto="1"),
+        manual_url=url_for(request.endpoint, **(request.view_args or {}), **args),
         team=team,
         session=session,
         phases=[{"code": p, "label": t(f"teams.phase.{p}", lang)} for p in SESSION_PHASES],
