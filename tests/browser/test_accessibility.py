@@ -1,6 +1,6 @@
 """Accessibility as the EU Web Accessibility Directive asks of public-sector services (WCAG 2.1 AA): axe-core
 (bundled by axe-playwright-python) runs on every page a person opens, in Finnish, Swedish and English, and no
-serious or critical violation may remain.
+serious or critical violation may remain; and no page is wider than a phone's screen.
 
 One seeded app for the module and one browser page reused for every page of a language (the admin pages
 signed in once); one test per language, so pytest-xdist spreads them over its workers.
@@ -40,6 +40,12 @@ MEETING = "Tekninen lautakunta 2/2099"
 #: what must not remain (axe's impacts: minor, moderate, serious, critical)
 BLOCKING = {"serious", "critical"}
 #: the rules of what the law asks (WCAG 2.1 A and AA), not axe's best-practice extras; violations only
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+#: the element that reaches furthest right, named for the failure message
+WIDEST = """() => { let best = null, right = 0;
+  for (const el of document.body.querySelectorAll('*')) { const r = el.getBoundingClientRect().right;
+    if (r > right) { right = r; best = el; } }
+  return best ? `${best.tagName.toLowerCase()}${best.id ? '#' + best.id : ''}.${best.className}` : ''; }"""
 AXE_OPTIONS = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"], "resultTypes": ["violations"]}
 
 
@@ -113,7 +119,7 @@ def site(tmp_path_factory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def shared_page(browser) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(60_000)
     yield context.new_page()
     context.close()
@@ -144,9 +150,16 @@ def test_no_serious_or_critical_violation_on_any_page(site, shared_page, lang):
         assert response.status == (404 if name == "not-found" else 200), name  # the page itself, no error
         assert page.locator("html").get_attribute("lang") == lang, name
         problems = _problems(page, axe)
+        # on a phone the page itself never scrolls sideways (a wide table scrolls in its own box)
+        page.set_viewport_size(PHONE)
+        wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if wider > 0:
+            widest = page.evaluate(WIDEST)
+            problems.append(f"{wider} px wider than a {PHONE['width']} px phone (widest: {widest})")
         if problems:
             failures[name] = problems
             keep_screenshot(page, f"a11y-{name}-{lang}")
+        page.set_viewport_size(DESKTOP)
 
     for name, url in site["public"].items():
         check(name, url)
