@@ -31,7 +31,7 @@ def sweep(stale_after: timedelta) -> list[tuple[queue.TaskName, int]]:
     waiting: list[tuple[queue.TaskName, int]] = []
     for task, model, statuses in (
         ("process_delivery", Delivery, (delivery_status.RECEIVED, delivery_status.PROCESSING)),
-        ("send_write_back", WriteBack, (write_back_status.PENDING,)),
+        ("send_write_back", WriteBack, (write_back_status.PENDING, write_back_status.SENDING)),
     ):
         stmt = (
             select(model)
@@ -43,6 +43,10 @@ def sweep(stale_after: timedelta) -> list[tuple[queue.TaskName, int]]:
         )
         for record in db.session.scalars(stmt):
             record.enqueued_at = utcnow()
+            if record.status == write_back_status.SENDING:
+                # claimed by a sender that died mid-send: waiting again, so one sender can claim it. Its
+                # attempts are kept (never reset here), so the bound holds.
+                record.status = write_back_status.PENDING
             waiting.append((task, record.id))
     db.session.commit()
     for task, record_id in waiting:

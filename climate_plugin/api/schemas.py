@@ -279,6 +279,7 @@ class ItemDetailSchema(ItemSchema):
 # --- write-backs ----------------------------------------------------------------------------------
 WRITE_BACK_STATUSES = (
     write_back_status.PENDING,
+    write_back_status.SENDING,
     write_back_status.SENT,
     write_back_status.FAILED,
     write_back_status.SUPERSEDED,
