@@ -14,7 +14,7 @@ from climate_plugin.config import Settings, load_settings, unknown_variables
 from climate_plugin.db import db, migrate
 from climate_plugin.encryption import Encryptor, development_key
 from climate_plugin.outbound import OutboundClient
-from climate_plugin.web import home, render, security
+from climate_plugin.web import edge, home, render, security
 from climate_plugin.web.errors import register_error_handlers
 
 MIGRATIONS_DIR = str(Path(migrations.__file__).parent)
@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     Raises :class:`climate_plugin.config.ConfigError` listing every wrong setting.
     """
     app = Flask("climate_plugin", instance_relative_config=True)
+    # before any route is added: every <int:…> in a URL stays within the integer id columns
+    app.url_map.converters["int"] = edge.BoundedInt
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from_environment = settings is None
     settings = settings or load_settings(app.instance_path)
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_api(app)  # the REST API under /api/v1 and its OpenAPI document
     register_error_handlers(app)  # JSON for machines, a page in the reader's language for people
     security.init_app(app)  # one content security policy and the other headers, for every answer
+    edge.init_app(app)  # NUL characters, lone surrogates and empty PATCHes refused before any view runs
     render.init_app(app)  # Flask-Babel and Jinja's i18n extension over the gettext catalogues
     init_auth(app)  # sessions, abuse limits (Flask-Limiter), the sign-in pages
 

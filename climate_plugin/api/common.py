@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import Page
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validate
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
@@ -17,6 +17,7 @@ from climate_plugin.accounts import current_principal, scoped
 from climate_plugin.db import db
 from climate_plugin.models import Municipality
 from climate_plugin.services import NotAllowed, NotPossible
+from climate_plugin.web.edge import MAX_ID
 
 #: every signed-in role may read; platform_admin passes every require() anyway
 READ = ("viewer", "coordinator", "municipality_admin")
@@ -44,9 +45,35 @@ def error_payload(error: HTTPException) -> tuple[dict, int, dict]:
     return payload, error.code or 500, headers
 
 
+class ApiBlueprint(Blueprint):
+    """flask-smorest's Blueprint, its pagination bounded and documented as it is sent."""
+
+    def paginate(self, pager=None, **kwargs):
+        decorate = super().paginate(pager, **kwargs)
+
+        def decorator(func):
+            view = decorate(func)
+            # The page number becomes an OFFSET: beyond this the database cannot compute it (a 500); with
+            # the bound in the page parameters' schema it is a 422, and the OpenAPI document says so.
+            page_schema = view._apidoc["pagination"]["parameters"]["schema"]
+            page_schema._declared_fields["page"].validators.append(validate.Range(max=MAX_ID))
+            return view
+
+        return decorator
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        # What is sent: a header carries text, here a JSON object as a string (flask-smorest documents it
+        # as an object, which no header value can be).
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": 'Pagination metadata as JSON, e.g. {"total": 42, "total_pages": 5, '
+            '"first_page": 1, "last_page": 5, "page": 2, "previous_page": 1, "next_page": 3}',
+            "schema": {"type": "string"},
+        }
+
+
 def make_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """A resource blueprint under /api/v1 whose errors are JSON (the app's own handler stays for pages)."""
-    bp = Blueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
+    bp = ApiBlueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
     bp.register_error_handler(HTTPException, error_payload)
     bp.register_error_handler(ValidationError, lambda exc: error_payload(_unprocessable(exc)))
     bp.register_error_handler(NotPossible, lambda exc: error_payload(_http(409, str(exc))))

@@ -18,6 +18,7 @@ from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models import write_back as write_back_status
 from climate_plugin.municipalities.service import SLUG
 from climate_plugin.screening.model import RELEVANCE_LEVELS
+from climate_plugin.web import edge
 
 
 def _ex(example, **metadata) -> dict:
@@ -34,6 +35,12 @@ class _In(Schema):
     class Meta:
         # an unknown field is refused with a message naming it, so a typo is not silently ignored
         ordered = True
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        # Every input is within what the database stores (the edge's rules, climate_plugin.web.edge), and
+        # the OpenAPI document says so: integers within the integer columns (ids from 1), times with a UTC
+        # equivalent.
+        edge.bound_field(field_name, field_obj)
 
 
 class _Out(Schema):
