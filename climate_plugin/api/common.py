@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import Page
 from marshmallow import ValidationError, validate
@@ -74,12 +74,33 @@ class ApiBlueprint(Blueprint):
 def make_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """A resource blueprint under /api/v1 whose errors are JSON (the app's own handler stays for pages)."""
     bp = ApiBlueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
+    bp.before_request(_refuse_unknown_query_parameters)
     bp.register_error_handler(HTTPException, error_payload)
     bp.register_error_handler(ValidationError, lambda exc: error_payload(_unprocessable(exc)))
     bp.register_error_handler(NotPossible, lambda exc: error_payload(_http(409, str(exc))))
     # Another municipality's objects do not exist for this principal (see the issue's rule 3).
     bp.register_error_handler(NotAllowed, lambda exc: error_payload(_http(404, "not found")))
     return bp
+
+
+def _refuse_unknown_query_parameters() -> None:
+    """A query parameter the operation does not document is refused (422), as an unknown JSON field is: a
+    misspelt filter (?stauts=failed) must not silently list everything."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    doc = getattr(view, "_apidoc", {})
+    allowed = {"page", "page_size"} if "pagination" in doc else set()
+    for parameter in doc.get("arguments", {}).get("parameters", []):
+        if isinstance(parameter, dict) and parameter.get("in") == "query":
+            schema = parameter["schema"]
+            schema = schema() if isinstance(schema, type) else schema
+            allowed |= {field.data_key or name for name, field in schema.fields.items()}
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        abort(
+            422,
+            message=f"unknown query parameter {unknown[0]!r}",
+            errors={"query": {name: ["unknown parameter"] for name in unknown}},
+        )
 
 
 def _http(code: int, message: str) -> HTTPException:

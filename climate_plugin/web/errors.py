@@ -32,10 +32,10 @@ def wants_json() -> bool:
 
 
 def json_error(status: int, message: str, **extra):
-    """``{"error": message}``; under /api/ also the API's documented error shape (code, status, message)."""
+    """``{"error": message}``; under /api/ the API's documented error shape (code, status, message)."""
     payload = {"error": message, **extra}
     if request.path.startswith("/api/"):
-        payload = {"code": status, "status": _status_name(status), "message": message, **payload}
+        payload = {"code": status, "status": _status_name(status), "message": message, **extra}
     response = jsonify(payload)
     response.status_code = status
     return response
