@@ -39,8 +39,13 @@ def enqueue_or_leave_to_sweeper(task: TaskName, record_id: int) -> bool:
     """Hand a committed record's task over; on failure log it and leave it to the sweeper (False)."""
     try:
         enqueue(task, record_id)
-    except Exception:  # the broker is down: the record is safe in the database
-        log.warning("could not enqueue %s %s; the sweeper will retry", task, record_id, exc_info=True)
+    except Exception as exc:  # the broker is down: the record is safe in the database
+        # One line with the reason, no traceback: during a broker outage every webhook gets here, and a
+        # traceback each would flood the log (13.5 MB in a 30-second outage).
+        log.warning(
+            "could not enqueue %s %s (%s: %s); the sweeper will hand it over",
+            task, record_id, type(exc).__name__, str(exc)[:300],
+        )
         return False
     return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from datetime import timedelta
@@ -332,6 +333,19 @@ def test_sweeper_hands_over_work_lost_between_commit_and_enqueue(wired, client, 
         assert sweeper.sweep(stale_after=timedelta(minutes=5)) == []  # too fresh to be called lost
         assert sweeper.sweep(stale_after=timedelta(0)) == [("process_delivery", delivery_id)]
     assert recorder.tasks == [("process_delivery", delivery_id)]
+
+
+def test_a_failed_hand_over_logs_one_line_with_the_reason_not_a_traceback(wired, client, caplog):
+    class Down:
+        def enqueue(self, task, record_id, countdown=0):
+            raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+    wired.extensions["climate_plugin.queue"] = Down()
+    caplog.set_level(logging.WARNING, logger="climate_plugin.queue")
+    delivery_id = _receive(wired, client)
+    [record] = caplog.records
+    assert record.exc_info is None and "\n" not in record.getMessage()
+    assert f"process_delivery {delivery_id}" in record.getMessage() and "Connection refused" in record.getMessage()
 
 
 def test_older_state_does_not_overwrite_newer(app):
