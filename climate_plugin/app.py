@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
         SECRET_KEY=settings.secret_key or _development_secret(app.instance_path),
         # Werkzeug refuses larger bodies with 413 before the view reads them.
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -98,11 +98,23 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-def _engine_options(url: str) -> dict:
-    if url.startswith("sqlite"):
+def _engine_options(settings: Settings) -> dict:
+    if settings.database_url.startswith("sqlite"):
         # The embedded worker writes from another thread: wait for the lock instead of failing.
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    # A database that accepts connections and never answers must not hold a request (and its gunicorn
+    # thread) for libpq's default of over two minutes: the request fails fast with a 503 and the sender
+    # retries. A runaway statement is cancelled by the server.
+    statement_ms = round(settings.db_statement_timeout * 1000)
+    return {
+        "pool_pre_ping": True,
+        # a request waits this long for a free pooled connection, not SQLAlchemy's 30 s
+        "pool_timeout": settings.db_connect_timeout,
+        "connect_args": {
+            "connect_timeout": settings.db_connect_timeout,
+            "options": f"-c statement_timeout={statement_ms}",
+        },
+    }
 
 
 @event.listens_for(Engine, "connect")
