@@ -185,6 +185,11 @@ def _mail_address(raw: str) -> str:
     return raw
 
 
+def rate_limit(raw: str) -> str:
+    """A rate in Flask-Limiter's notation ("600/minute", "10/minute;100/hour"); ValueError otherwise."""
+    return _rate_limit(raw)
+
+
 def _rate_limit(raw: str) -> str:
     from limits import parse_many
 

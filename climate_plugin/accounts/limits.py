@@ -8,6 +8,7 @@ memory count would multiply the limit by the number of gunicorn workers).
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -36,8 +37,46 @@ def login_limit() -> str:
     return _settings().login_rate_limit
 
 
+#: seconds a process keeps the connectors' own webhook limits before reading them again
+OVERRIDES_TTL = 30.0
+_overrides: tuple[float, dict[int, str]] = (float("-inf"), {})
+
+
 def webhook_limit() -> str:
-    return _settings().webhook_rate_limit
+    """The connector's own limit (Connector.webhook_rate_limit), else CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT."""
+    connector_id = (request.view_args or {}).get("connector_id")
+    return _connector_limits().get(connector_id) or _settings().webhook_rate_limit
+
+
+def _connector_limits() -> dict[int, str]:
+    # Read once per OVERRIDES_TTL, not per webhook: this runs before every webhook, on the hot path. A change
+    # made in this process is seen at once (forget_webhook_limits), in other processes within the TTL.
+    global _overrides
+    read_at, limits = _overrides
+    now = time.monotonic()
+    if now - read_at > OVERRIDES_TTL:
+        from sqlalchemy import select
+
+        from climate_plugin.db import db
+        from climate_plugin.models import Connector
+
+        try:
+            stmt = select(Connector.id, Connector.webhook_rate_limit).where(
+                Connector.webhook_rate_limit.isnot(None)
+            )
+            limits = dict(db.session.execute(stmt).all())
+        except Exception:  # the database away: the default limit holds; the endpoint answers the outage
+            db.session.rollback()
+            _overrides = (now, limits)  # and not asked again on every webhook meanwhile
+            return limits
+        _overrides = (now, limits)
+    return limits
+
+
+def forget_webhook_limits() -> None:
+    """Read the connectors' own limits again at the next webhook (after one of them changed)."""
+    global _overrides
+    _overrides = (float("-inf"), {})
 
 
 def _deployment() -> str:

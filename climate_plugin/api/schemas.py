@@ -108,8 +108,24 @@ class ConnectorSchema(_Out):
         fields.String(), metadata=_ex(["auth.token"], description="Secret fields that have a value.")
     )
     webhook_url = fields.String(metadata=_ex("https://climate.hollola.fi/webhooks/3"))
+    webhook_rate_limit = fields.String(
+        allow_none=True,
+        metadata=_ex(None, description="The host's own webhook rate; null: the deployment's default."),
+    )
     created_at = fields.DateTime(metadata=_ex("2026-01-12T08:31:00+00:00"))
     sync = fields.Nested(SyncHealthSchema)
+
+
+#: a connector's own webhook rate (Flask-Limiter notation); null goes back to the deployment's default
+_WEBHOOK_RATE_LIMIT = {
+    "allow_none": True,
+    "validate": validate.Length(min=1, max=100),
+    "metadata": _ex(
+        "6000/minute",
+        description="Webhook requests per sending address for this host (e.g. to replay a backlog); "
+        "null: CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT.",
+    ),
+}
 
 
 class ConnectorCreateSchema(_In):
@@ -125,6 +141,7 @@ class ConnectorCreateSchema(_In):
             description="The kind's config, secrets included.",
         ),
     )
+    webhook_rate_limit = fields.String(**_WEBHOOK_RATE_LIMIT)
 
 
 class ConnectorCreatedSchema(ConnectorSchema):
@@ -133,6 +150,7 @@ class ConnectorCreatedSchema(ConnectorSchema):
 
 class ConnectorUpdateSchema(_In):
     name = fields.String(validate=validate.Length(min=1, max=200))
+    webhook_rate_limit = fields.String(**_WEBHOOK_RATE_LIMIT)
     config = fields.Dict(
         metadata={
             "description": "The whole new config; a secret left out (or null, or \"***\") keeps its value."
