@@ -325,14 +325,19 @@ def test_sweeper_hands_over_work_lost_between_commit_and_enqueue(wired, client, 
         def enqueue(self, task, record_id, countdown=0):
             raise ConnectionError("broker down")
 
-    app.extensions["climate_plugin.queue"] = Down()
-    delivery_id = _receive(app, client)
     recorder = Recorder()
     app.extensions["climate_plugin.queue"] = recorder
+    handed_over = _receive(app, client)  # handed over, not yet processed: not lost until 5 minutes pass
+    app.extensions["climate_plugin.queue"] = Down()
+    delivery_id = _receive(app, client)  # the broker is down: marked for the very next sweep
+    app.extensions["climate_plugin.queue"] = recorder
     with app.app_context():
-        assert sweeper.sweep(stale_after=timedelta(minutes=5)) == []  # too fresh to be called lost
-        assert sweeper.sweep(stale_after=timedelta(0)) == [("process_delivery", delivery_id)]
-    assert recorder.tasks == [("process_delivery", delivery_id)]
+        assert db.session.get(Delivery, delivery_id).enqueued_at is None
+        assert sweeper.sweep(stale_after=timedelta(minutes=5)) == [("process_delivery", delivery_id)]
+        assert sweeper.sweep(stale_after=timedelta(minutes=5)) == []  # handed over once
+        every_one = [("process_delivery", i) for i in (handed_over, delivery_id)]
+        assert sweeper.sweep(stale_after=timedelta(0)) == every_one
+    assert recorder.tasks[1:] == [("process_delivery", i) for i in (delivery_id, handed_over, delivery_id)]
 
 
 def test_a_failed_hand_over_logs_one_line_with_the_reason_not_a_traceback(wired, client, caplog):

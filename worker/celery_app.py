@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from celery import Celery, Task, signals
 from flask import Flask
+from kombu import Queue
 
 from climate_plugin.queue import TaskName
 
 #: soft limit raises inside the task so it can record why; the hard limit kills a stuck worker child
 SOFT_TIME_LIMIT = 120
 HARD_TIME_LIMIT = 180
+
+
+def write_back_queue(queue_name: str) -> str:
+    """The Celery queue of write-backs, next to the deployment's own queue."""
+    return f"{queue_name}.write-backs"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -21,9 +27,15 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery = Celery(app.name, task_cls=FlaskTask)
+    write_backs = write_back_queue(settings.queue_name)
     celery.conf.update(
         broker_url=settings.broker_url,
         task_default_queue=settings.queue_name,
+        # Write-backs on a queue of their own, which every worker also consumes (Redis takes the queues in
+        # turn): a backlog of deliveries must not hold back the blocks people wait to see in their agenda.
+        # A worker started with `-Q <queue>.write-backs` serves only them.
+        task_queues=(Queue(settings.queue_name), Queue(write_backs)),
+        task_routes={"worker.tasks.send_write_back": {"queue": write_backs}},
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
