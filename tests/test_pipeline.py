@@ -17,6 +17,7 @@ from climate_plugin.models import AgendaItem, Assessment, Delivery, WriteBack
 from climate_plugin.models._types import utcnow
 from climate_plugin.worker import sweeper
 from climate_plugin.worker.runner import run_task
+from tests.factories import UserFactory
 from tests.support.cli import invoke
 from tests.support.samples import MINUTES, SCHOOL
 from tests.support.waiting import wait_for
@@ -287,6 +288,11 @@ def test_a_404_the_connector_did_not_report_as_a_deletion_is_an_error_not_done(w
     [connector] = json.loads(invoke(runner, "connector", "list").stdout)
     assert connector["id"] == connector_id
     assert "404" in connector["sync"]["last_error"] and connector["sync"]["last_success"] is None
+    with app.app_context():
+        admin_id = UserFactory(municipality__slug="hollola").id
+    auth.login_as(admin_id)
+    page = client.get("/admin/m/hollola/deliveries?status=failed&lang=en").get_data(as_text=True)
+    assert f'id="delivery-{delivery_id}" data-status="failed"' in page and "404 Not Found" in page
     # A failed delivery can be redelivered (no 409); an explicit delete still marks a stored item deleted.
     admin = {"Authorization": f"Bearer {auth.token('municipality_admin')}"}
     again = client.post(f"/api/v1/deliveries/{delivery_id}/redeliver", headers=admin)
