@@ -116,6 +116,7 @@ class FlakyHost:
     def __init__(self) -> None:
         self.failures = 0  # answer 503 this many times first
         self.missing = False  # answer 404 for every item (as a typo in the connector's item path would)
+        self.refusing_blocks = False  # answer every write-back 503
         self.delay = 0.0
         self.write_backs: list[dict] = []
         owner = self
@@ -151,6 +152,8 @@ class FlakyHost:
                 )
 
             def do_POST(self) -> None:
+                if owner.refusing_blocks:
+                    return self._send(503, {"error": "maintenance"})
                 length = int(self.headers["content-length"])
                 owner.write_backs.append(
                     {"key": self.headers.get("Idempotency-Key"), "body": json.loads(self.rfile.read(length))}
@@ -225,6 +228,29 @@ def test_retries_stop_at_the_bound_counted_on_the_record_and_the_delivery_is_kep
         assert delivery.body  # kept for an administrator to redeliver
         # The sweeper leaves a failed delivery alone, and never resets a waiting one's count.
         assert sweeper.sweep(stale_after=timedelta(0)) == []
+
+
+def test_a_write_back_that_reaches_the_bound_fails_and_can_be_retried(wired, client, flaky, auth):
+    app = wired
+    flaky.refusing_blocks = True
+    with app.app_context():
+        assert run_task("process_delivery", _receive(app, client)).error is None
+        [write_back_id] = db.session.scalars(db.select(WriteBack.id)).all()
+        outcomes = [run_task("send_write_back", write_back_id, max_retries=2) for _ in range(3)]
+        assert [o.retry_in is not None for o in outcomes] == [True, True, False]
+        db.session.expire_all()
+        failed = db.session.get(WriteBack, write_back_id)
+        assert (failed.status, failed.attempts) == ("failed", 3) and "503" in failed.last_error
+    admin = {"Authorization": f"Bearer {auth.token('municipality_admin')}"}
+    [listed] = client.get("/api/v1/write-backs?status=failed", headers=admin).json
+    assert listed["id"] == write_back_id and "gave up after 3 attempts" in listed["last_error"]
+    flaky.refusing_blocks = False
+    retried = client.post(f"/api/v1/write-backs/{write_back_id}/retry", headers=admin)
+    assert retried.status_code == 202 and retried.json["status"] == "pending"
+    with app.app_context():
+        assert run_task("send_write_back", write_back_id).error is None
+        assert db.session.get(WriteBack, write_back_id).status == "sent"
+    assert len(flaky.write_backs) == 1
 
 
 def test_the_celery_task_has_no_limit_of_its_own():
