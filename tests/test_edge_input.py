@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from climate_plugin.accounts.tokens import create_token
 from climate_plugin.db import db
@@ -112,3 +114,28 @@ def test_the_api_document_says_what_is_sent(edge):
     refused = client.get("/api/v1/items")
     assert refused.status_code == 401
     assert refused.json == {"code": 401, "status": "Unauthorized", "message": refused.json["message"]}
+
+
+_TEXT = st.text(st.characters(codec=None), max_size=30)  # every code point: NUL, lone surrogates included
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(
+    event_type=st.sampled_from(["agenda_item.drafted", "agenda_item.deleted"]) | _TEXT,
+    timestamp=st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()) | _JSON,
+    item_id=_TEXT | _JSON,
+    extra=_JSON,
+)
+def test_validly_signed_webhooks_with_any_content_never_get_a_5xx(edge, event_type, timestamp, item_id, extra):  # noqa: E501
+    app, _, ids, secret = edge
+    payload = {"type": event_type, "timestamp": timestamp, "data": {"id": item_id, "extra": extra}}
+    body = json.dumps(payload).encode()  # ASCII: lone surrogates travel as \\ud800 escapes, as a sender sends
+    response = app.test_client().post(
+        f"/webhooks/{ids['connector']}", data=body, headers=signed_headers(secret, body)
+    )
+    assert response.status_code in (200, 202) or 400 <= response.status_code < 500, response.get_data()[:300]
