@@ -341,6 +341,13 @@ def test_only_an_explicit_delete_marks_a_stored_item_deleted(wired, client, flak
     with app.app_context():
         run_task("process_delivery", response.json["delivery"])
         assert db.session.query(AgendaItem).filter(AgendaItem.deleted_at.isnot(None)).count() == 1
+        # The 404'd update's retry finds the newer delete done: nothing left to do, no error left standing.
+        assert run_task("process_delivery", updated).retry_in is None
+        db.session.expire_all()
+        assert (db.session.get(Delivery, updated).status, db.session.get(Delivery, updated).last_error) == (
+            "done",
+            None,
+        )
 
 
 def test_sweeper_hands_over_work_lost_between_commit_and_enqueue(wired, client, flaky):

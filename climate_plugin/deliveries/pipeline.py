@@ -47,7 +47,8 @@ def process_delivery(delivery_id: int) -> None:
         return  # already handled: this is a repeat
     if _superseded(delivery):
         # A burst of events for one item (Ahjo reports a meeting as updated many times an hour): the
-        # newest waiting delivery fetches the host's current state, which covers this one too.
+        # newest delivery fetches (or fetched) the host's current state, which covers this one too. So does
+        # a newer one already done: a retry of an older event (a 404 before a delete) has nothing left to do.
         delivery.status = delivery_status.DONE
         delivery.processed_at = utcnow()
         delivery.last_error = None
@@ -159,7 +160,9 @@ def _superseded(delivery: Delivery) -> bool:
                 Delivery.connector_id == delivery.connector_id,
                 Delivery.external_id == delivery.external_id,
                 Delivery.id > delivery.id,
-                Delivery.status.in_((delivery_status.RECEIVED, delivery_status.PROCESSING)),
+                Delivery.status.in_(
+                    (delivery_status.RECEIVED, delivery_status.PROCESSING, delivery_status.DONE)
+                ),
             )
             .limit(1)
         )
