@@ -39,7 +39,8 @@ def login_limit() -> str:
 
 #: seconds a process keeps the connectors' own webhook limits before reading them again
 OVERRIDES_TTL = 30.0
-_overrides: tuple[float, dict[int, str]] = (float("-inf"), {})
+#: the app's extensions key of (read at, {connector id: its own limit})
+_OVERRIDES = "climate_plugin.webhook_limits"
 
 
 def webhook_limit() -> str:
@@ -51,8 +52,7 @@ def webhook_limit() -> str:
 def _connector_limits() -> dict[int, str]:
     # Read once per OVERRIDES_TTL, not per webhook: this runs before every webhook, on the hot path. A change
     # made in this process is seen at once (forget_webhook_limits), in other processes within the TTL.
-    global _overrides
-    read_at, limits = _overrides
+    read_at, limits = current_app.extensions.get(_OVERRIDES, (float("-inf"), {}))
     now = time.monotonic()
     if now - read_at > OVERRIDES_TTL:
         from sqlalchemy import select
@@ -67,16 +67,15 @@ def _connector_limits() -> dict[int, str]:
             limits = dict(db.session.execute(stmt).all())
         except Exception:  # the database away: the default limit holds; the endpoint answers the outage
             db.session.rollback()
-            _overrides = (now, limits)  # and not asked again on every webhook meanwhile
+            current_app.extensions[_OVERRIDES] = (now, limits)  # and not asked on every webhook meanwhile
             return limits
-        _overrides = (now, limits)
+        current_app.extensions[_OVERRIDES] = (now, limits)
     return limits
 
 
 def forget_webhook_limits() -> None:
     """Read the connectors' own limits again at the next webhook (after one of them changed)."""
-    global _overrides
-    _overrides = (float("-inf"), {})
+    current_app.extensions.pop(_OVERRIDES, None)
 
 
 def _deployment() -> str:
