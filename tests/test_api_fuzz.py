@@ -24,7 +24,7 @@ from tests.support.app import build_app
 from tests.support.services import scratch_database
 
 #: examples per operation and generation mode (valid, invalid)
-EXAMPLES = 20
+EXAMPLES = 12
 
 
 @pytest.fixture(scope="module")
