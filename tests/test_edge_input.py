@@ -14,6 +14,7 @@ from climate_plugin.accounts.tokens import create_token
 from climate_plugin.db import db
 from tests.factories import AssessedItemFactory
 from tests.support.app import build_app
+from tests.support.cli import invoke
 from tests.support.services import scratch_database
 from tests.support.webhooks import register, signed_headers
 
@@ -77,6 +78,21 @@ def test_nul_and_lone_surrogates_in_json_and_forms_get_400(edge, text):
     if "u0000" in text:  # a lone surrogate cannot be sent in a form (UTF-8 has no bytes for it)
         form = {"email": "a\x00b@example.org", "password": "x"}
         assert client.post("/admin/login", data=form).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("deliveries", "list", "--connector", "2147483648"),
+        ("connector", "rate-limit", "2147483648", "10/minute"),
+        ("connector", "test", "99999999999"),
+    ],
+)
+def test_command_line_ids_beyond_the_integer_column_are_a_one_line_error(edge, args):
+    app, _, _, _ = edge
+    result = invoke(app.test_cli_runner(), *args)
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_patch_without_a_body_is_refused_not_a_change_of_nothing(edge):
