@@ -253,6 +253,17 @@ def test_a_write_back_that_reaches_the_bound_fails_and_can_be_retried(wired, cli
     assert len(flaky.write_backs) == 1
 
 
+def test_the_embedded_worker_sends_due_write_backs_before_a_backlog_of_deliveries(app):
+    worker = app.extensions["climate_plugin.queue"]  # not started: the test takes the jobs itself
+    for delivery_id in (1, 2, 3):
+        worker.enqueue("process_delivery", delivery_id)
+    worker.enqueue("send_write_back", 9)
+    worker.enqueue("send_write_back", 10, countdown=3600)  # a retry not yet due waits its turn
+    taken = [worker._next_job(until=time.monotonic())[2:4] for _ in range(4)]
+    assert taken == [("send_write_back", 9)] + [("process_delivery", i) for i in (1, 2, 3)]
+    assert worker.pending() == 1
+
+
 def test_the_celery_task_has_no_limit_of_its_own():
     # Celery's retry(max_retries=None) means the task's default (3), not "no limit": the 4th retry would die
     # with the record left waiting. The record's count is the only bound.
