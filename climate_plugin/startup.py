@@ -31,7 +31,19 @@ class NotReady(Exception):
 def check() -> list[str]:
     """Run every check inside the app context; return warnings, raise NotReady to refuse."""
     check_database()
-    return check_secrets()
+    return check_secrets() + check_password_hashing()
+
+
+def check_password_hashing() -> list[str]:
+    """Test suites hash passwords with argon2's cheapest parameters to stay fast; a long-running process
+    with that setting would store passwords an attacker with the database cracks in no time, so it is said
+    at every start (not refused: a developer may run `serve` against a test setup on purpose)."""
+    if current_app.extensions["climate_plugin.settings"].password_hashing != "insecure-fast":
+        return []
+    return [
+        "CLIMATE_PLUGIN_PASSWORD_HASHING=insecure-fast is for test suites only: passwords set now are "
+        "hashed with argon2's cheapest parameters; unset it in production"
+    ]
 
 
 def _where() -> str:

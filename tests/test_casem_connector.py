@@ -20,7 +20,7 @@ from climate_plugin.connectors.common import politeness
 from climate_plugin.connectors.common.politeness import CrawlForbidden
 from climate_plugin.outbound import AllowList, OutboundClient, PermanentError
 from climate_plugin.screening.model import RELEVANCE_LEVELS
-from tests.support.cli import run_cli
+from tests.support.cli import invoke
 
 SINCE, UNTIL = datetime(2017, 5, 1, tzinfo=UTC), datetime(2017, 7, 1, tzinfo=UTC)
 
@@ -274,32 +274,31 @@ def test_a_broken_page_is_an_error_not_a_deletion(host, http):
     assert connector(host, http).fetch_item(PAGE_PREFIX + path.replace("19778", "19779")) is None
 
 
-# --- the outside contract, end to end through the real CLI ------------------------------------------------
-def test_backfill_through_the_cli_stores_and_screens_every_item_of_the_sample_meeting(tmp_path: Path):
-    """`connector create` with only base_url, `connector backfill ID --since 2016-01-01`, `items list`:
-    against a host that answers the OData requests with the Mikkeli samples only (404 for everything else)."""
+# --- the outside contract, end to end through the CLI ------------------------------------------------------
+def test_backfill_through_the_cli_stores_and_screens_every_item_of_the_sample_meeting(runner, tmp_path: Path):
+    """`connector create`, `connector backfill ID --since 2016-01-01`, `items list`: against a host that
+    answers the OData requests with the Mikkeli samples only (404 for everything else). Through Click's runner
+    in this process (the CLI in real processes is tested in tests/test_cli.py). The request rate is raised
+    from the polite default (4/s, which alone would make this test take a minute) to the schema's maximum:
+    the pacing itself has its own test above."""
     strict = CaseMFakeHost(strict=True)
     try:
-        env = {"OUTBOUND_ALLOW": "127.0.0.1"}
-        assert "casem" in json.loads(run_cli(tmp_path, "connector", "kinds", **env).stdout)
-        assert run_cli(tmp_path, "db", "upgrade", **env).returncode == 0
-        made = run_cli(tmp_path, "municipality", "create", "--slug", "mikkeli", "--name", "Mikkeli", **env)
-        assert made.returncode == 0, made.stderr
+        assert "casem" in json.loads(invoke(runner, "connector", "kinds").stdout)
+        made = invoke(runner, "municipality", "create", "--slug", "mikkeli", "--name", "Mikkeli")
+        assert made.exit_code == 0, made.output
         config = tmp_path / "casem.json"
-        config.write_text(json.dumps({"base_url": strict.base_url}))
-        created = run_cli(tmp_path, "connector", "create", "--municipality", "mikkeli", "--kind", "casem",
-                          "--name", "Mikkelin CaseM", "--config", str(config), **env)
-        assert created.returncode == 0, created.stderr
+        config.write_text(json.dumps({"base_url": strict.base_url, "requests_per_second": 100}))
+        created = invoke(runner, "connector", "create", "--municipality", "mikkeli", "--kind", "casem",
+                         "--name", "Mikkelin CaseM", "--config", str(config))
+        assert created.exit_code == 0, created.output
         connector_id = json.loads(created.stdout)["id"]
 
-        backfill = run_cli(
-            tmp_path, "connector", "backfill", str(connector_id), "--since", "2016-01-01", **env
-        )
-        assert backfill.returncode == 0, backfill.stderr
+        backfill = invoke(runner, "connector", "backfill", str(connector_id), "--since", "2016-01-01")
+        assert backfill.exit_code == 0, backfill.output
         counts = json.loads(backfill.stdout)
         assert counts["created"] == 46 and counts["errors"] == 0, counts
 
-        listed = run_cli(tmp_path, "items", "list", "--municipality", "mikkeli", "--json", **env)
+        listed = invoke(runner, "items", "list", "--municipality", "mikkeli", "--json")
         items = {i["external_id"]: i for i in json.loads(listed.stdout)}
         assert set(items) == {f"11217/{MEETING}/{cid}" for cid in sample_titles()}
         assert all(i["relevance"] in RELEVANCE_LEVELS for i in items.values()), items
@@ -307,7 +306,7 @@ def test_backfill_through_the_cli_stores_and_screens_every_item_of_the_sample_me
         assert items[f"11217/{MEETING}/4050"]["relevance"] != "none"  # Myllysiilo block: building rights
         assert items[f"11217/{MEETING}/4021"]["relevance"] == "none"  # members of a district board
         assert {i["title"] for i in items.values()} == set(sample_titles().values())
-        table = run_cli(tmp_path, "items", "list", "--municipality", "mikkeli", **env).stdout.decode()
+        table = invoke(runner, "items", "list", "--municipality", "mikkeli").stdout
         assert "Myllysiilokorttelin rakennusoikeuden" in table
     finally:
         strict.stop()

@@ -4,6 +4,7 @@ checklist template inherited and overridden by its members."""
 from __future__ import annotations
 
 import pytest
+from marshmallow import ValidationError
 
 from climate_plugin.assessments.service import assess
 from climate_plugin.checklist import checklist_for, save_template
@@ -12,6 +13,7 @@ from climate_plugin.db import db
 from climate_plugin.models import AuditEntry
 from climate_plugin.regions import service as regions
 from climate_plugin.services import NotPossible
+from climate_plugin.teams import service as teams
 from tests.factories import MunicipalityFactory, ScreenedItemFactory
 
 TEXT = {
@@ -88,3 +90,31 @@ def test_a_new_region_template_screens_the_members_items_again_with_it(app, regi
     again = assess(item)
     assert again.revision == first.revision + 1
     assert again.answers["checklist_version"] == "orimattila-0+paijat-hame-r1+default-1"
+
+
+def test_a_team_for_the_whole_region_is_listed_on_the_regions_page(app, client, region):
+    """A member's coordinator starts a team for the region: the team keeps the municipality that runs it,
+    names the region, and the region's page lists it (a municipality in no region is refused)."""
+    hollola = MunicipalityFactory(slug="hollola")
+    regional = teams.create_team(
+        hollola, {"name": "Seudun liikenne", "theme": "Joukkoliikenne", "for_region": True}
+    )
+    teams.create_team(hollola, {"name": "Oma tiimi", "theme": "Koulumatkat"})
+    assert (regional.municipality_id, regional.region_id) == (hollola.id, region.id)
+    assert [t.name for t in teams.teams_of_region(region.id)] == ["Seudun liikenne"]
+    with pytest.raises(ValidationError) as refused:
+        teams.create_team(MunicipalityFactory(slug="lahti"), {"name": "X", "theme": "Y", "for_region": True})
+    assert "for_region" in refused.value.messages
+    path = regions.region_url(region, "http://x").removeprefix("http://x")
+    page = client.get(path + "?lang=en").get_data(as_text=True)
+    assert "Seudun liikenne" in page and "Oma tiimi" not in page
+    assert client.get(path, headers={"Accept": "application/json"}).get_json()["teams"] == [
+        {
+            "id": regional.id,
+            "name": "Seudun liikenne",
+            "theme": "Joukkoliikenne",
+            "run_by": hollola.name,
+            "members": 0,
+            "solutions": 0,
+        }
+    ]

@@ -4,6 +4,7 @@ and CLIMATE_PLUGIN_* variables that are not settings are reported with a "did yo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -22,7 +23,7 @@ from climate_plugin.cli import main
 from climate_plugin.config import PREFIX, load_settings, setting_names, unknown_variables
 from climate_plugin.db import db
 from climate_plugin.demo.sample_host import rest_connector_config
-from climate_plugin.startup import NotReady, check
+from climate_plugin.startup import NotReady, check, check_database, check_secrets
 from tests.factories import MunicipalityFactory, RestConnectorFactory
 from tests.support.app import TEST_KEY, build_app
 from tests.support.cli import assert_clean_failure, invoke, run_cli
@@ -83,6 +84,19 @@ def test_an_unreachable_database_is_refused_naming_the_setting(tmp_path):
 
 def test_a_database_at_the_head_passes(app):
     with app.app_context():
+        check_database()
+        assert check_secrets() == []
+
+
+def test_the_test_suites_cheap_password_hashing_is_named_at_start_up(app):
+    with app.app_context():
+        assert app.extensions["climate_plugin.settings"].password_hashing == "insecure-fast"
+        (warning,) = check()
+        assert "CLIMATE_PLUGIN_PASSWORD_HASHING=insecure-fast" in warning
+        settings = app.extensions["climate_plugin.settings"]
+        app.extensions["climate_plugin.settings"] = dataclasses.replace(
+            settings, password_hashing="rfc9106-low-memory"
+        )
         assert check() == []
 
 
@@ -131,13 +145,13 @@ def test_secrets_some_key_cannot_read_are_named_one_by_one(tmp_path, caplog):
         db.session.commit()
     third = build_app(tmp_path, encryption_keys=TEST_KEY)  # the old key only: the newer secrets fail
     with third.app_context():
-        warnings = check()
+        warnings = check_secrets()
     assert len(warnings) == 2
     assert "connector 2 ('New agenda'): its credentials and its webhook secret" in warnings[0]
     assert "climate-plugin connector rotate-secret 2" in warnings[0]
     assert warnings[1].startswith("municipality orimattila: its single sign-on client secret")
     with second.app_context():
-        assert len(check()) == 1 and f"connector {old_id} ('Old agenda')" in check()[0]
+        assert len(check_secrets()) == 1 and f"connector {old_id} ('Old agenda')" in check_secrets()[0]
 
 
 # --- unknown variables -------------------------------------------------------------------------------------
@@ -210,5 +224,5 @@ def test_rotating_an_unreadable_webhook_secret_lets_the_host_in_again(tmp_path):
     )
     assert accepted.status_code == 202
     with moved.app_context():  # while the old secret would still be valid, its loss is worth a warning
-        (warning,) = check()
+        (warning,) = check_secrets()
         assert "its previous webhook secret cannot be decrypted" in warning

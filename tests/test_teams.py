@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from climate_plugin.db import db
+from climate_plugin.i18n import t
 from climate_plugin.models import Commitment, Measure, Municipality, Solution, Team, TeamMember, WriteBack
 from climate_plugin.models._types import utcnow
+from climate_plugin.reach import service as reach_service
 from climate_plugin.teams import game, notices, service, solutions
 from climate_plugin.teams.participation import game_engagement, participation
 from climate_plugin.writeback.block import build_climate_block
@@ -341,6 +343,23 @@ def test_participation_for_the_reach_picture(app, client, team_api):
         }
 
 
+def test_a_member_who_worked_on_an_item_counts_among_the_items_participants(app, client, team_api):
+    """The reach picture's "participants" (by role) counts the youth representative who proposed a solution
+    on the item, as a stakeholder in a team; a solution on no item counts for no item."""
+    _headers, _team_id, item_id, path = team_api
+    _propose(client, path, item_id=str(item_id))
+    _propose(client, path, what="Ilman asiaa")
+    with app.app_context():
+        town = db.session.scalar(select(Municipality).where(Municipality.slug == "hollola"))
+        filters = reach_service.parse_filters({"by": "body"}, date.today())
+        result = reach_service.reach(town, filters, date.today())
+        assert sorted((item, role) for item, _, role in result.people if role.startswith("team_")) == [
+            (item_id, "team_stakeholder")
+        ]
+        rows = reach_service.participants_by_role(result)
+        assert [row["team_stakeholder"] for row in rows if row["body"] == BODY] == [1]
+        assert t("reach.col.team_stakeholder", "fi") == "Sidosryhmät tiimeissä"
+
 def test_the_meeting_view_and_checklist_show_the_team(app, client, team_api):
     headers, team_id, item_id, path = team_api
     _propose(client, path, item_id=str(item_id))
@@ -373,7 +392,10 @@ def test_the_session_rounds(app, client, team_api):
     page = client.get(path).get_data(as_text=True)
     assert "Kierros 1: ideointi" in page
     screen = client.get(path + "/screen?lang=en")
-    assert screen.status_code == 200 and 'http-equiv="refresh"' in screen.get_data(as_text=True)
+    # it refreshes itself only when asked to, with a link to stop (WCAG 2.2.1)
+    assert screen.status_code == 200 and 'http-equiv="refresh"' not in screen.get_data(as_text=True)
+    auto = client.get(path + "/screen?lang=en&auto=1").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in auto and "auto=1" not in auto.split("Refreshes every")[1][:400]
     assert "Round 1: proposing" in screen.get_data(as_text=True)
     assert (
         client.post(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from climate_plugin.accounts import ROLES
+from climate_plugin.dates import DEFAULT_TIME_ZONE, is_time_zone
 from climate_plugin.i18n import LANGUAGES
 from climate_plugin.models import assessment as assessment_state
 from climate_plugin.models import delivery as delivery_status
@@ -50,11 +51,22 @@ class _Out(Schema):
 
 
 # --- municipalities -------------------------------------------------------------------------------
+def _time_zone() -> fields.String:
+    """An IANA time zone name (dates and times on the municipality's pages are shown in it)."""
+    return fields.String(validate=_is_zone, metadata=_ex(DEFAULT_TIME_ZONE))
+
+
+def _is_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError(f"not a time zone; use an IANA name such as {DEFAULT_TIME_ZONE}")
+
+
 class MunicipalitySchema(_Out):
     id = fields.Integer(metadata=_ex(1))
     slug = fields.String(metadata=_ex("hollola"))
     name = fields.String(metadata=_ex("Hollolan kunta"))
     language = fields.String(metadata=_ex("fi", enum=list(LANGUAGES)))
+    time_zone = fields.String(metadata=_ex("Europe/Helsinki"))
     settings = fields.Dict(metadata=_ex({"screening_sensitivity": "balanced"}))
     created_at = fields.DateTime(metadata=_ex("2026-01-12T08:30:00+00:00"))
 
@@ -67,11 +79,15 @@ class MunicipalityCreateSchema(_In):
     )
     name = _name("Hollolan kunta")
     language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))
+    time_zone = fields.String(
+        load_default=DEFAULT_TIME_ZONE, validate=_is_zone, metadata=_ex(DEFAULT_TIME_ZONE)
+    )
 
 
 class MunicipalityUpdateSchema(_In):
     name = fields.String(validate=validate.Length(min=1, max=200))
     language = fields.String(validate=validate.OneOf(LANGUAGES))
+    time_zone = _time_zone()
 
 
 # --- connectors -----------------------------------------------------------------------------------
@@ -158,9 +174,40 @@ class ConnectorUpdateSchema(_In):
     )
 
 
+class TestRequestSchema(_In):
+    external_id = fields.String(
+        validate=validate.Length(min=1, max=500),
+        metadata=_ex("2026-123", description="The item to read; left out: the newest stored or a polled."),
+    )
+
+
+class PreviewSchema(_Out):
+    external_id = fields.String()
+    title = fields.String()
+    excerpt = fields.String(metadata={"description": "The body as plain text, cut at about 300 characters."})
+    language = fields.String(allow_none=True, metadata={"description": "As the host says (null: not said)."})
+    detected_language = fields.String(metadata={"description": "As screening reads the text."})
+    url = fields.String(allow_none=True)
+    meeting = fields.String(allow_none=True)
+    committee = fields.String(allow_none=True)
+
+
 class TestResultSchema(_Out):
     ok = fields.Boolean()
-    message = fields.String()
+    message = fields.String(metadata={"description": "What was read, or which setting to change, in words."})
+    problem = fields.String(
+        allow_none=True,
+        metadata=_ex(
+            "not_found",
+            description="unknown_kind, secrets, refused_address, credentials, not_found, unreachable, "
+            "bad_answer, or no_sample (reachable, no item to read: ok stays true); null when all went well",
+        ),
+    )
+    setting = fields.String(allow_none=True, metadata=_ex("item_path", description="The setting to change."))
+    detail = fields.String(metadata={"description": "The host's own words (secrets blanked)."})
+    external_id = fields.String(allow_none=True)
+    sample_source = fields.String(allow_none=True, metadata={"description": "given, stored or polled"})
+    preview = fields.Nested(PreviewSchema, allow_none=True)
 
 
 class RotatedSchema(_Out):

@@ -27,6 +27,7 @@ from climate_plugin.api.schemas import (
     ConnectorUpdateSchema,
     QueuedSchema,
     RotatedSchema,
+    TestRequestSchema,
     TestResultSchema,
 )
 from climate_plugin.connectors.registry import UnknownConnectorKind, get_connector_class, redact
@@ -130,11 +131,14 @@ def disable(connector_id: int):
 
 @bp.route("/<int:connector_id>/test", methods=["POST"])
 @require(*ADMIN)
+@bp.arguments(TestRequestSchema, required=False)
 @bp.response(200, TestResultSchema)
-def test(connector_id: int):
-    """Check that the host can be reached with the stored config."""
-    ok, message = hosts_service.test_connector(get_or_404(Connector, connector_id))
-    return {"ok": ok, "message": message}
+def test(args: dict | None, connector_id: int):
+    """Reach the host and read one real item with the stored config: the given ``external_id``, else the
+    newest stored item, else one a poll lists. Answers what was read (a preview) or which setting to change.
+    """
+    row = get_or_404(Connector, connector_id)
+    return hosts_service.test_connector(row, (args or {}).get("external_id")).as_json()
 
 
 @bp.route("/<int:connector_id>/rotate-secret", methods=["POST"])

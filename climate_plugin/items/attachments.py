@@ -35,7 +35,6 @@ from contextlib import closing
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from pypdf import PasswordType, PdfReader
 from urllib3.exceptions import HTTPError as TransportError
 
 from climate_plugin.connectors.base import Attachment
@@ -227,6 +226,8 @@ def _pdf_text(data: io.BytesIO, max_pages: int, max_chars: int) -> tuple[str, st
     # pypdf raises many exception types for malformed files (its own PdfReadError, but also KeyError,
     # ValueError, TypeError, struct.error, zlib.error, RecursionError …); a hostile or broken file must
     # never fail the item, so every Exception is caught and noted.
+    from pypdf import PasswordType, PdfReader  # here: a tenth of a second the app need not pay at start-up
+
     try:
         reader = PdfReader(data, strict=False)
         # pypdf already tried the empty user password, which opens PDFs that are only copy-protected

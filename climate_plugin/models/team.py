@@ -1,9 +1,10 @@
 """A climate team: decision-makers, officials and invited stakeholders who look for a municipality's climate
 solutions together, on a theme (a sector, a programme measure), a body's agenda, or one agenda item.
 
-A team belongs to a municipality. Regions (issue 13) are being added in parallel: a team owned by a region
-would get a nullable ``region_id`` next to ``municipality_id`` here (and ``municipality_id`` would become
-nullable); nothing else in the teams package reads the owner except through ``municipality_id``.
+A team belongs to a municipality, whose coordinator facilitates it. A team may work for the municipality's
+whole region (``region_id``, the region the municipality belonged to when the team was made): a regional
+council has no accounts of its own here, so one member municipality runs the team on the region's behalf,
+its members may come from anywhere in the region, and the region's page lists it.
 """
 
 from datetime import datetime
@@ -23,8 +24,10 @@ class Team(db.Model):
     __tablename__ = "team"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # (a region owner would go here: region_id, nullable, see the module's docstring)
+    #: the municipality that runs the team (its coordinator facilitates; its scope decides who sees it)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    #: the region the team works for, if it works for the whole region (see the module's docstring)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     name: Mapped[str] = mapped_column(db.String(200))
     #: what the team works on, in its own words (a sector, a measure, a question)
     theme: Mapped[str] = mapped_column(db.String(500))
@@ -45,6 +48,7 @@ class Team(db.Model):
     session_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     municipality = relationship("Municipality")
+    region = relationship("Region")
     item = relationship("AgendaItem")
     measure = relationship("Measure", foreign_keys=[measure_id])
     members = relationship("TeamMember", back_populates="team", order_by="TeamMember.id")

@@ -13,26 +13,34 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import pygal
-from pygal.style import Style
+from functools import cache
+from typing import Any
 
 #: colours that keep a 3:1 contrast against white and between neighbours, and read in greyscale print
 PALETTE = ("#1b5e20", "#0d47a1", "#b71c1c", "#6a1b9a", "#e65100", "#37474f", "#00695c", "#827717")
-_STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#212121",
-    foreground_strong="#212121",
-    foreground_subtle="#616161",
-    colors=PALETTE,
-    font_family="system-ui, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=14,
-    title_font_size=16,
-    value_font_size=12,
-)
+
+
+@cache
+def _style() -> Any:
+    # pygal is imported when a chart is drawn, not when the app starts: every CLI command builds the app
+    from pygal.style import Style
+
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#212121",
+        foreground_strong="#212121",
+        foreground_subtle="#616161",
+        colors=PALETTE,
+        font_family="system-ui, sans-serif",
+        label_font_size=13,
+        major_label_font_size=13,
+        legend_font_size=14,
+        title_font_size=16,
+        value_font_size=12,
+    )
+
+
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -54,6 +62,8 @@ def bar_chart(
     percent: bool = False,
 ) -> str:
     """An accessible SVG bar chart; ``labels`` name the groups, each series a colour."""
+    import pygal  # here, not at the top: see _style
+
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.StackedBar,
@@ -61,7 +71,7 @@ def bar_chart(
         (True, True): pygal.HorizontalStackedBar,
     }[(stacked, horizontal)]
     chart = kind(
-        style=_STYLE,
+        style=_style(),
         js=[],
         disable_xml_declaration=True,
         width=720,

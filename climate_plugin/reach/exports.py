@@ -14,10 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +52,12 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    # openpyxl is imported when a workbook is asked for: it costs a fifth of a second at every start of
+    # the app, which every CLI command pays
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()

@@ -62,7 +62,7 @@ def participations(item_ids: Sequence[int]) -> list[Participation]:
     return found
 
 
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
+def chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
     # IN lists stay well below SQLite's and PostgreSQL's parameter limits
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -70,7 +70,7 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
 
 @participation_source("preparer")
 def _preparers(item_ids: Sequence[int]) -> Iterable[Participation]:
-    for chunk in _chunks(item_ids):
+    for chunk in chunks(item_ids):
         rows = db.session.execute(
             select(Assessment.item_id, Assessment.submitted_by).where(
                 Assessment.item_id.in_(chunk),
@@ -86,7 +86,7 @@ def _preparers(item_ids: Sequence[int]) -> Iterable[Participation]:
 
 @participation_source("commitment_owner")
 def _commitment_owners(item_ids: Sequence[int]) -> Iterable[Participation]:
-    for chunk in _chunks(item_ids):
+    for chunk in chunks(item_ids):
         for item_id, name in db.session.execute(
             select(Commitment.item_id, Commitment.owner).where(Commitment.item_id.in_(chunk))
         ):
@@ -97,7 +97,7 @@ def _commitment_owners(item_ids: Sequence[int]) -> Iterable[Participation]:
 
 @participation_source("coordinator")
 def _coordinators(item_ids: Sequence[int]) -> Iterable[Participation]:
-    for chunk in _chunks(item_ids):
+    for chunk in chunks(item_ids):
         reviews = select(Assessment.item_id, Review.reviewer).join(
             Assessment, Assessment.id == Review.assessment_id
         )

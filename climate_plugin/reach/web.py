@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 from sqlalchemy import select
 
-from climate_plugin.commitments.service import format_date, local_today
+from climate_plugin.dates import format_date, local_today, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import AgendaItem, Connector, Municipality, Region
@@ -24,6 +24,7 @@ from climate_plugin.reach.picture import TABLES, Picture, build
 from climate_plugin.reach.service import BadFilter, Filters
 from climate_plugin.regions import service as regions
 from climate_plugin.reviews.service import municipality_for_link
+from climate_plugin.teams.service import team_solution_count, teams_of_region
 from climate_plugin.web.errors import wants_json
 from climate_plugin.web.render import render
 from climate_plugin.web.signed_links import LinkExpired, read_token
@@ -151,7 +152,7 @@ def page_view(
         bodies=bodies(picture.municipality),
         start=format_date(picture.filters.start, lang),
         end=format_date(picture.filters.end, lang),
-        today=format_date(local_today(), lang),
+        today=format_date(local_today(zone_of(picture.municipality)), lang),
         summary=summary(picture, lang),
         number=number(lang),
         problem=problem,
@@ -178,7 +179,7 @@ def export(picture: Picture, fmt: str, table_key: str | None, name: str) -> Resp
 
 def export_records(municipality: Municipality, filters: Filters, name: str, fmt: str) -> Response:
     columns, read = RECORDS[name]
-    rows = read(municipality, filters, local_today())
+    rows = read(municipality, filters, local_today(zone_of(municipality)))
     table = [[row[c] for c in columns] for row in rows]
     if fmt == "csv":
         response = Response(to_csv(columns, table), mimetype="text/csv")
@@ -242,7 +243,7 @@ def _show(
     heading: str,
 ) -> Any:
     filters, problem = read_filters(lang)
-    picture = build(municipality, filters, lang, local_today())
+    picture = build(municipality, filters, lang, local_today(zone_of(municipality)))
     if wants_json():
         return jsonify({"municipality": municipality.slug, **picture.result.as_json()})
     view = page_view(
@@ -322,7 +323,7 @@ def export_response(municipality: Municipality, fmt: str, default_lang: str) -> 
     filters, invalid = read_filters(lang)
     if invalid:
         return _plain(400, invalid)
-    picture = build(municipality, filters, lang, local_today())
+    picture = build(municipality, filters, lang, local_today(zone_of(municipality)))
     return export(picture, fmt, table, f"reach-{municipality.slug}")
 
 
@@ -392,6 +393,17 @@ def region_overview(token: str) -> Any:
             [m["name"] for m in shared],
             [Series(t(f"reach.col.{key}", lang), [pick(m["totals"]) for m in shared]) for key, pick in picks],
         )
+    teams = [
+        {
+            "id": team.id,
+            "name": team.name,
+            "theme": team.theme,
+            "run_by": team.municipality.name,
+            "members": sum(1 for m in team.members if m.revoked_at is None),
+            "solutions": team_solution_count(team),
+        }
+        for team in teams_of_region(region.id)
+    ]
     if wants_json():
         return jsonify(
             {
@@ -399,6 +411,7 @@ def region_overview(token: str) -> Any:
                 "from": filters.start.isoformat(),
                 "to": filters.end.isoformat(),
                 "members": members,
+                "teams": teams,
             }
         )
     html = render(
@@ -406,6 +419,7 @@ def region_overview(token: str) -> Any:
         lang,
         region=region,
         members=members,
+        teams=teams,
         chart=chart,
         filters=filters,
         problem=problem,

@@ -29,7 +29,16 @@ from climate_plugin.admin.pages import (
 )
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGE_NAMES, LANGUAGES, language_links, t
-from climate_plugin.models import AgendaItem, Connector, Measure, Municipality, Solution, Team, TeamMember
+from climate_plugin.models import (
+    AgendaItem,
+    Connector,
+    Measure,
+    Municipality,
+    Region,
+    Solution,
+    Team,
+    TeamMember,
+)
 from climate_plugin.models.measure_link import EFFECTS
 from climate_plugin.models.team import SESSION_PHASES
 from climate_plugin.models.team_challenge import KINDS
@@ -88,6 +97,7 @@ def _list_page(town: Municipality, errors: dict | None = None, values: dict | No
         bodies=sorted({i.committee for i in items if i.committee}),
         items=items,
         measures=measures_of(town),
+        region=db.session.get(Region, town.region_id) if town.region_id else None,
         errors=errors or {},
         values=values or {},
         can_manage=can_manage(),
@@ -113,6 +123,8 @@ def team_create(slug: str) -> Any:
         for k in ("name", "theme", "body", "item_id", "measure_id", "facilitator_email")
     }
     data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if request.form.get("for_region") == "1":
+        data["for_region"] = values["for_region"] = True
     for key in ("item_id", "measure_id"):
         if key in data:
             data[key] = int(data[key]) if data[key].isdigit() else -1

@@ -39,6 +39,7 @@ MANAGE = ("coordinator", "municipality_admin")
 class TeamSchema(_Out):
     id = fields.Integer()
     municipality_id = fields.Integer()
+    region_id = fields.Integer(allow_none=True, metadata={"description": "the region the team works for"})
     name = fields.String()
     theme = fields.String()
     body = fields.String(allow_none=True)
@@ -58,6 +59,9 @@ class TeamCreateSchema(_In):
     item_id = fields.Integer()
     measure_id = fields.Integer()
     facilitator_email = fields.Email(validate=validate.Length(max=320))
+    for_region = fields.Boolean(
+        metadata={"description": "the team works for the municipality's whole region (422 if it has none)"}
+    )
     municipality_id = fields.Integer(metadata={"description": "platform administrators only"})
 
 

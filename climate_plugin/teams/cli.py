@@ -45,6 +45,7 @@ def _invalid(exc: ValidationError) -> click.ClickException:
 @click.option("--item-id", type=int, help="The one agenda item the team works on.")
 @click.option("--measure-id", type=int, help="The programme measure the team works on.")
 @click.option("--facilitator-email", help="Where notices of new solutions go.")
+@click.option("--for-region", is_flag=True, help="The team works for the municipality's whole region.")
 @with_appcontext
 def teams_create(
     slug: str,
@@ -54,6 +55,7 @@ def teams_create(
     item_id: int | None,
     measure_id: int | None,
     facilitator_email: str | None,
+    for_region: bool,
 ) -> None:
     """Create a team; prints it as JSON."""
     database_ready(Team)
@@ -65,13 +67,21 @@ def teams_create(
         "item_id": item_id,
         "measure_id": measure_id,
         "facilitator_email": facilitator_email,
+        "for_region": for_region or None,
     }
     try:
         team = service.create_team(town, {k: v for k, v in data.items() if v is not None}, "cli")
     except ValidationError as exc:
         raise _invalid(exc) from None
     echo_json(
-        {"id": team.id, "name": team.name, "theme": team.theme, "body": team.body, "item_id": team.item_id}
+        {
+            "id": team.id,
+            "name": team.name,
+            "theme": team.theme,
+            "body": team.body,
+            "item_id": team.item_id,
+            "region_id": team.region_id,
+        }
     )
 
 

@@ -8,6 +8,7 @@ A member counts as taking part in a period when they proposed, commented on or s
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from climate_plugin.models import (
     TeamChallenge,
     TeamMember,
 )
+from climate_plugin.reach.participation import Participation, chunks, participation_source, person_key
 
 #: the game elements of climate teams (the other GAME_ELEMENTS are the committees' and items')
 TEAM_GAME_ELEMENTS: tuple[str, ...] = ("team_challenges", "climate_team_badges", "team_leaderboard")
@@ -108,3 +110,35 @@ def game_engagement(municipality_id: int, start: date, end: date) -> dict[str, A
         "team_badge_levels_reached": levels,
         "on_leaderboard": bool(town and town.game_enabled("team_leaderboard")),
     }
+
+
+# The reach picture's "participants" sums registered sources; climate teams register theirs here (this
+# module is imported with the teams' admin pages, so whenever the app is built). A member takes part in an
+# agenda item when they proposed, commented on or supported a solution attached to it, or are a member of a
+# team working on that one item who opened their link. The role says which kind of member: the picture
+# then shows whom the teams reached (decision-makers, officials, stakeholders) beside the preparers.
+@participation_source("team")
+def _team_members(item_ids: Sequence[int]) -> Iterable[Participation]:
+    for chunk in chunks(item_ids):
+        on_solutions = [
+            select(Solution.item_id, TeamMember.name, TeamMember.role)
+            .join(TeamMember, TeamMember.id == Solution.author_id)
+            .where(Solution.item_id.in_(chunk))
+        ]
+        for model in (SolutionComment, SolutionSupport):
+            on_solutions.append(
+                select(Solution.item_id, TeamMember.name, TeamMember.role)
+                .join(model, model.solution_id == Solution.id)
+                .join(TeamMember, TeamMember.id == model.member_id)
+                .where(Solution.item_id.in_(chunk))
+            )
+        on_team = (
+            select(Team.item_id, TeamMember.name, TeamMember.role)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .where(Team.item_id.in_(chunk), TeamMember.joined_at.is_not(None))
+        )
+        for stmt in (*on_solutions, on_team):
+            for item_id, name, role in db.session.execute(stmt):
+                key = person_key(name)
+                if key and item_id is not None:
+                    yield Participation(item_id, key, f"team_{role}")

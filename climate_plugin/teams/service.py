@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from climate_plugin.accounts.audit import audit
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, t
-from climate_plugin.models import AgendaItem, Connector, Measure, Municipality, Team, TeamMember
+from climate_plugin.models import AgendaItem, Connector, Measure, Municipality, Solution, Team, TeamMember
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.team import SESSION_PHASES
 from climate_plugin.models.team_member import GROUPS, ROLES
@@ -82,7 +82,8 @@ def _measure_of(municipality: Municipality, measure_id: Any) -> Measure:
 
 def create_team(municipality: Municipality, data: Mapping[str, Any], actor: str = "") -> Team:
     """A team of ``municipality`` from ``{"name", "theme", "body"?, "item_id"?, "measure_id"?,
-    "facilitator_email"?}``."""
+    "facilitator_email"?, "for_region"?}``; with ``for_region`` true the team works for the municipality's
+    region (refused when the municipality belongs to none)."""
     name = check_name(data.get("name"))
     theme = _text(data, "theme", 500, required=True)
     body = _text(data, "body", 500)
@@ -90,8 +91,14 @@ def create_team(municipality: Municipality, data: Mapping[str, Any], actor: str 
     measure = _measure_of(municipality, data["measure_id"]) if data.get("measure_id") is not None else None
     if item is not None and body is None:
         body = item.committee  # a team on one item follows that item's body
+    region_id = None
+    if data.get("for_region"):
+        if municipality.region_id is None:
+            raise ValidationError({"for_region": ["the municipality belongs to no region"]})
+        region_id = municipality.region_id
     team = Team(
         municipality_id=municipality.id,
+        region_id=region_id,
         name=name,
         theme=theme,
         body=body,
@@ -106,7 +113,14 @@ def create_team(municipality: Municipality, data: Mapping[str, Any], actor: str 
         "team.create",
         _target(team),
         municipality.id,
-        {"name": name, "theme": theme, "body": body, "item_id": team.item_id, "measure_id": team.measure_id},
+        {
+            "name": name,
+            "theme": theme,
+            "body": body,
+            "item_id": team.item_id,
+            "measure_id": team.measure_id,
+            "region_id": region_id,
+        },
     )
     db.session.commit()
     return team
@@ -117,6 +131,18 @@ def teams_of(municipality: Municipality, *, archived: bool = False) -> list[Team
     if not archived:
         stmt = stmt.where(Team.archived_at.is_(None))
     return list(db.session.scalars(stmt.order_by(Team.name, Team.id)))
+
+
+def teams_of_region(region_id: int) -> list[Team]:
+    """The teams that work for a region, whichever member municipality runs them (not archived)."""
+    stmt = select(Team).where(Team.region_id == region_id, Team.archived_at.is_(None))
+    return list(db.session.scalars(stmt.order_by(Team.name, Team.id)))
+
+
+def team_solution_count(team: Team) -> int:
+    """The team's solutions that were not withdrawn."""
+    stmt = select(func.count(Solution.id)).where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
+    return db.session.scalar(stmt) or 0
 
 
 def archive_team(team: Team) -> Team:

@@ -75,7 +75,7 @@ class CaseMContract(ContractFixture):
 
     def config_for(self, host: FakeHost) -> Mapping[str, Any]:
         # fast: the suite makes a few hundred requests
-        return {"base_url": host.base_url, "requests_per_second": 20}
+        return {"base_url": host.base_url, "requests_per_second": 100}
 
     def items(self, host: FakeHost) -> Mapping[str, str]:
         return {f"{BODY}/{MEETING}/{cid}": title for cid, title in sample_titles().items()}

@@ -60,6 +60,8 @@ def _app(instance: Path, env: dict[str, str]):
     environ.update({f"CLIMATE_PLUGIN_{k.upper()}": v for k, v in env.items()})
     app = create_app(load_settings(instance, environ))
     app.config["TESTING"] = True
+    # the test's own folder: mail (the development outbox) and lock files stay out of the working tree
+    app.instance_path = str(instance)
     return app
 
 

@@ -1,7 +1,7 @@
 """a connector's own webhook rate limit, overriding CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT (issue 15)
 
-Revision ID: 0012_rate_limit
-Revises: 0011
+Revision ID: 0014_rate_limit
+Revises: 0013
 Create Date: 2026-12-07 04:30:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-07 04:30:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_rate_limit"
-down_revision = "0011"
+revision = "0014_rate_limit"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
