@@ -8,8 +8,9 @@ import pytest
 
 from climate_plugin.config import ConfigError, load_settings
 from climate_plugin.db import db
-from climate_plugin.models import AuditEntry
+from climate_plugin.models import AuditEntry, Connector
 from tests.factories import PASSWORD, UserFactory
+from tests.support.admin import page, text
 from tests.support.app import build_app
 from tests.support.auth import AuthActions, csrf_of
 from tests.support.cli import assert_clean_failure, invoke
@@ -120,6 +121,31 @@ def test_a_connector_may_have_its_own_webhook_rate_for_a_backlog(tmp_path):
     with app.app_context():
         actions = db.session.scalars(db.select(AuditEntry.action)).all()
     assert actions.count("connector.webhook_rate_limit") == 3
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_an_administrator_sets_the_connectors_own_rate_in_the_admin_pages(app, client, auth, towns, lang):
+    hollola, _ = towns
+    auth.login_as(hollola.users["municipality_admin"])
+    url = f"/admin/m/hollola/connectors/{hollola.connector_id}"
+    html, token = page(client, f"{url}?lang={lang}")
+    assert text("admin.connector.rate_default", lang, default="600/minute") in html
+    def post(rate: str):
+        form = {"csrf_token": token, "webhook_rate_limit": rate}
+        return client.post(f"{url}/rate-limit?lang={lang}", data=form)
+
+    refused = post("fast")
+    assert refused.status_code == 422
+    assert text("admin.connector.rate_error", lang) in refused.get_data(as_text=True)
+    saved = post("6000/minute")
+    assert saved.status_code == 303
+    shown = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert text("admin.connector.rate_saved", lang) in shown and '<code>6000/minute</code>' in shown
+    with app.app_context():
+        assert db.session.get(Connector, hollola.connector_id).webhook_rate_limit == "6000/minute"
+    post("")
+    with app.app_context():
+        assert db.session.get(Connector, hollola.connector_id).webhook_rate_limit is None
 
 
 def test_ordinary_answers_carry_no_retry_after(tmp_path):
