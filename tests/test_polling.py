@@ -224,15 +224,24 @@ def test_deletions_mark_items_deleted(app):
         assert "never-seen" not in items
 
 
-def test_an_item_gone_at_fetch_time_is_deleted(app):
+def test_an_item_listed_but_gone_at_fetch_time_is_an_error_not_a_deletion(app):
+    # Only an explicit delete marks an item deleted: a listed item the host then does not have (a typo in
+    # the item URL makes every item so) is noted on the connector, and the poll is no success.
     with app.app_context():
         row, host = make_connector()
         host.put("a", END - timedelta(hours=3))
         run_poll(row, until=END)
+        succeeded = db.session.get(ConnectorRow, row.id).last_success_at
         host.changes.append(Change("a", "upsert", END + timedelta(minutes=1)))
         del host.items["a"]  # the fetch answers "gone"
         result = run_poll(row, until=END + timedelta(minutes=15))
-        assert result.deleted == 1
+        assert (result.deleted, result.errors) == (0, 1)
+        assert _items(row)["a"].deleted_at is None
+        row = db.session.get(ConnectorRow, row.id)
+        assert "'a'" in row.last_error and "not marked deleted" in row.last_error
+        assert row.last_success_at == succeeded
+        host.changes.append(Change("a", "delete", END + timedelta(minutes=20)))
+        assert run_poll(row, until=END + timedelta(minutes=30)).deleted == 1
         assert _items(row)["a"].deleted_at is not None
 
 

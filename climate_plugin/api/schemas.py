@@ -19,6 +19,7 @@ from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models import write_back as write_back_status
 from climate_plugin.municipalities.service import SLUG
 from climate_plugin.screening.model import RELEVANCE_LEVELS
+from climate_plugin.web import edge
 
 
 def _ex(example, **metadata) -> dict:
@@ -35,6 +36,12 @@ class _In(Schema):
     class Meta:
         # an unknown field is refused with a message naming it, so a typo is not silently ignored
         ordered = True
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        # Every input is within what the database stores (the edge's rules, climate_plugin.web.edge), and
+        # the OpenAPI document says so: integers within the integer columns (ids from 1), times with a UTC
+        # equivalent.
+        edge.bound_field(field_name, field_obj)
 
 
 class _Out(Schema):
@@ -117,8 +124,24 @@ class ConnectorSchema(_Out):
         fields.String(), metadata=_ex(["auth.token"], description="Secret fields that have a value.")
     )
     webhook_url = fields.String(metadata=_ex("https://climate.hollola.fi/webhooks/3"))
+    webhook_rate_limit = fields.String(
+        allow_none=True,
+        metadata=_ex(None, description="The host's own webhook rate; null: the deployment's default."),
+    )
     created_at = fields.DateTime(metadata=_ex("2026-01-12T08:31:00+00:00"))
     sync = fields.Nested(SyncHealthSchema)
+
+
+#: a connector's own webhook rate (Flask-Limiter notation); null goes back to the deployment's default
+_WEBHOOK_RATE_LIMIT = {
+    "allow_none": True,
+    "validate": validate.Length(min=1, max=100),
+    "metadata": _ex(
+        "6000/minute",
+        description="Webhook requests per sending address for this host (e.g. to replay a backlog); "
+        "null: CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT.",
+    ),
+}
 
 
 class ConnectorCreateSchema(_In):
@@ -134,6 +157,7 @@ class ConnectorCreateSchema(_In):
             description="The kind's config, secrets included.",
         ),
     )
+    webhook_rate_limit = fields.String(**_WEBHOOK_RATE_LIMIT)
 
 
 class ConnectorCreatedSchema(ConnectorSchema):
@@ -142,6 +166,7 @@ class ConnectorCreatedSchema(ConnectorSchema):
 
 class ConnectorUpdateSchema(_In):
     name = fields.String(validate=validate.Length(min=1, max=200))
+    webhook_rate_limit = fields.String(**_WEBHOOK_RATE_LIMIT)
     config = fields.Dict(
         metadata={
             "description": "The whole new config; a secret left out (or null, or \"***\") keeps its value."
@@ -326,6 +351,7 @@ class ItemDetailSchema(ItemSchema):
 # --- write-backs ----------------------------------------------------------------------------------
 WRITE_BACK_STATUSES = (
     write_back_status.PENDING,
+    write_back_status.SENDING,
     write_back_status.SENT,
     write_back_status.FAILED,
     write_back_status.SUPERSEDED,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -210,6 +210,8 @@ def _detail(
     status: int = 200,
     tested: Any = None,
     sample_id: str = "",
+    rate_value: str | None = None,
+    rate_error: str | None = None,
 ) -> Any:
     try:
         cls = get_connector_class(row.kind)
@@ -232,6 +234,9 @@ def _detail(
         errors=errors or {},
         tested=tested,
         sample_id=sample_id,
+        default_rate=current_app.extensions["climate_plugin.settings"].webhook_rate_limit,
+        rate_value=(row.webhook_rate_limit or "") if rate_value is None else rate_value,
+        rate_error=rate_error,
         switch_endpoint="admin.connector",
     )
 
@@ -241,6 +246,7 @@ _DONE = {
     "enabled": "admin.connector.enabled_notice",
     "disabled": "admin.connector.disabled_notice",
     "synced": "admin.connector.synced_notice",
+    "rate": "admin.connector.rate_saved",
 }
 
 
@@ -294,6 +300,24 @@ def connector_enabled(slug: str, connector_id: int) -> Any:
     enable = request.form.get("enabled") == "1"
     hosts_service.set_enabled(row, enable)
     return _back(town, row, "enabled" if enable else "disabled")
+
+
+@bp.post("/m/<slug>/connectors/<int:connector_id>/rate-limit")
+@require(*CHANGE)
+def connector_rate_limit(slug: str, connector_id: int) -> Any:
+    """The host's own webhook rate (empty: the deployment's default), through the hosts service."""
+    town = municipality_or_404(slug)
+    row = _connector(town, connector_id)
+    if not csrf_ok():
+        return refuse_csrf(town)
+    value = request.form.get("webhook_rate_limit", "").strip()
+    try:
+        hosts_service.set_webhook_rate_limit(row, value or None)
+    except ValidationError:
+        db.session.rollback()
+        error = t("admin.connector.rate_error", lang())
+        return _detail(town, row, rate_value=value, rate_error=error, status=422)
+    return _back(town, row, "rate")
 
 
 @bp.post("/m/<slug>/connectors/<int:connector_id>/test")

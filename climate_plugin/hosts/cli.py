@@ -90,12 +90,34 @@ def connector_list(slug: str | None) -> None:
                 "name": c.name,
                 "enabled": c.enabled,
                 "webhook_url": webhook_url(c),
+                "webhook_rate_limit": c.webhook_rate_limit,
                 "config": c.config,
                 "sync": sync_health(c),
             }
             for c in db.session.scalars(stmt)
         ]
     )
+
+
+@connector.command("rate-limit")
+@click.argument("connector_id", type=click.IntRange(1, 2**31 - 1))
+@click.argument("limit", required=False)
+@click.option("--default", "use_default", is_flag=True, help="Go back to CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT.")
+@with_appcontext
+def connector_rate_limit(connector_id: int, limit: str | None, use_default: bool) -> None:
+    """Set the webhook rate this connector's host may send at, e.g. 6000/minute to replay a backlog.
+
+    Prints the connector's limit as JSON (null: the deployment's default).
+    """
+    if (limit is None) == (not use_default):
+        raise click.UsageError("give a LIMIT such as 6000/minute, or --default")
+    database_ready()
+    row = connector_by_id(connector_id)
+    try:
+        service.set_webhook_rate_limit(row, None if use_default else limit)
+    except ValidationError as exc:
+        raise click.ClickException(f"webhook_rate_limit: {exc.messages['webhook_rate_limit'][0]}") from None
+    echo_json({"id": row.id, "webhook_rate_limit": row.webhook_rate_limit})
 
 
 @connector.command("rotate-secret")

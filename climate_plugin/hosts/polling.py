@@ -225,7 +225,8 @@ def _drive(
     else:
         if finish is not None:
             finish()
-        row.last_success_at = utcnow()
+        if not result.errors:  # a poll that met refused or missing items is no success to report
+            row.last_success_at = utcnow()
         db.session.commit()
     finally:
         db.session.rollback()  # nothing half-done may ride along with the release
@@ -288,8 +289,9 @@ def _apply(
         try:
             applied = pipeline.apply_change(row, connector, change.action, change.external_id, change.item)
             db.session.commit()  # hands a planned write-back to the worker
-        except PermanentError as exc:
-            # One item the host refuses (a 403 on a confidential case) must not hold up the rest.
+        except (PermanentError, pipeline.ItemMissing) as exc:
+            # One item the host refuses (a 403 on a confidential case) or does not have although it listed
+            # it (never taken as a deletion) must not hold up the rest; it is noted on the connector.
             db.session.rollback()
             result.errors += 1
             _note_error(row, f"item {change.external_id}: {type(exc).__name__}: {exc}")
@@ -398,7 +400,10 @@ def sync_health(row: ConnectorRow, now: datetime | None = None) -> dict:
     write_backs = db.session.scalar(
         select(func.count(WriteBack.id))
         .join(AgendaItem, WriteBack.item_id == AgendaItem.id)
-        .where(AgendaItem.connector_id == row.id, WriteBack.status == write_back_status.PENDING)
+        .where(
+            AgendaItem.connector_id == row.id,
+            WriteBack.status.in_((write_back_status.PENDING, write_back_status.SENDING)),
+        )
     )
     try:
         polls = get_connector_class(row.kind).capabilities.poll

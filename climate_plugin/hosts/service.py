@@ -19,6 +19,8 @@ from marshmallow import ValidationError
 
 from climate_plugin import queue
 from climate_plugin.accounts.audit import audit
+from climate_plugin.accounts.limits import forget_webhook_limits
+from climate_plugin.config import rate_limit
 from climate_plugin.connectors.registry import (
     REDACTED,
     UnknownConnectorKind,
@@ -153,6 +155,31 @@ def update_connector(
     if details:
         audit("connector.update", _target(row), row.municipality_id, details)
     db.session.commit()
+    return row
+
+
+def set_webhook_rate_limit(row: ConnectorRow, limit: str | None) -> ConnectorRow:
+    """Give the connector's host its own webhook rate (a backlog replayed at once needs more than the
+    deployment's default), or None to go back to CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT."""
+    limit = (limit or "").strip() or None
+    if limit is not None:
+        try:
+            rate_limit(limit)
+        except ValueError as exc:
+            raise ValidationError({"webhook_rate_limit": [str(exc)]}) from None
+        if len(limit) > 100:
+            raise ValidationError({"webhook_rate_limit": ["at most 100 characters"]})
+    if row.webhook_rate_limit != limit:
+        previous = row.webhook_rate_limit
+        row.webhook_rate_limit = limit
+        audit(
+            "connector.webhook_rate_limit",
+            _target(row),
+            row.municipality_id,
+            {"previous": previous, "limit": limit},
+        )
+    db.session.commit()
+    forget_webhook_limits()
     return row
 
 

@@ -28,6 +28,9 @@ class Connector(db.Model):
     previous_webhook_secret_encrypted: Mapped[str | None] = mapped_column(db.Text)
     previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enabled: Mapped[bool] = mapped_column(default=True)
+    #: webhook requests per sending address this connector's host may make (Flask-Limiter notation, e.g.
+    #: "6000/minute" for a host that replays a backlog); None: CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT
+    webhook_rate_limit: Mapped[str | None] = mapped_column(db.String(100))
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     # --- polling (see climate_plugin/hosts/polling.py) ---

@@ -46,6 +46,8 @@ POLICIES: dict[str, Policy] = {
     "commitments": Policy(frame_ancestors="'self'", no_store=True),
     "coordinator": Policy(no_store=True),
     "admin": Policy(no_store=True, csp=ADMIN_CSP),
+    # the sign-in page carries a form token: no copy kept, like the admin pages it leads to
+    "auth": Policy(no_store=True),
     # the meeting view's framing comes from its municipality's settings: see frame_ancestors_for()
     "meeting_view": Policy(frame_ancestors="'self'"),
     "badges": Policy(frame_ancestors=None, csp=IMAGE_CSP, cors_any=True),

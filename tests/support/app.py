@@ -65,6 +65,11 @@ def _app(instance: Path, env: dict[str, str]):
     return app
 
 
+def app_without_migrating(instance: Path, **env: str):
+    """An app on the given settings whose database is left as it is (it may not even answer)."""
+    return _app(instance, env)
+
+
 def _migrate(app) -> None:
     from flask_migrate import upgrade
 
