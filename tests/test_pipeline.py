@@ -390,6 +390,44 @@ def test_sweeper_hands_over_work_lost_between_commit_and_enqueue(wired, client, 
     assert recorder.tasks[1:] == [("process_delivery", i) for i in (delivery_id, handed_over, delivery_id)]
 
 
+def test_after_the_broker_forgot_its_messages_unclaimed_work_is_handed_over_at_once(wired, client):
+    """A Redis restarted without persistence lost the queued messages: records no worker has claimed yet are
+    handed over by the next sweep, not five minutes later; a record a worker is running keeps the long wait
+    (it must not run twice)."""
+    app = wired
+
+    class Recorder:
+        def __init__(self):
+            self.tasks = []
+
+        def enqueue(self, task, record_id, countdown=0):
+            self.tasks.append((task, record_id))
+
+    app.extensions["climate_plugin.queue"] = Recorder()
+    waiting = _receive(app, client)  # queued in the broker that is about to forget it
+    running = _receive(app, client)
+    with app.app_context():
+        db.session.get(Delivery, running).status = "processing"  # claimed by a worker that is still at it
+        db.session.commit()
+        assert sweeper.sweep(stale_after=timedelta(minutes=5)) == []
+        forgot = sweeper.sweep(stale_after=timedelta(minutes=5), unclaimed_after=timedelta(0))
+        assert forgot == [("process_delivery", waiting)]
+
+
+@pytest.mark.services
+def test_the_sweep_knows_when_redis_lost_what_it_held(redis_url, queue_name):
+    """Each sweep leaves a marker in Redis; a marker that is gone means Redis restarted empty."""
+    import redis
+
+    marker = f"climate-plugin:sweeper-marker:{queue_name}"
+    assert sweeper.broker_forgot(redis_url, queue_name, 2.0)  # the first sweep: nothing known yet
+    assert not sweeper.broker_forgot(redis_url, queue_name, 2.0)
+    redis.Redis.from_url(redis_url).delete(marker)  # as a restart without persistence would
+    assert sweeper.broker_forgot(redis_url, queue_name, 2.0)
+    redis.Redis.from_url(redis_url).delete(marker)
+    assert not sweeper.broker_forgot("amqp://guest@127.0.0.1//", queue_name, 2.0)  # durable queues
+    assert not sweeper.broker_forgot("redis://127.0.0.1:9/0", queue_name, 0.5)  # unreachable: no guess
+
 def test_a_failed_hand_over_logs_one_line_with_the_reason_not_a_traceback(wired, client, caplog):
     class Down:
         def enqueue(self, task, record_id, countdown=0):

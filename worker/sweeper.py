@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from climate_plugin import queue
 from climate_plugin.db import db
@@ -26,33 +26,48 @@ STALE_AFTER = timedelta(minutes=5)
 BATCH = 500
 
 
-def sweep(stale_after: timedelta) -> list[tuple[queue.TaskName, int]]:
+def sweep(
+    stale_after: timedelta, unclaimed_after: timedelta | None = None
+) -> list[tuple[queue.TaskName, int]]:
     """Hand over again every delivery and write-back that was never handed over (its hand-over failed: a
     broker outage) or has waited longer than ``stale_after`` (a crash between commit and enqueue, a worker
-    killed mid-task). Batch after batch, so a backlog from a long outage goes in one sweep."""
+    killed mid-task). Batch after batch, so a backlog from a long outage goes in one sweep.
+
+    ``unclaimed_after`` (default: ``stale_after``) applies to records no worker has claimed yet (a delivery
+    still received, a write-back still pending): after a broker lost the messages it held (a Redis restarted
+    without persistence), those are handed over at once, while a record a worker is running keeps the long
+    wait so that it is not run twice."""
     # One cutoff for the whole sweep: a record handed over in this sweep is newer than it, so it is not
     # taken twice.
-    cutoff = utcnow() - stale_after
+    now = utcnow()
+    cutoff = now - stale_after
+    unclaimed_cutoff = now - (stale_after if unclaimed_after is None else unclaimed_after)
     handed: list[tuple[queue.TaskName, int]] = []
     while True:
-        batch, full = _sweep_batch(cutoff)
+        batch, full = _sweep_batch(cutoff, unclaimed_cutoff)
         handed += [item for item, _ in batch]
         # Stop when no batch was full, or when the broker refused: the next sweep tries again.
         if not full or not all(ok for _, ok in batch):
             return handed
 
 
-def _sweep_batch(cutoff: datetime) -> tuple[list[tuple[tuple[queue.TaskName, int], bool]], bool]:
+def _sweep_batch(
+    cutoff: datetime, unclaimed_cutoff: datetime
+) -> tuple[list[tuple[tuple[queue.TaskName, int], bool]], bool]:
     waiting: list[tuple[queue.TaskName, int]] = []
     full = False
-    for task, model, statuses in (
-        ("process_delivery", Delivery, (delivery_status.RECEIVED, delivery_status.PROCESSING)),
-        ("send_write_back", WriteBack, (write_back_status.PENDING, write_back_status.SENDING)),
+    for task, model, unclaimed, claimed in (
+        ("process_delivery", Delivery, delivery_status.RECEIVED, delivery_status.PROCESSING),
+        ("send_write_back", WriteBack, write_back_status.PENDING, write_back_status.SENDING),
     ):
         stmt = (
             select(model)
             .where(
-                model.status.in_(statuses), or_(model.enqueued_at.is_(None), model.enqueued_at < cutoff)
+                or_(
+                    and_(model.status.in_((unclaimed, claimed)), model.enqueued_at.is_(None)),
+                    and_(model.status == claimed, model.enqueued_at < cutoff),
+                    and_(model.status == unclaimed, model.enqueued_at < unclaimed_cutoff),
+                )
             )
             .order_by(model.id)
             .limit(BATCH)
@@ -71,3 +86,24 @@ def _sweep_batch(cutoff: datetime) -> tuple[list[tuple[tuple[queue.TaskName, int
     db.session.commit()
     # still down: the record is marked for the next sweep again
     return [(item, queue.enqueue_or_leave_to_sweeper(*item)) for item in waiting], full
+
+
+def broker_forgot(broker_url: str | None, queue_name: str, timeout: float) -> bool:
+    """Whether the broker has lost what it held since the last sweep: each sweep leaves a marker in Redis,
+    and a marker that is gone means a Redis that restarted empty (no persistence) or was flushed; its
+    queued messages went with it. True on the very first sweep too (handing over what waits is harmless:
+    a task whose record is already claimed or done does nothing). False for brokers other than Redis
+    (RabbitMQ keeps durable queues) and when Redis cannot be reached (the sweep's own hand-overs then fail
+    and leave the records marked for the next sweep)."""
+    if not broker_url or not broker_url.startswith(("redis://", "rediss://")):
+        return False
+    import redis
+
+    client = redis.Redis.from_url(broker_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        # SET NX answers true only when the key was absent
+        return bool(client.set(f"climate-plugin:sweeper-marker:{queue_name}", "1", nx=True))
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
