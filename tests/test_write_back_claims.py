@@ -142,3 +142,23 @@ def test_concurrent_deliveries_for_one_item_send_each_revision_once(setup):
         sent = [row for row in rows if row.status == "sent"]
     assert len(host.sent) == len(set(host.sent)) == len(sent) == 1
     assert host.sent == [sent[0].idempotency_key]
+
+
+def test_a_redelivered_message_takes_over_a_row_its_dead_sender_left_sending(setup):
+    """A worker killed mid-send leaves its row "sending". The same task handed out again (not a
+    redelivery) leaves it alone: another sender may be at it. A redelivery, which the broker makes only when
+    the run that had the message is gone, sends it at once, with the same Idempotency-Key."""
+    app, host, connector_id, secret = setup
+    with app.app_context():
+        assert run_task("process_delivery", _webhook(app, connector_id, secret)).error is None
+        write_back = db.session.scalars(db.select(WriteBack)).one()
+        write_back.status, write_back.attempts = "sending", 1  # what the killed sender left
+        db.session.commit()
+        write_back_id, key = write_back.id, write_back.idempotency_key
+        assert run_task("send_write_back", write_back_id).error is None
+        assert host.sent == []
+        assert run_task("send_write_back", write_back_id, redelivered=True).error is None
+        assert host.sent == [key]
+        db.session.expire_all()
+        assert (db.session.get(WriteBack, write_back_id).status, host.sent) == ("sent", [key])
+        assert db.session.get(WriteBack, write_back_id).attempts == 2

@@ -44,18 +44,28 @@ class Outcome:
     error: Exception | None = None
 
 
-def run_task(task: TaskName, record_id: int, attempt: int = 0, max_retries: int | None = None) -> Outcome:
+def run_task(
+    task: TaskName,
+    record_id: int,
+    attempt: int = 0,
+    max_retries: int | None = None,
+    redelivered: bool = False,
+) -> Outcome:
     """Run ``task`` once and say whether to retry; the caller runs it inside an app context.
 
     Deliveries and write-backs count their attempts on their record (the task's claim increments it in the
     database), so the bound holds whoever hands the record over (a retry, the sweeper, a redelivered message
     after a worker died). ``attempt`` (from 0) is only the count of a poll, which has no record of its own.
-    ``max_retries`` defaults to ``CLIMATE_PLUGIN_TASK_MAX_RETRIES``.
+    ``max_retries`` defaults to ``CLIMATE_PLUGIN_TASK_MAX_RETRIES``. ``redelivered``: the broker handed the
+    task's message out again after the run that had it died (see writeback.send.send_write_back).
     """
     if max_retries is None:
         max_retries = current_app.extensions["climate_plugin.settings"].task_max_retries
     try:
-        TASKS[task](record_id)
+        if redelivered and task == "send_write_back":
+            send.send_write_back(record_id, redelivered=True)
+        else:
+            TASKS[task](record_id)
     except RETRYABLE as exc:
         db.session.rollback()
         tries = _attempts(task, record_id)

@@ -14,7 +14,9 @@ from climate_plugin.worker.runner import run_task
 
 def _run(task, name: TaskName, record_id: int) -> None:
     max_retries = current_app.extensions["climate_plugin.settings"].task_max_retries
-    outcome = run_task(name, record_id, task.request.retries, max_retries)
+    # acks late: a message is handed out again only when the run that had it is gone (see run_task)
+    redelivered = bool((task.request.delivery_info or {}).get("redelivered"))
+    outcome = run_task(name, record_id, task.request.retries, max_retries, redelivered)
     if outcome.retry_in is not None:
         # run_task enforces the bound (on the record's own count). Celery must not add one of its own:
         # ``retry(max_retries=None)`` would mean the task's default of 3, not "no limit", and the 4th

@@ -17,14 +17,22 @@ from climate_plugin.models._types import utcnow
 from climate_plugin.outbound import PermanentError, TransientError
 
 
-def send_write_back(write_back_id: int) -> None:
-    """Send one stored block, claimed first so that one sender sends it; a newer block makes it moot."""
+def send_write_back(write_back_id: int, redelivered: bool = False) -> None:
+    """Send one stored block, claimed first so that one sender sends it; a newer block makes it moot.
+
+    ``redelivered``: the broker handed this task's message out again, which it does when the run that had
+    it is gone (its worker process died mid-send; messages are acknowledged late). The row is then left
+    "sending" by that dead run, and this run takes it over at once instead of leaving it to the sweeper's
+    5 minutes; the block goes again with the same Idempotency-Key."""
+    waiting = (write_back_status.PENDING,)
+    if redelivered:
+        waiting += (write_back_status.SENDING,)
     write_back = db.session.get(WriteBack, write_back_id)
-    if write_back is None or write_back.status != write_back_status.PENDING:
+    if write_back is None or write_back.status not in waiting:
         return
     # Two deliveries for one item may both hand this row over: the conditional UPDATE lets one of them send
     # it, and counts the attempt in the database.
-    attempts = claim(WriteBack, write_back_id, (write_back_status.PENDING,), write_back_status.SENDING)
+    attempts = claim(WriteBack, write_back_id, waiting, write_back_status.SENDING)
     if attempts is None:
         return
     write_back = db.session.get(WriteBack, write_back_id)
