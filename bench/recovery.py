@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.e2e import TimedHost, _register, corpus_items  # noqa: E402 - after the path set-up
+from bench.e2e_embedded import TimedHost, _register, corpus_items  # noqa: E402 - after the path set-up
 from bench.ingest import (  # noqa: E402
     HOST,
     SERVE_CMD,

@@ -212,7 +212,6 @@ def measure_memory(items: list[dict[str, Any]], mode: str) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-
 def _time_unseen_sentence(words: int, tag: str) -> float:
     """One sentence of ``words`` new words (each paired with a lexicon term), screened cold."""
     from climate_plugin.screening import screen
