@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -297,6 +298,28 @@ def test_a_lease_left_by_a_dead_poll_runs_out(app):
         db.session.commit()
         assert run_poll(row, until=END).stopped is None
 
+
+def test_a_lease_whose_process_died_on_this_host_is_taken_over_at_once(app):
+    """A backfill killed mid-way leaves its lease for ten minutes; the next poll on the same host sees that
+    the lease's process is gone and takes it. A live holder, or one on another host, keeps it."""
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    dead_pid = int(gone.stdout)  # it has exited: a process id no one holds now
+    here = socket.gethostname()
+    with app.app_context():
+        row, host = make_connector()
+        for holder in (f"{here}:{os.getpid()}", f"another-host:{dead_pid}"):
+            row.poll_lease_until, row.poll_lease_holder = utcnow() + timedelta(minutes=5), holder
+            db.session.commit()
+            with pytest.raises(PollBusy):
+                run_poll(row, until=END)
+        row.poll_lease_holder = f"{here}:{dead_pid}"
+        db.session.commit()
+        assert run_poll(row, until=END).stopped is None
+        assert (row.poll_lease_until, row.poll_lease_holder) == (None, None)  # released at the end
 
 def test_a_push_only_kind_cannot_be_polled(app):
     with app.app_context():

@@ -8,7 +8,8 @@ stopped and loses nothing; storing a change twice is harmless.
 
 Two polls of one connector never overlap: a poll holds a lease on the connector row, taken with a
 conditional UPDATE (works the same on SQLite and PostgreSQL) and renewed at every stored position, so a
-poll killed mid-way frees the connector once the lease runs out.
+poll killed mid-way frees the connector once the lease runs out, or at once for a poll on the same host
+(the lease names its process, and a process that no longer exists holds nothing).
 
 A backfill (``climate-plugin connector backfill``) is a poll over history with its own position, kept in
 ``Connector.backfill``, so it can be interrupted and continued, and does not move the regular cursor.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -231,6 +234,7 @@ def _drive(
     finally:
         db.session.rollback()  # nothing half-done may ride along with the release
         row.poll_lease_until = None
+        row.poll_lease_holder = None
         db.session.commit()
     return result
 
@@ -310,16 +314,38 @@ def _note_error(row: ConnectorRow, message: str) -> None:
     db.session.commit()
 
 
+def lease_holder() -> str:
+    """This process, as a lease names it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead_here(holder: str | None) -> bool:
+    """Whether ``holder`` is a process of this host that no longer exists (another host's: not known)."""
+    host, _, pid = (holder or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, owned by someone else
+        return False
+    return False
+
+
 def _acquire(row: ConnectorRow) -> bool:
-    """Take the connector's poll lease; False when another poll holds it."""
+    """Take the connector's poll lease; False when another poll holds it. A lease whose process died on
+    this host (a backfill killed mid-way) is taken over at once, not after it runs out."""
     now = utcnow()
+    held = db.session.scalar(select(ConnectorRow.poll_lease_holder).where(ConnectorRow.id == row.id))
+    free = or_(ConnectorRow.poll_lease_until.is_(None), ConnectorRow.poll_lease_until < now)
+    if held is not None and _dead_here(held):
+        # conditional on the same holder: two pollers noticing the same dead one, one of them takes it
+        free = or_(free, ConnectorRow.poll_lease_holder == held)
     taken = db.session.execute(
         update(ConnectorRow)
-        .where(
-            ConnectorRow.id == row.id,
-            or_(ConnectorRow.poll_lease_until.is_(None), ConnectorRow.poll_lease_until < now),
-        )
-        .values(poll_lease_until=now + LEASE, last_poll_at=now)
+        .where(ConnectorRow.id == row.id, free)
+        .values(poll_lease_until=now + LEASE, poll_lease_holder=lease_holder(), last_poll_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()  # also expires ``row``, so it shows the lease as stored
