@@ -6,7 +6,11 @@ nothing is processed; the bench checks that every delivery was stored and enqueu
 removes its scratch database and queue. Run from the repository root:
 
     python bench/ingest.py [--requests N] [--rounds R] [--concurrency C] [--workers W] [--threads T]
-                           [--client-procs P] [--profile N] [--json OUT]
+                           [--client-procs P] [--profile N] [--webhook-rate-limit RATE] [--json OUT]
+
+The bench connector gets its own webhook rate (default 1000000/minute) through the hosts service, as an
+operator gives a host replaying a backlog: the deployment's default (600/minute per sender) would answer
+most of this load 429. Every answer must be 202 and every delivery stored and queued exactly once.
 
 Exit codes: 0 done and correct, 1 a correctness check failed, 2 PostgreSQL or Redis not reachable.
 """
@@ -129,14 +133,17 @@ def create_setup_app(env: dict[str, str], instance: Path):
     return create_app(load_settings(instance, env))
 
 
-def register_connector(app) -> tuple[int, str]:
-    """Migrate, create a municipality and a REST connector; return (connector id, webhook secret)."""
+def register_connector(app, rate_limit: str) -> tuple[int, str]:
+    """Migrate, create a municipality and a REST connector with its own webhook rate (through the hosts
+    service, as an operator would: the deployment's default of 600/minute per sender answers this load 429);
+    return (connector id, webhook secret)."""
     from flask_migrate import upgrade
 
     from climate_plugin.app import MIGRATIONS_DIR
     from climate_plugin.db import db
     from climate_plugin.demo.sample_host import rest_connector_config
     from climate_plugin.hosts.connector import create_connector
+    from climate_plugin.hosts.service import set_webhook_rate_limit
     from climate_plugin.models import Municipality
 
     # Port 9 (discard): the worker is not started, so nothing is fetched; the config only has to validate.
@@ -147,6 +154,7 @@ def register_connector(app) -> tuple[int, str]:
         db.session.add(town)
         db.session.commit()
         row, secret = create_connector(town, "rest", "bench agenda", config)
+        set_webhook_rate_limit(row, rate_limit)
         return row.id, secret
 
 
@@ -597,6 +605,11 @@ def main(argv: list[str] | None = None) -> int:
         "--threads", type=int, default=4, help="gunicorn threads per worker (serve's default)"
     )
     parser.add_argument("--profile", type=int, default=300, help="requests to profile in-process (0: skip)")
+    parser.add_argument(
+        "--webhook-rate-limit",
+        default="1000000/minute",
+        help="the bench connector's own webhook rate (climate-plugin connector rate-limit)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if min(args.requests, args.rounds, args.concurrency, args.client_procs, args.workers, args.threads) < 1:
@@ -621,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
         queue_name = stack.enter_context(scratch_queue())
         env = service_env(database_url, queue_name, key)
         app = create_setup_app(env, tmp)
-        connector_id, secret = register_connector(app)
+        connector_id, secret = register_connector(app, args.webhook_rate_limit)
 
         gunicorn_args = ["--workers", str(args.workers), "--threads", str(args.threads)]
         service = Target("service", free_port())

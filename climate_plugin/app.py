@@ -14,7 +14,7 @@ from climate_plugin.config import Settings, load_settings, unknown_variables
 from climate_plugin.db import db, migrate
 from climate_plugin.encryption import Encryptor, development_key
 from climate_plugin.outbound import OutboundClient
-from climate_plugin.web import home, render, security
+from climate_plugin.web import edge, home, render, security
 from climate_plugin.web.errors import register_error_handlers
 
 MIGRATIONS_DIR = str(Path(migrations.__file__).parent)
@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     Raises :class:`climate_plugin.config.ConfigError` listing every wrong setting.
     """
     app = Flask("climate_plugin", instance_relative_config=True)
+    # before any route is added: every <int:…> in a URL stays within the integer id columns
+    app.url_map.converters["int"] = edge.BoundedInt
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from_environment = settings is None
     settings = settings or load_settings(app.instance_path)
@@ -39,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings),
         SECRET_KEY=settings.secret_key or _development_secret(app.instance_path),
         # Werkzeug refuses larger bodies with 413 before the view reads them.
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_api(app)  # the REST API under /api/v1 and its OpenAPI document
     register_error_handlers(app)  # JSON for machines, a page in the reader's language for people
     security.init_app(app)  # one content security policy and the other headers, for every answer
+    edge.init_app(app)  # NUL characters, lone surrogates and empty PATCHes refused before any view runs
     render.init_app(app)  # Flask-Babel and Jinja's i18n extension over the gettext catalogues
     init_auth(app)  # sessions, abuse limits (Flask-Limiter), the sign-in pages
 
@@ -95,11 +98,23 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-def _engine_options(url: str) -> dict:
-    if url.startswith("sqlite"):
+def _engine_options(settings: Settings) -> dict:
+    if settings.database_url.startswith("sqlite"):
         # The embedded worker writes from another thread: wait for the lock instead of failing.
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    # A database that accepts connections and never answers must not hold a request (and its gunicorn
+    # thread) for libpq's default of over two minutes: the request fails fast with a 503 and the sender
+    # retries. A runaway statement is cancelled by the server.
+    statement_ms = round(settings.db_statement_timeout * 1000)
+    return {
+        "pool_pre_ping": True,
+        # a request waits this long for a free pooled connection, not SQLAlchemy's 30 s
+        "pool_timeout": settings.db_connect_timeout,
+        "connect_args": {
+            "connect_timeout": settings.db_connect_timeout,
+            "options": f"-c statement_timeout={statement_ms}",
+        },
+    }
 
 
 @event.listens_for(Engine, "connect")

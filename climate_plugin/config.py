@@ -56,6 +56,12 @@ class Settings:
     task_max_retries: int
     sweep_interval: float
     log_level: str
+    #: seconds to wait for PostgreSQL to accept a connection (libpq connect_timeout; 2 at least)
+    db_connect_timeout: int = 5
+    #: seconds one SQL statement may run before PostgreSQL cancels it
+    db_statement_timeout: float = 30.0
+    #: seconds to wait for Redis (the broker and the abuse limits' counts) to connect or answer
+    broker_timeout: float = 2.0
     #: smtp://user:pass@host:port or smtps://…; None writes mail to the development outbox instead
     smtp_url: str | None = None
     #: the sender address of reminders
@@ -179,6 +185,11 @@ def _mail_address(raw: str) -> str:
     return raw
 
 
+def rate_limit(raw: str) -> str:
+    """A rate in Flask-Limiter's notation ("600/minute", "10/minute;100/hour"); ValueError otherwise."""
+    return _rate_limit(raw)
+
+
 def _rate_limit(raw: str) -> str:
     from limits import parse_many
 
@@ -267,6 +278,9 @@ def load_settings(instance_path: str | Path, environ: Mapping[str, str] | None =
         task_max_retries=get("TASK_MAX_RETRIES", _positive_int, 8),
         sweep_interval=get("SWEEP_INTERVAL", _positive_float, 60.0),
         log_level=get("LOG_LEVEL", _log_level, "INFO"),
+        db_connect_timeout=max(2, get("DB_CONNECT_TIMEOUT", _positive_int, 5)),
+        db_statement_timeout=get("DB_STATEMENT_TIMEOUT", _positive_float, 30.0),
+        broker_timeout=get("BROKER_TIMEOUT", _positive_float, 2.0),
         smtp_url=get("SMTP_URL", _smtp_url, None),
         mail_from=get("MAIL_FROM", _mail_address, "climate-plugin@localhost"),
         reminder_days=get("REMINDER_DAYS", _positive_int, 14),
@@ -298,6 +312,9 @@ _NAMES = (
     "TASK_MAX_RETRIES",
     "SWEEP_INTERVAL",
     "LOG_LEVEL",
+    "DB_CONNECT_TIMEOUT",
+    "DB_STATEMENT_TIMEOUT",
+    "BROKER_TIMEOUT",
     "SMTP_URL",
     "MAIL_FROM",
     "REMINDER_DAYS",

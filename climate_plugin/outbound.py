@@ -262,6 +262,9 @@ class OutboundClient:
         # trust_env off: no proxies from the environment, no credentials picked up from ~/.netrc.
         self.session.trust_env = False
         self.session.headers["User-Agent"] = user_agent
+        #: the last refusal (4xx) this client got, in words: the pipeline names the host's 404 with it when a
+        #: connector reports an item as missing
+        self.last_refusal: str | None = None
         adapter = _GuardedAdapter(allow)
         self.session.adapters.clear()
         self.session.mount("http://", adapter)
@@ -300,7 +303,11 @@ class OutboundClient:
             raise PermanentError(f"{method} {where}: invalid request ({type(e).__name__})") from None
         except requests.exceptions.RequestException as e:
             raise TransientError(f"{method} {where}: connection failed ({type(e).__name__})") from None
-        return _check_status(response, method, where)
+        try:
+            return _check_status(response, method, where)
+        except PermanentError as e:
+            self.last_refusal = str(e)
+            raise
 
 
 def _check_status(response: requests.Response, method: str, where: str) -> requests.Response:

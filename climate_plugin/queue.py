@@ -39,10 +39,38 @@ def enqueue_or_leave_to_sweeper(task: TaskName, record_id: int) -> bool:
     """Hand a committed record's task over; on failure log it and leave it to the sweeper (False)."""
     try:
         enqueue(task, record_id)
-    except Exception:  # the broker is down: the record is safe in the database
-        log.warning("could not enqueue %s %s; the sweeper will retry", task, record_id, exc_info=True)
+    except Exception as exc:  # the broker is down: the record is safe in the database
+        # One line with the reason, no traceback: during a broker outage every webhook gets here, and a
+        # traceback each would flood the log (13.5 MB in a 30-second outage).
+        log.warning(
+            "could not enqueue %s %s (%s: %s); the sweeper will hand it over",
+            task, record_id, type(exc).__name__, str(exc)[:300],
+        )
+        _not_handed_over(task, record_id)
         return False
     return True
+
+
+#: the table of each task's record
+_TABLES = {"process_delivery": "delivery", "send_write_back": "write_back"}
+
+
+def _not_handed_over(task: TaskName, record_id: int) -> None:
+    """Mark the record as never handed over (enqueued_at NULL), so the next sweep takes it at once instead of
+    after the sweeper's 5 minutes for work lost unnoticed: work accepted during a broker outage reaches a
+    worker within a sweep interval of the broker's return."""
+    from sqlalchemy import text
+
+    from climate_plugin.db import db
+
+    table = _TABLES.get(task)
+    if table is None:
+        return
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text(f"UPDATE {table} SET enqueued_at = NULL WHERE id = :id"), {"id": record_id})
+    except Exception as exc:  # the database away too: the sweeper's 5 minutes still cover it
+        log.warning("could not mark %s %s for the next sweep (%s)", task, record_id, type(exc).__name__)
 
 
 def enqueue_after_commit(task: TaskName, record_id: int) -> None:

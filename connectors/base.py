@@ -135,6 +135,9 @@ class Connector(abc.ABC):
     #: how often a polling connector is polled, and how long a time window one poll asks for at most
     poll_interval: ClassVar[timedelta] = timedelta(minutes=15)
     poll_window: ClassVar[timedelta] = timedelta(days=1)
+    #: the setting that says where one item is read (e.g. "item_path"), named when a test finds no item at
+    #: an id; None: the host's address setting (base_url, system_url) is named instead
+    item_setting: ClassVar[str | None] = None
     #: False when the host's change listing never reports deletions; they then arrive by push or show as
     #: gone on the next fetch
     poll_reports_deletions: ClassVar[bool] = True

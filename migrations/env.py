@@ -97,6 +97,11 @@ def run_migrations_online():
             # table's rows point at. The pragma only takes effect outside a transaction.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        elif connection.dialect.name == "postgresql":
+            # The service's CLIMATE_PLUGIN_DB_STATEMENT_TIMEOUT is for requests and tasks: a migration that
+            # rewrites a large table may take longer, and must not be cancelled half-way.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

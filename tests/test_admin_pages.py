@@ -4,7 +4,6 @@ functions (audited)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -23,7 +22,7 @@ from climate_plugin.models import (
     WriteBack,
 )
 from tests.factories import PASSWORD
-from tests.support.admin import page, text, token_of
+from tests.support.admin import form_values, page, text, token_of
 
 API_TOKEN = "tok-very-secret-value-123456"
 HOSTILE = '<script>alert("x")</script>'
@@ -149,8 +148,11 @@ def test_a_post_without_or_with_a_foreign_form_token_is_refused(client, app, tow
 
 
 # --- connectors and their secrets ---------------------------------------------------------------------
-def _rest_config(base_url: str = "http://127.0.0.1:9") -> dict:
-    return {"base_url": base_url, "auth": {"type": "bearer"}, "fields": {"title": "/title"}}
+def _rest_form(html: str, base_url: str = "http://127.0.0.1:9", action: str = "/connectors?") -> dict:
+    """The new-connector (or settings) form of a rest connector as a browser sends it, filled in."""
+    values = form_values(html, action)
+    values.update({"cfg.base_url": base_url, "cfg.auth.type": "bearer", "cfg.fields.title": "/title"})
+    return values
 
 
 def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_secrets(
@@ -162,13 +164,7 @@ def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_sec
     assert 'name="secret:auth.token"' in html and 'type="password"' in html
     response = client.post(
         "/admin/m/hollola/connectors?lang=en",
-        data={
-            "csrf_token": token,
-            "kind": "rest",
-            "name": "Dynasty",
-            "config": json.dumps(_rest_config()),
-            "secret:auth.token": API_TOKEN,
-        },
+        data={**_rest_form(html), "name": "Dynasty", "secret:auth.token": API_TOKEN, "action": "create"},
     )
     assert response.status_code == 201
     created = response.get_data(as_text=True)
@@ -179,6 +175,9 @@ def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_sec
     with app.app_context():
         row = db.session.scalar(select(Connector).where(Connector.name == "Dynasty"))
         assert full_config(row)["auth"]["token"] == API_TOKEN
+        # the form's defaults are the schema's: what a JSON config without them would have stored
+        assert row.config["item_path"] == "/items/{id}" and row.config["fields"]["body"] == "/body"
+        assert row.config["write_back"] is None
         connector_id = row.id
         audit = db.session.scalars(select(AuditEntry).where(AuditEntry.target == f"connector:{row.id}")).all()
         assert [a.action for a in audit] == ["connector.create"]
@@ -193,17 +192,15 @@ def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_sec
     detail = client.get(f"/admin/m/hollola/connectors/{connector_id}?lang=en").get_data(as_text=True)
     assert text("admin.connector.secret_is_set", "en") in detail
     assert not re.search(r'type="password"[^>]*value=', detail)
+    # the settings form shows the stored values in their inputs
+    settings = form_values(detail, f"/connectors/{connector_id}?")
+    assert settings["cfg.base_url"] == "http://127.0.0.1:9" and settings["cfg.auth.type"] == "bearer"
+    assert settings["secret:auth.token"] == ""
 
     # saving with the secret field left empty keeps the stored token
-    token = token_of(detail)
     response = client.post(
         f"/admin/m/hollola/connectors/{connector_id}",
-        data={
-            "csrf_token": token,
-            "name": "Dynasty 2",
-            "config": json.dumps(_rest_config("http://127.0.0.1:8")),
-            "secret:auth.token": "",
-        },
+        data={**settings, "name": "Dynasty 2", "cfg.base_url": "http://127.0.0.1:8"},
     )
     assert response.status_code == 303
     with app.app_context():
@@ -211,6 +208,47 @@ def test_create_connector_shows_the_webhook_secret_once_and_never_the_config_sec
         assert row.name == "Dynasty 2"
         assert full_config(row)["auth"]["token"] == API_TOKEN
         assert full_config(row)["base_url"] == "http://127.0.0.1:8"
+
+    # switching to no authentication needs the stored token removed: the form's box does it
+    detail = client.get(f"/admin/m/hollola/connectors/{connector_id}?lang=fi").get_data(as_text=True)
+    settings = {**form_values(detail, f"/connectors/{connector_id}?"), "cfg.auth.type": "none"}
+    kept = client.post(f"/admin/m/hollola/connectors/{connector_id}?lang=fi", data=settings)
+    assert kept.status_code == 422
+    assert text("validation.auth_unused", "fi", kind="none") in kept.get_data(as_text=True)
+    cleared = client.post(
+        f"/admin/m/hollola/connectors/{connector_id}", data={**settings, "clear:auth.token": "1"}
+    )
+    assert cleared.status_code == 303
+    with app.app_context():
+        assert "token" not in full_config(db.session.get(Connector, connector_id))["auth"]
+
+
+def test_changing_the_kind_shows_that_kinds_form_and_creates_nothing(client, app, towns, auth):
+    hollola, _ = towns
+    auth.login_as(hollola.users["municipality_admin"])
+    html, _ = page(client, "/admin/m/hollola/connectors/new?kind=rest&lang=en")
+    assert 'name="cfg.fields.title"' in html and 'name="cfg.system_url"' not in html
+    # the select changed to oparl, the form sent with rest's settings (no JavaScript, "create" pressed):
+    # oparl's form comes back, nothing is made with the old kind
+    data = {**_rest_form(html), "name": "Ratsinfo", "kind": "oparl", "action": "create"}
+    response = client.post("/admin/m/hollola/connectors?lang=en", data=data)
+    assert response.status_code == 200
+    switched = response.get_data(as_text=True)
+    assert 'name="cfg.system_url"' in switched and 'name="cfg.fields.title"' not in switched
+    assert 'name="shown_kind" value="oparl"' in switched and 'value="Ratsinfo"' in switched
+    assert text("admin.connector.kind_switched", "en", kind="oparl") in switched
+    with app.app_context():
+        assert db.session.scalar(select(Connector).where(Connector.name == "Ratsinfo")) is None
+    # the switch button does the same; the form then creates an oparl connector
+    switch = {**form_values(switched, "/connectors?"), "action": "switch"}
+    again = client.post("/admin/m/hollola/connectors?lang=en", data=switch)
+    assert 'name="cfg.system_url"' in again.get_data(as_text=True)
+    values = form_values(switched, "/connectors?")
+    values["cfg.system_url"] = "https://ratsinfo.example/oparl/v1/system"
+    assert client.post("/admin/m/hollola/connectors", data=values).status_code == 201
+    with app.app_context():
+        row = db.session.scalar(select(Connector).where(Connector.name == "Ratsinfo"))
+        assert row.kind == "oparl" and row.config["system_url"].startswith("https://ratsinfo.example")
 
 
 def test_rotating_shows_the_new_secret_once(client, app, towns, auth):
@@ -228,25 +266,36 @@ def test_rotating_shows_the_new_secret_once(client, app, towns, auth):
         assert "connector.rotate_secret" in actions
 
 
-def test_config_errors_are_shown_next_to_the_field_without_echoing_a_secret(client, app, towns, auth):
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_config_errors_are_translated_next_to_their_fields_without_echoing_a_secret(
+    client, app, towns, auth, lang
+):
     hollola, _ = towns
     auth.login_as(hollola.users["municipality_admin"])
-    _, token = page(client, "/admin/m/hollola/connectors/new?kind=rest")
-    data = {"csrf_token": token, "kind": "rest", "name": "x"}
-    not_json = client.post("/admin/m/hollola/connectors?lang=en", data={**data, "config": "{nope"})
-    assert not_json.status_code == 422
-    assert 'id="f-config-error"' in not_json.get_data(as_text=True)
-    # a secret typed into the JSON itself is taken out of the text shown again
-    bad = {"auth": {"type": "bearer", "token": API_TOKEN}, "fields": {"title": "/title"}}
-    response = client.post("/admin/m/hollola/connectors?lang=en", data={**data, "config": json.dumps(bad)})
+    html, _ = page(client, f"/admin/m/hollola/connectors/new?kind=rest&lang={lang}")
+    data = {
+        **_rest_form(html, base_url=""),
+        "name": "x",
+        "cfg.item_path": "/items",
+        "cfg.fields.title": "title",
+        "secret:auth.token": API_TOKEN,
+    }
+    response = client.post(f"/admin/m/hollola/connectors?lang={lang}", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    error = re.search(r'id="f-config-error">(.*?)</div>', html, re.S).group(1)
-    assert "base_url" in error
-    assert API_TOKEN not in html
+    for path, msgid in (
+        ("base-url", "validation.required"),
+        ("item-path", "validation.item_path"),
+        ("fields-title", "validation.pointer"),
+    ):
+        error = re.search(rf'id="cfg-{path}-error">([^<]*)<', html)
+        assert error and error.group(1) == text(msgid, lang), (path, error and error.group(1))
+        assert re.search(rf'id="cfg-{path}"[^>]*aria-invalid="true"', html), path
+    assert "Missing data" not in html and "Not a JSON Pointer" not in html  # marshmallow's English
+    assert API_TOKEN not in html  # a typed secret is never sent back
+    assert 'value="/items"' in html  # what was typed stays, to be corrected
     no_name = client.post(
-        "/admin/m/hollola/connectors?lang=en",
-        data={**data, "name": " ", "config": json.dumps(_rest_config())},
+        f"/admin/m/hollola/connectors?lang={lang}", data={**_rest_form(html), "name": " "}
     )
     assert no_name.status_code == 422
     assert 'id="f-name-error"' in no_name.get_data(as_text=True)
@@ -265,7 +314,11 @@ def test_enable_disable_and_test(client, app, towns, auth):
     # nothing listens on 127.0.0.1:9: the test fails, and says so on the page
     response = client.post(url + "/test?lang=en", data={"csrf_token": token})
     assert response.status_code == 200
-    assert "The connection does not work" in response.get_data(as_text=True)
+    tested = response.get_data(as_text=True)
+    assert text("admin.connector.test_failed_heading", "en") in tested
+    assert "The host cannot be reached. Check the setting base_url" in tested
+    result = re.search(r'<section class="test-result.*?</section>', tested, re.S).group(0)
+    assert "Error" not in result  # in words, never an exception's class name
     # a push-only connector cannot be polled: a clear 409, not a 500
     assert client.post(url + "/sync", data={"csrf_token": token}).status_code == 409
 
@@ -354,27 +407,59 @@ def test_failed_write_back_is_retried(client, app, towns, auth):
 
 
 # --- checklist template editor ------------------------------------------------------------------------
-def test_checklist_overrides_are_validated_and_saved_as_new_versions(client, app, towns, auth):
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_checklist_wording_is_edited_as_a_form_and_saved_as_new_versions(client, app, towns, auth, lang):
     hollola, _ = towns
     auth.login_as(hollola.users["municipality_admin"])
-    html, token = page(client, "/admin/m/hollola/checklist?lang=en")
-    assert "default-1" in html
-    bad = client.post(
-        "/admin/m/hollola/checklist?lang=en",
-        data={"csrf_token": token, "overrides": json.dumps({"questions": {"R99": {}}})},
-    )
-    assert bad.status_code == 422
-    assert 'id="f-overrides-error"' in bad.get_data(as_text=True)
-    good = {"disabled_categories": ["land_use"]}
-    response = client.post(
-        "/admin/m/hollola/checklist", data={"csrf_token": token, "overrides": json.dumps(good)}
-    )
+    html, _ = page(client, f"/admin/m/hollola/checklist?lang={lang}")
+    assert "default-1" in html and "JSON" not in html
+    form = form_values(html, "/checklist?")
+    # every question's wording in fi, sv and en, filled in with the default
+    assert form["q.R1.fi"] and form["q.R1.sv"] and form["q.R1.en"] and form["q.X1.sv"]
+    assert form["c.energy.name.fi"] and "c.energy.off" not in form
+
+    # a blank Swedish wording and a taken id are refused, next to their inputs, in the page's language
+    bad = {**form, "q.R1.sv": " ", "x.0.id": "R2", "x.0.fi": "Uusi", "x.0.sv": "Ny", "x.0.en": "New"}
+    response = client.post(f"/admin/m/hollola/checklist?lang={lang}", data=bad)
+    assert response.status_code == 422
+    refused = response.get_data(as_text=True)
+    assert re.search(r'id="q-R1-sv-error">' + re.escape(text("validation.required", lang)), refused)
+    assert re.search(r'id="x-0-id-error">' + re.escape(text("validation.id_taken", lang, id="R2")), refused)
+    assert 'value="R2"' in refused  # what was typed stays
+
+    # a new wording, a category switched off, a question of its own: one new version with just those
+    good = {
+        **form,
+        "q.R1.fi": "Onko asialla ilmastovaikutuksia Hollolassa?",
+        "c.land_use.off": "1",
+        "x.0.id": "H1", "x.0.stage": "prescreen", "x.0.categories": ["transport"],
+        "x.0.fi": "Koskeeko asia kyläteitä?", "x.0.sv": "Gäller ärendet byvägar?", "x.0.en": "Village roads?",
+        "e.negative_count": "3",
+    }
+    response = client.post("/admin/m/hollola/checklist", data=good)
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "hollola-1+default-1" in html
     with app.app_context():
-        versions = db.session.scalars(select(ChecklistTemplate.version)).all()
-        assert versions == [1]
+        stored = db.session.scalars(select(ChecklistTemplate)).one()
+        assert stored.overrides == {
+            "questions": {"R1": {"fi": "Onko asialla ilmastovaikutuksia Hollolassa?",
+                                 "sv": form["q.R1.sv"], "en": form["q.R1.en"]}},
+            "disabled_categories": ["land_use"],
+            "extra_questions": [{"id": "H1", "stage": "prescreen", "categories": ["transport"],
+                                 "text": {"fi": "Koskeeko asia kyläteitä?", "sv": "Gäller ärendet byvägar?",
+                                          "en": "Village roads?"}}],
+            "escalation": {"negative_count": 3},
+        }
+    # the form shows the saved version; saved again unchanged, it stores the same overrides
+    again = form_values(html, "/checklist?")
+    assert again["q.R1.fi"] == "Onko asialla ilmastovaikutuksia Hollolassa?"
+    assert again["c.land_use.off"] == "1"
+    assert again["x.0.id"] == "H1" and again["e.negative_count"] == "3"
+    assert client.post("/admin/m/hollola/checklist", data=again).status_code == 303
+    with app.app_context():
+        rows = db.session.scalars(select(ChecklistTemplate).order_by(ChecklistTemplate.id)).all()
+        assert [r.version for r in rows] == [1, 2] and rows[1].overrides == rows[0].overrides
 
 
 # --- users and roles ----------------------------------------------------------------------------------

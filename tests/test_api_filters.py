@@ -53,7 +53,7 @@ def test_every_choice_filter_is_the_services_own_values():
     assert _choices(schemas.ItemQuerySchema, "relevance") == set(RELEVANCE_LEVELS) == levels
     stored = {getattr(delivery_model, n) for n in ("RECEIVED", "PROCESSING", "DONE", "FAILED")}
     assert _choices(schemas.DeliveryQuerySchema, "status") == stored
-    stored = {getattr(write_back_model, n) for n in ("PENDING", "SENT", "FAILED", "SUPERSEDED")}
+    stored = {getattr(write_back_model, n) for n in ("PENDING", "SENDING", "SENT", "FAILED", "SUPERSEDED")}
     assert _choices(schemas.WriteBackQuerySchema, "status") == stored
 
 

@@ -35,15 +35,19 @@ def test_form_is_accessible_and_needs_no_javascript(app, client, screened_item):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<script" not in html and f'action="{path}?lang=fi"' in html
-    assert f'href="{path}?lang=sv"' in html  # the language switch keeps the token
+    # the language switch submits the form to the same token (keeping unsaved input)
+    assert f'formaction="{path}?lang=sv" name="switch_lang" value="sv"' in html
     assert response.headers["Cache-Control"] == "no-store"
     # every control has a label
     ids = re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', html)
     assert len(ids) > 40
     for control in ids:
         assert f'for="{control}"' in html, control
-    # stage 0 is pre-filled with the screening's suggestion, to confirm or override
-    assert re.search(r'name="prescreen.R1" id="f-prescreen-R1-yes" value="yes" checked', html)
+    # only what the screening flagged is open; the others are one tick (or a disclosure each) away
+    assert 'name="prescreen.' not in html
+    assert '<div class="category opened" id="category-energy">' in html
+    assert '<details class="category" id="category-transport">' in html
+    assert 'type="checkbox" name="rest_no_effect" value="yes"' in html
     assert 'type="submit" name="action" value="draft"' in html and 'value="submit"' in html
     sv = client.get(path + "?lang=sv").get_data(as_text=True)
     assert "Spara utkast" in sv and "Skicka bedömningen" in sv and '<html lang="sv">' in sv
@@ -84,7 +88,7 @@ def test_validation_error_is_shown_next_to_the_field(app, client, screened_item)
     error = r'<p class="field-error" id="f-ratings-energy-justification-error">.*tarvitsee perustelun'
     assert re.search(error, html)
     assert re.search(r'<textarea name="ratings.energy.justification" id="f-ratings-energy-justification" '
-                     r'rows="3" aria-describedby="f-ratings-energy-justification-error" aria-invalid="true">',
+                     r'rows="2" aria-describedby="f-ratings-energy-justification-error" aria-invalid="true">',
                      html)
     assert re.search(r'name="ratings.energy.rating" id="f-ratings-energy-4" value="-" checked', html)
 
@@ -155,7 +159,11 @@ def test_section_text_and_html():
     assert html.startswith('<section class="climate-impacts" lang="fi"><h2>Ilmastovaikutukset</h2>')
     assert "Öljy &lt;pois&gt;." in html and "A &amp; B" in html and "<pois>" not in html
     en = impact_section(assessment, DEFAULT_CHECKLIST, "en")
-    assert en["heading"] == "Climate impacts" and "Assessed by A & B, 2026-11-30." in en["text"]
+    assert en["heading"] == "Climate impacts" and "Assessed by A & B, 30 Nov 2026." in en["text"]
+    # the municipality's own time zone decides the day: 23:30 UTC is still the 29th in New York
+    assessment.item = SimpleNamespace(connector=SimpleNamespace(municipality=SimpleNamespace(
+        time_zone="America/New_York")))
+    assert "Arvioinut A & B, 29.11.2026." in impact_section(assessment, DEFAULT_CHECKLIST, "fi")["text"]
     # deterministic: the same record gives the same characters
     sv = impact_section(assessment, DEFAULT_CHECKLIST, "sv")
     assert sv == impact_section(assessment, DEFAULT_CHECKLIST, "sv") and sv["heading"] == "Klimatkonsekvenser"

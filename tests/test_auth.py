@@ -72,7 +72,7 @@ def test_no_token_is_401_json_with_www_authenticate(app, client):
         row_id = register()[0].id
     response = client.get(f"/api/v1/_probe/connectors/{row_id}")
     assert response.status_code == 401
-    assert "error" in response.json
+    assert response.json["code"] == 401 and response.json["message"]  # the API's documented shape
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -111,7 +111,7 @@ def test_a_role_not_allowed_is_403(app, client, auth):
         token = auth.token("coordinator")
     response = client.post("/api/v1/_probe/change", headers=bearer(token))
     assert response.status_code == 403
-    assert "error" in response.json
+    assert response.json["code"] == 403 and response.json["message"]
 
 
 def test_expired_and_revoked_tokens_are_401(app, client, auth):

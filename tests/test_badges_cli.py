@@ -79,6 +79,7 @@ def test_municipality_set(app, runner):
         "slug": "hollola",
         "game": {"item_badges": True, "team_badges": False, "progress": False, **TEAM_GAME},
         "frame_ancestors": ["https://agenda.hollola.fi", "https://*.kuntaportaali.fi:8443"],
+        "time_zone": "Europe/Helsinki",
     }
     # only what is given changes
     result = invoke(runner, "municipality", "set", "--slug", "hollola", "--game-on", "progress")

@@ -240,11 +240,6 @@ def test_a_write_back_whose_sender_was_killed_at_the_host_is_sent_again_at_once_
     assert host.write_back_requests("kill-send") >= 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: work handed to Redis and lost when Redis restarts without persistence waits for the "
-    "sweeper's 5-minute limit (sweeper.STALE_AFTER); the target is a worker within 60 s of Redis's return",
-)
 def test_work_queued_in_redis_when_it_restarts_empty_reaches_a_worker_soon_after(stack):
     host = stack.host
     # Every pool process (2 workers x 2) busy with a delivery whose fetch the host holds ...

@@ -424,7 +424,8 @@ def test_page_shows_the_municipality_checklist_and_the_tailored_prompts(app, cli
         item = add_item(owner, evidence, ["energy", "waste"])
         public_id = checklist_token(item)  # the page is behind the item's signed link
     html = client.get(f"/checklist/{public_id}").get_data(as_text=True)
-    assert "Energia-kysymys fi" in html and "Hinku-tavoite fi" in html  # overridden R1 and X3
+    # overridden X3; the stage 0 questions are not asked on the page (only the flagged categories are)
+    assert "Energia-kysymys fi" not in html and "Hinku-tavoite fi" in html
     assert "Energiankäyttö fi" in html and "Ohjaava fi" in html
     assert "Vesihuolto fi" in html and "Asukasvaikutus fi" in html and "kunnan oma kysymys" in html
     assert 'id="category-waste"' not in html and 'id="category-consumption"' not in html
@@ -439,11 +440,11 @@ def test_page_shows_the_municipality_checklist_and_the_tailored_prompts(app, cli
 def test_assessment_keeps_its_template_version_after_a_change(app, client):
     with app.app_context():
         owner = MunicipalityFactory(slug="lahti")
-        save_template(owner, {"questions": {"R1": text("Vanha")}})
+        save_template(owner, {"questions": {"X1": text("Vanha")}})
         db.session.commit()
         item = add_item(owner, [ev("energy", "sähkö")], ["energy"])
         public_id = checklist_token(item)  # the page is behind the item's signed link
-        save_template(owner, {"questions": {"R1": text("Uusi")}, "disabled_categories": ["energy"]})
+        save_template(owner, {"questions": {"X1": text("Uusi")}, "disabled_categories": ["energy"]})
         db.session.commit()
         stored = db.session.get(AgendaItem, item.id).current_assessment.answers["checklist_version"]
         assert stored == "lahti-1+default-1"

@@ -57,7 +57,20 @@ def test_meeting_view_lists_the_meetings_items_in_agenda_order(client, agenda):
     assert "Todennäköisesti merkittäviä ilmastovaikutuksia" in page  # relevance in words
     assert "Ei arvioitavia ilmastovaikutuksia" in page
     assert "Esiarviointi on kesken" in page  # the item without an assessment yet
-    assert "seuraavissa aihepiireissä: energia" in page  # the climate summary
+    # the assessed item shows the preparer's verdict, no longer an invitation to assess
+    assert "Kokonaisarvio:</strong> Asialla arvioidaan olevan kielteisiä" in page
+
+
+def test_the_assessed_verdict_and_its_ratings_are_shown(client, agenda):
+    page = client.get(agenda).get_data(as_text=True)
+    school = page[page.index("Koulun lämmitys") : page.index("Katuvalojen uusiminen")]
+    assert 'class="verdict"' in school and "<h3" in school
+    assert "Energia: <span class=\"symbol\">−</span>" in school
+    assert "Öljylämmitys jatkuu kaksi vuotta." in school and "Maalämpöä ja kaukolämpöä verrattiin." in school
+    assert "Valmistelijaa pyydetään" not in school
+    assert page.count('class="verdict"') == 1  # only the submitted item has one
+    sv = client.get(agenda + "?lang=sv").get_data(as_text=True)
+    assert "Klimatkonsekvenser" in sv and "Energi: <span" in sv
 
 
 def test_assessed_item_shows_its_badges_with_names_and_the_published_rules(client, agenda):
@@ -84,8 +97,9 @@ def test_each_item_links_its_checklist_and_offers_a_labelled_commitment_form(app
         from climate_plugin.assessments.links import checklist_url
 
         link = checklist_url(school, "")
-    assert f'href="{link}"' in page
+    assert f'href="{link}?lang=fi"' in page
     assert f'action="{link}/commitments?lang=fi"' in page
+    assert f'href="{link}/commitments?lang=fi"' in page
     for field in ("what", "target", "indicator", "due_date", "owner"):
         assert f'<label for="{anchor}-{field}"' in page
         assert f'id="{anchor}-{field}" name="{field}"' in page
@@ -262,3 +276,24 @@ def test_committee_badges_show_reached_levels_only_and_can_be_switched_off(app, 
         town.settings = {"game": {"team_badges": False}}
         db.session.commit()
     assert "Toimielimen yhteiset merkit" not in client.get(agenda).get_data(as_text=True)
+
+
+def test_links_go_both_ways_checklist_commitments_and_meeting_view(app, client, agenda):
+    """The checklist and the commitments page lead to the item on its meeting view; after a commitment is
+    made, the confirmation offers the way back."""
+    page = client.get(agenda).get_data(as_text=True)
+    with app.app_context():
+        from climate_plugin.assessments.links import checklist_url
+
+        school = db.session.query(AgendaItem).filter_by(external_id="2026-10").one()
+        checklist, anchor = checklist_url(school, ""), f"item-{school.id}"
+    action, hidden = _form_fields(page, anchor)
+    back = f'href="{agenda}?lang=fi#{anchor}"'
+    assert back in client.get(checklist).get_data(as_text=True)
+    made = client.post(action, data={**hidden, "what": "Selvitetään maalämmön laajennus",
+                                     "target": "Öljyn käyttö loppuu 2027", "indicator": "Öljyä l/v",
+                                     "due_date": "2027-06-30", "owner": "Tilapalvelut"})
+    assert made.status_code == 303
+    saved = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert "Takaisin kokousnäkymään" in saved and back in saved
+    assert client.get(agenda).status_code == 200

@@ -130,7 +130,10 @@ def test_later_changes_and_deletions_arrive_with_the_next_sync(app, server, conn
 
 def test_connection_check_in_plain_words(app, server, connector_row, runner) -> None:
     ok = runner.invoke(main, args=["connector", "test", str(connector_row)])
-    assert ok.exit_code == 0 and ok.output.strip() == "ok"
+    # the test reads a real item (one the host lists) and shows what it read
+    assert ok.exit_code == 0 and ok.output.startswith("ok\n"), ok.output
+    assert "item:     " + server.url("/agendaitem/") in ok.output and "(polled)" in ok.output
+    assert "title:    " in ok.output and "language: " in ok.output
     with app.app_context():
         town = db.session.scalars(select(Municipality)).one()
         wrong, _ = create_connector(town, "oparl", "wrong URL", {"system_url": server.url("/bodies/1")})

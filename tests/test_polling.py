@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -224,15 +225,24 @@ def test_deletions_mark_items_deleted(app):
         assert "never-seen" not in items
 
 
-def test_an_item_gone_at_fetch_time_is_deleted(app):
+def test_an_item_listed_but_gone_at_fetch_time_is_an_error_not_a_deletion(app):
+    # Only an explicit delete marks an item deleted: a listed item the host then does not have (a typo in
+    # the item URL makes every item so) is noted on the connector, and the poll is no success.
     with app.app_context():
         row, host = make_connector()
         host.put("a", END - timedelta(hours=3))
         run_poll(row, until=END)
+        succeeded = db.session.get(ConnectorRow, row.id).last_success_at
         host.changes.append(Change("a", "upsert", END + timedelta(minutes=1)))
         del host.items["a"]  # the fetch answers "gone"
         result = run_poll(row, until=END + timedelta(minutes=15))
-        assert result.deleted == 1
+        assert (result.deleted, result.errors) == (0, 1)
+        assert _items(row)["a"].deleted_at is None
+        row = db.session.get(ConnectorRow, row.id)
+        assert "'a'" in row.last_error and "not marked deleted" in row.last_error
+        assert row.last_success_at == succeeded
+        host.changes.append(Change("a", "delete", END + timedelta(minutes=20)))
+        assert run_poll(row, until=END + timedelta(minutes=30)).deleted == 1
         assert _items(row)["a"].deleted_at is not None
 
 
@@ -288,6 +298,28 @@ def test_a_lease_left_by_a_dead_poll_runs_out(app):
         db.session.commit()
         assert run_poll(row, until=END).stopped is None
 
+
+def test_a_lease_whose_process_died_on_this_host_is_taken_over_at_once(app):
+    """A backfill killed mid-way leaves its lease for ten minutes; the next poll on the same host sees that
+    the lease's process is gone and takes it. A live holder, or one on another host, keeps it."""
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    dead_pid = int(gone.stdout)  # it has exited: a process id no one holds now
+    here = socket.gethostname()
+    with app.app_context():
+        row, host = make_connector()
+        for holder in (f"{here}:{os.getpid()}", f"another-host:{dead_pid}"):
+            row.poll_lease_until, row.poll_lease_holder = utcnow() + timedelta(minutes=5), holder
+            db.session.commit()
+            with pytest.raises(PollBusy):
+                run_poll(row, until=END)
+        row.poll_lease_holder = f"{here}:{dead_pid}"
+        db.session.commit()
+        assert run_poll(row, until=END).stopped is None
+        assert (row.poll_lease_until, row.poll_lease_holder) == (None, None)  # released at the end
 
 def test_a_push_only_kind_cannot_be_polled(app):
     with app.app_context():

@@ -70,7 +70,7 @@ def test_page_in_item_language_by_default(client):
     assert "Tekninen lautakunta 3/2026" in html
     assert "Todennäköisesti merkittäviä ilmastovaikutuksia" in html
     assert "lämmitys muutetaan <mark>maalämpö</mark>ön" in html
-    assert "Kyllä" in html and "En tiedä" in html
+    assert "Arvioitavat aihepiirit" in html and "Muut aihepiirit" in html
     assert "Vaihe 1b: Läpileikkaavat kysymykset" in html
     created = db.session.get(AgendaItem, item.id).current_assessment.created_at
     assert f"Esiarvioitu {created.day}.{created.month}.{created.year} (versio 1)" in html
@@ -82,9 +82,8 @@ def test_page_language_override_and_switch(client):
     html = client.get(f"/checklist/{checklist_token(item)}?lang=sv").get_data(as_text=True)
     assert '<html lang="sv">' in html
     assert "Checklista för klimatkonsekvenser" in html
-    assert "Påverkar ärendet energianvändning" in html
-    assert "Ja" in html and "Vet inte" in html
-    assert f'href="/checklist/{checklist_token(item)}?lang=fi"' in html
+    assert "Områden att bedöma" in html and "Energi" in html
+    assert f'formaction="/checklist/{checklist_token(item)}?lang=fi"' in html
     assert 'hreflang="sv" lang="sv" aria-current="page"' in html
     # an unsupported override falls back to the item's language
     fallback = client.get(f"/checklist/{checklist_token(item)}?lang=de").get_data(as_text=True)

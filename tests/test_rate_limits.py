@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from climate_plugin.config import ConfigError, load_settings
+from climate_plugin.db import db
+from climate_plugin.models import AuditEntry, Connector
 from tests.factories import PASSWORD, UserFactory
+from tests.support.admin import page, text
 from tests.support.app import build_app
-from tests.support.auth import csrf_of
+from tests.support.auth import AuthActions, csrf_of
+from tests.support.cli import assert_clean_failure, invoke
 from tests.support.webhooks import event_body, register, signed_headers
 
 
@@ -75,6 +81,71 @@ def test_webhooks_are_limited_per_connector_and_sender(tmp_path):
     assert int(limited.headers["Retry-After"]) > 0
     assert post(second_id, second_secret).status_code == 202  # another connector has its own allowance
     assert post(first_id, secret, ip="127.0.0.8").status_code == 202  # and so has another sender
+
+
+def test_a_connector_may_have_its_own_webhook_rate_for_a_backlog(tmp_path):
+    # The deployment's default stays for everyone else; one host replaying a backlog gets more, set through
+    # the API or the command line (the hosts service, audited), and can go back to the default.
+    app = build_app(tmp_path, webhook_rate_limit="2/minute")
+    with app.app_context():
+        first, secret = register(slug="hollola")
+        second, second_secret = register(slug="lahti")
+        first_id, second_id = first.id, second.id
+    client = app.test_client()
+
+    def post(connector_id: int, key: str) -> int:
+        body = event_body("1")
+        answer = client.post(f"/webhooks/{connector_id}", data=body, headers=signed_headers(key, body))
+        return answer.status_code
+
+    def patch(rate: str):
+        token = AuthActions(app, client).token("municipality_admin", "hollola")
+        url = f"/api/v1/connectors/{first_id}"
+        headers = {"Authorization": f"Bearer {token}"}
+        return client.patch(url, json={"webhook_rate_limit": rate}, headers=headers)
+
+    refused = patch("lots")
+    assert refused.status_code == 422 and "webhook_rate_limit" in refused.json["errors"]["json"]
+    changed = patch("5/minute")
+    assert changed.status_code == 200 and changed.json["webhook_rate_limit"] == "5/minute"
+    assert [post(first_id, secret) for _ in range(6)] == [202] * 5 + [429]
+    assert [post(second_id, second_secret) for _ in range(3)] == [202, 202, 429]  # the default still holds
+    runner = app.test_cli_runner()
+    shown = invoke(runner, "connector", "rate-limit", str(second_id), "10/minute")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["webhook_rate_limit"] == "10/minute"
+    assert post(second_id, second_secret) == 202
+    assert invoke(runner, "connector", "rate-limit", str(second_id), "--default").exit_code == 0
+    assert post(second_id, second_secret) == 429
+    wrong = invoke(runner, "connector", "rate-limit", str(second_id), "fast")
+    assert_clean_failure(wrong, "webhook_rate_limit")
+    with app.app_context():
+        actions = db.session.scalars(db.select(AuditEntry.action)).all()
+    assert actions.count("connector.webhook_rate_limit") == 3
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_an_administrator_sets_the_connectors_own_rate_in_the_admin_pages(app, client, auth, towns, lang):
+    hollola, _ = towns
+    auth.login_as(hollola.users["municipality_admin"])
+    url = f"/admin/m/hollola/connectors/{hollola.connector_id}"
+    html, token = page(client, f"{url}?lang={lang}")
+    assert text("admin.connector.rate_default", lang, default="600/minute") in html
+    def post(rate: str):
+        form = {"csrf_token": token, "webhook_rate_limit": rate}
+        return client.post(f"{url}/rate-limit?lang={lang}", data=form)
+
+    refused = post("fast")
+    assert refused.status_code == 422
+    assert text("admin.connector.rate_error", lang) in refused.get_data(as_text=True)
+    saved = post("6000/minute")
+    assert saved.status_code == 303
+    shown = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert text("admin.connector.rate_saved", lang) in shown and '<code>6000/minute</code>' in shown
+    with app.app_context():
+        assert db.session.get(Connector, hollola.connector_id).webhook_rate_limit == "6000/minute"
+    post("")
+    with app.app_context():
+        assert db.session.get(Connector, hollola.connector_id).webhook_rate_limit is None
 
 
 def test_ordinary_answers_carry_no_retry_after(tmp_path):

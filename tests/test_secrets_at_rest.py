@@ -284,8 +284,8 @@ def run_pipeline_against(app, created: dict, items: list[str]) -> list[Delivery]
         ids.append(response.json["delivery"])
     with app.app_context():
         for delivery_id in ids:
-            run_task("process_delivery", delivery_id, 0, 3)  # retried later: logs the reason
-            run_task("process_delivery", delivery_id, 3, 3)  # the last try: gives up, logs an error
+            run_task("process_delivery", delivery_id, 0, 1)  # retried later: logs the reason
+            run_task("process_delivery", delivery_id, 0, 1)  # the last of two tries: gives up, logs it
         return [db.session.get(Delivery, i) for i in ids]
 
 

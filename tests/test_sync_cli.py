@@ -79,8 +79,10 @@ def test_sync_while_a_poll_runs(app, runner, polled):
 
 
 def test_test_says_ok(runner, polled):
+    # the fake host lists nothing yet: the host answers, and the administrator is told to give an id
     result = runner.invoke(main, args=["connector", "test", str(polled[0])])
-    assert (result.exit_code, result.stdout) == (0, "ok\n")
+    assert result.exit_code == 0 and result.stdout.startswith("ok\n")
+    assert "Give an item's id" in result.stdout
 
 
 def test_test_says_what_is_wrong(runner, polled):
@@ -88,7 +90,10 @@ def test_test_says_what_is_wrong(runner, polled):
     host.down = "the host refused the configured credentials (HTTP 401)"
     result = runner.invoke(main, args=["connector", "test", str(connector_id)])
     assert result.exit_code == 1
-    assert "cannot reach its host: the host refused the configured credentials (HTTP 401)" in result.stderr
+    # in words, naming the setting to change, with the host's own words; never an exception's class name
+    assert "cannot reach its host: The host refuses the credentials. Check the setting auth." in result.stderr
+    assert "(the host refused the configured credentials (HTTP 401))" in result.stderr
+    assert "Error:" not in result.stderr.removeprefix("Error: ")
     assert "Traceback" not in result.output
 
 

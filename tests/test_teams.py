@@ -392,7 +392,10 @@ def test_the_session_rounds(app, client, team_api):
     page = client.get(path).get_data(as_text=True)
     assert "Kierros 1: ideointi" in page
     screen = client.get(path + "/screen?lang=en")
-    assert screen.status_code == 200 and 'http-equiv="refresh"' in screen.get_data(as_text=True)
+    # it refreshes itself only when asked to, with a link to stop (WCAG 2.2.1)
+    assert screen.status_code == 200 and 'http-equiv="refresh"' not in screen.get_data(as_text=True)
+    auto = client.get(path + "/screen?lang=en&auto=1").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in auto and "auto=1" not in auto.split("Refreshes every")[1][:400]
     assert "Round 1: proposing" in screen.get_data(as_text=True)
     assert (
         client.post(

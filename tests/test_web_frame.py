@@ -15,6 +15,7 @@ from climate_plugin.web.security import CSP, DOCS_CSP
         ("/", CSP),
         ("/admin/login", CSP),
         ("/api/v1/docs", DOCS_CSP),  # Swagger UI's scripts, from this service only
+        ("/api/v1/docs/swagger-ui/swagger-ui.css", DOCS_CSP),
         ("/api/v1/openapi.json", CSP),
         ("/no/such/page", CSP),
     ],
@@ -26,6 +27,15 @@ def test_every_answer_has_the_security_headers(client, path, policy):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "X-Frame-Options" not in response.headers
+
+
+def test_the_sign_in_page_is_never_kept_and_its_refusals_carry_the_headers(client):
+    assert client.get("/admin/login").headers["Cache-Control"] == "no-store"  # it carries a form token
+    for _ in range(12):  # past the sign-in limit: the 429 page is a page like any other
+        response = client.post("/admin/login", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 429
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
@@ -54,7 +64,8 @@ def test_a_wrong_method_keeps_its_allow_header_on_the_page(client):
 def test_machines_get_json_errors(client, path):
     response = client.get(path)
     assert response.status_code in (404, 405)
-    assert response.is_json and "error" in response.get_json()
+    # the API answers in its documented error shape (code, status, message), webhooks with {"error"}
+    assert response.is_json and ({"error", "message"} & set(response.get_json()))
 
 
 def test_json_is_what_a_client_that_asks_for_json_gets(client):

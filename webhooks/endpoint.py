@@ -14,6 +14,7 @@ import logging
 import re
 
 from flask import Blueprint, request
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from climate_plugin import queue
@@ -25,6 +26,7 @@ from climate_plugin.encryption import DecryptionError
 from climate_plugin.hosts.connector import inbound_connector
 from climate_plugin.models import Connector, Delivery
 from climate_plugin.models._types import utcnow
+from climate_plugin.web.edge import storable_time, unstorable
 from climate_plugin.web.errors import json_error
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,11 @@ def receive(connector_id: int, resource: str | None = None):
             _check_storable(event)
         except PayloadError as exc:
             return json_error(400, str(exc))
+        except (ValueError, OverflowError) as exc:
+            # A connector's parse met a value it did not expect (a date past the calendar's edge): the content
+            # is wrong, whatever the signature says; a 5xx would have the sender retry it for ever.
+            log.warning("webhook for connector %s: unreadable content (%s)", row.id, type(exc).__name__)
+            return json_error(400, f"the webhook's content cannot be read ({type(exc).__name__})")
 
         now = utcnow()
         values = dict(
@@ -113,15 +120,23 @@ def receive(connector_id: int, resource: str | None = None):
 
 
 def _check_storable(event: WebhookEvent) -> None:
-    """Refuse ids the database cannot store, whatever the connector accepted (a 400, not a 500)."""
+    """Refuse what the database cannot store, whatever the connector accepted (a 400, not a 500): ids too
+    long or with a NUL or a lone surrogate, an event time with no UTC equivalent. A sender retries a 5xx
+    for ever; a 400 tells it the content itself is wrong."""
     for name, value, limit in (
         ("the delivery id (webhook-id)", event.delivery_id, Delivery.delivery_id.type.length),
         ("the item id", event.external_id, Delivery.external_id.type.length),
+        ("the event type", event.event_type, Delivery.event_type.type.length),
     ):
         if len(value) > limit:
             raise PayloadError(f"{name} is longer than {limit} characters")
-        if "\x00" in value:
-            raise PayloadError(f"{name} contains a NUL character")
+        if unstorable(value):
+            raise PayloadError(f"{name} contains a NUL character or an unpaired surrogate")
+    if event.occurred_at is not None:
+        try:
+            storable_time(event.occurred_at)
+        except ValidationError:
+            raise PayloadError("the event's time is outside the calendar (no UTC equivalent)") from None
 
 
 @functools.cache

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from celery import Celery, Task, signals
 from flask import Flask
+from kombu import Queue
 
 from climate_plugin.queue import TaskName
 
 #: soft limit raises inside the task so it can record why; the hard limit kills a stuck worker child
 SOFT_TIME_LIMIT = 120
 HARD_TIME_LIMIT = 180
+
+
+def write_back_queue(queue_name: str) -> str:
+    """The Celery queue of write-backs, next to the deployment's own queue."""
+    return f"{queue_name}.write-backs"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -21,9 +27,15 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery = Celery(app.name, task_cls=FlaskTask)
+    write_backs = write_back_queue(settings.queue_name)
     celery.conf.update(
         broker_url=settings.broker_url,
         task_default_queue=settings.queue_name,
+        # Write-backs on a queue of their own, which every worker also consumes (Redis takes the queues in
+        # turn): a backlog of deliveries must not hold back the blocks people wait to see in their agenda.
+        # A worker started with `-Q <queue>.write-backs` serves only them.
+        task_queues=(Queue(settings.queue_name), Queue(write_backs)),
+        task_routes={"worker.tasks.send_write_back": {"queue": write_backs}},
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
@@ -38,16 +50,24 @@ def celery_init_app(app: Flask) -> Celery:
         # The web process publishes inside a webhook request: with the broker unreachable it must give
         # up within a second or two (the delivery is already committed; the sweeper enqueues it later)
         # rather than hold the sender past its own 10–15 s timeout.
-        broker_connection_timeout=2,
+        # A Redis that accepts connections and never answers (frozen, SIGSTOP) is the same: each socket
+        # operation gives up after CLIMATE_PLUGIN_BROKER_TIMEOUT, and one publish tries at most twice, so a
+        # webhook is answered within a few seconds whatever the broker does.
+        broker_connection_timeout=settings.broker_timeout,
         task_publish_retry_policy={
-            "max_retries": 2,
+            "max_retries": 1,
             "interval_start": 0,
             "interval_step": 0.2,
-            "interval_max": 0.5,
+            "interval_max": 0.2,
         },
-        # Redis re-delivers a task not acknowledged within the visibility timeout; it must be longer
-        # than the longest retry countdown (runner.MAX_RETRY_DELAY) or retries run several times.
-        broker_transport_options={"visibility_timeout": 2 * 3600},
+        broker_transport_options={
+            # Redis re-delivers a task not acknowledged within the visibility timeout; it must be longer
+            # than the longest retry countdown (runner.MAX_RETRY_DELAY) or retries run several times.
+            "visibility_timeout": 2 * 3600,
+            "socket_connect_timeout": settings.broker_timeout,
+            # longer than the worker's 1-second BRPOP poll, which waits on this socket too
+            "socket_timeout": max(settings.broker_timeout, 2.0),
+        },
         beat_schedule={
             "sweep": {"task": "worker.tasks.sweep", "schedule": settings.sweep_interval},
             "reminders": {"task": "worker.tasks.send_reminders", "schedule": 24 * 3600.0},

@@ -33,6 +33,9 @@ class EmbeddedWorker:
         self.max_retries = settings.task_max_retries
         self.sweep_interval = settings.sweep_interval
         self._heap: list[tuple[float, int, TaskName, int, int]] = []
+        # Write-backs wait in a heap of their own and go first once due: a backlog of deliveries must not
+        # hold back the blocks people wait to see in their agenda (Celery gives them their own queue).
+        self._write_backs: list[tuple[float, int, TaskName, int, int]] = []
         self._seq = itertools.count()
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -43,15 +46,14 @@ class EmbeddedWorker:
 
     # --- the queue side, called from request threads ---------------------------------------------
     def enqueue(self, task: TaskName, record_id: int, countdown: float = 0, attempt: int = 0) -> None:
+        heap = self._write_backs if task == "send_write_back" else self._heap
         with self._cond:
-            heapq.heappush(
-                self._heap, (time.monotonic() + countdown, next(self._seq), task, record_id, attempt)
-            )
+            heapq.heappush(heap, (time.monotonic() + countdown, next(self._seq), task, record_id, attempt))
             self._cond.notify()
 
     def pending(self) -> int:
         with self._cond:
-            return len(self._heap)
+            return len(self._heap) + len(self._write_backs)
 
     # --- the worker side ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -93,9 +95,10 @@ class EmbeddedWorker:
         with self._cond:
             while not self._stopping:
                 now = time.monotonic()
-                if self._heap and self._heap[0][0] <= now:
-                    return heapq.heappop(self._heap)
-                wake = min(until, self._heap[0][0]) if self._heap else until
+                for heap in (self._write_backs, self._heap):
+                    if heap and heap[0][0] <= now:
+                        return heapq.heappop(heap)
+                wake = min([until] + [heap[0][0] for heap in (self._write_backs, self._heap) if heap])
                 if now >= wake:
                     return None
                 self._cond.wait(wake - now)

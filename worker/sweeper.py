@@ -5,9 +5,9 @@ the embedded worker; it is what lets every other hand-over be "commit, then try 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from climate_plugin import queue
 from climate_plugin.db import db
@@ -22,29 +22,88 @@ from climate_plugin.models._types import utcnow
 STALE_AFTER = timedelta(minutes=5)
 
 
-def sweep(stale_after: timedelta) -> list[tuple[queue.TaskName, int]]:
-    """Hand over again every delivery and write-back that has waited longer than ``stale_after``.
+#: records handed over per batch; a sweep takes batch after batch while the hand-overs succeed
+BATCH = 500
 
-    Covers a crash between commit and enqueue, a broker outage, and a worker killed mid-task.
-    """
-    cutoff = utcnow() - stale_after
+
+def sweep(
+    stale_after: timedelta, unclaimed_after: timedelta | None = None
+) -> list[tuple[queue.TaskName, int]]:
+    """Hand over again every delivery and write-back that was never handed over (its hand-over failed: a
+    broker outage) or has waited longer than ``stale_after`` (a crash between commit and enqueue, a worker
+    killed mid-task). Batch after batch, so a backlog from a long outage goes in one sweep.
+
+    ``unclaimed_after`` (default: ``stale_after``) applies to records no worker has claimed yet (a delivery
+    still received, a write-back still pending): after a broker lost the messages it held (a Redis restarted
+    without persistence), those are handed over at once, while a record a worker is running keeps the long
+    wait so that it is not run twice."""
+    # One cutoff for the whole sweep: a record handed over in this sweep is newer than it, so it is not
+    # taken twice.
+    now = utcnow()
+    cutoff = now - stale_after
+    unclaimed_cutoff = now - (stale_after if unclaimed_after is None else unclaimed_after)
+    handed: list[tuple[queue.TaskName, int]] = []
+    while True:
+        batch, full = _sweep_batch(cutoff, unclaimed_cutoff)
+        handed += [item for item, _ in batch]
+        # Stop when no batch was full, or when the broker refused: the next sweep tries again.
+        if not full or not all(ok for _, ok in batch):
+            return handed
+
+
+def _sweep_batch(
+    cutoff: datetime, unclaimed_cutoff: datetime
+) -> tuple[list[tuple[tuple[queue.TaskName, int], bool]], bool]:
     waiting: list[tuple[queue.TaskName, int]] = []
-    for task, model, statuses in (
-        ("process_delivery", Delivery, (delivery_status.RECEIVED, delivery_status.PROCESSING)),
-        ("send_write_back", WriteBack, (write_back_status.PENDING,)),
+    full = False
+    for task, model, unclaimed, claimed in (
+        ("process_delivery", Delivery, delivery_status.RECEIVED, delivery_status.PROCESSING),
+        ("send_write_back", WriteBack, write_back_status.PENDING, write_back_status.SENDING),
     ):
         stmt = (
             select(model)
-            .where(model.status.in_(statuses), model.enqueued_at < cutoff)
+            .where(
+                or_(
+                    and_(model.status.in_((unclaimed, claimed)), model.enqueued_at.is_(None)),
+                    and_(model.status == claimed, model.enqueued_at < cutoff),
+                    and_(model.status == unclaimed, model.enqueued_at < unclaimed_cutoff),
+                )
+            )
             .order_by(model.id)
-            .limit(500)
+            .limit(BATCH)
             # Two sweepers (two beat processes by mistake) must not hand the same rows over twice.
             .with_for_update(skip_locked=True)
         )
-        for record in db.session.scalars(stmt):
+        records = list(db.session.scalars(stmt))
+        full = full or len(records) == BATCH
+        for record in records:
             record.enqueued_at = utcnow()
+            if record.status == write_back_status.SENDING:
+                # claimed by a sender that died mid-send: waiting again, so one sender can claim it. Its
+                # attempts are kept (never reset here), so the bound holds.
+                record.status = write_back_status.PENDING
             waiting.append((task, record.id))
     db.session.commit()
-    for task, record_id in waiting:
-        queue.enqueue_or_leave_to_sweeper(task, record_id)  # still down: the next sweep tries again
-    return waiting
+    # still down: the record is marked for the next sweep again
+    return [(item, queue.enqueue_or_leave_to_sweeper(*item)) for item in waiting], full
+
+
+def broker_forgot(broker_url: str | None, queue_name: str, timeout: float) -> bool:
+    """Whether the broker has lost what it held since the last sweep: each sweep leaves a marker in Redis,
+    and a marker that is gone means a Redis that restarted empty (no persistence) or was flushed; its
+    queued messages went with it. True on the very first sweep too (handing over what waits is harmless:
+    a task whose record is already claimed or done does nothing). False for brokers other than Redis
+    (RabbitMQ keeps durable queues) and when Redis cannot be reached (the sweep's own hand-overs then fail
+    and leave the records marked for the next sweep)."""
+    if not broker_url or not broker_url.startswith(("redis://", "rediss://")):
+        return False
+    import redis
+
+    client = redis.Redis.from_url(broker_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        # SET NX answers true only when the key was absent
+        return bool(client.set(f"climate-plugin:sweeper-marker:{queue_name}", "1", nx=True))
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()

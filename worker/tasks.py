@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 from flask import current_app
 
@@ -12,23 +14,31 @@ from climate_plugin.worker.runner import run_task
 
 def _run(task, name: TaskName, record_id: int) -> None:
     max_retries = current_app.extensions["climate_plugin.settings"].task_max_retries
-    outcome = run_task(name, record_id, task.request.retries, max_retries)
+    # acks late: a message is handed out again only when the run that had it is gone (see run_task)
+    redelivered = bool((task.request.delivery_info or {}).get("redelivered"))
+    outcome = run_task(name, record_id, task.request.retries, max_retries, redelivered)
     if outcome.retry_in is not None:
-        # run_task already enforces the maximum; Celery's own counter only carries the attempt number.
-        raise task.retry(countdown=outcome.retry_in, max_retries=None, exc=outcome.error)
+        # run_task enforces the bound (on the record's own count). Celery must not add one of its own:
+        # ``retry(max_retries=None)`` would mean the task's default of 3, not "no limit", and the 4th
+        # retry would die with the record left waiting. The tasks are declared with max_retries=None.
+        raise task.retry(countdown=outcome.retry_in, exc=outcome.error)
 
 
-@shared_task(bind=True, name="worker.tasks.process_delivery")
+#: no Celery limit on retries: run_task bounds them by the record's count (see _run)
+UNBOUNDED = {"bind": True, "max_retries": None}
+
+
+@shared_task(name="worker.tasks.process_delivery", **UNBOUNDED)
 def process_delivery(self, delivery_id: int) -> None:
     _run(self, "process_delivery", delivery_id)
 
 
-@shared_task(bind=True, name="worker.tasks.send_write_back")
+@shared_task(name="worker.tasks.send_write_back", **UNBOUNDED)
 def send_write_back(self, write_back_id: int) -> None:
     _run(self, "send_write_back", write_back_id)
 
 
-@shared_task(bind=True, name="worker.tasks.poll_connector")
+@shared_task(name="worker.tasks.poll_connector", **UNBOUNDED)
 def poll_connector(self, connector_id: int) -> None:
     _run(self, "poll_connector", connector_id)
 
@@ -51,4 +61,8 @@ def send_reminders() -> None:
 
 @shared_task(name="worker.tasks.sweep")
 def sweep() -> None:
-    sweeper.sweep(stale_after=sweeper.STALE_AFTER)
+    settings = current_app.extensions["climate_plugin.settings"]
+    # A Redis restarted without persistence has lost the messages it held: the records they stood for are
+    # handed over now, not after the five minutes a lost message otherwise waits (see broker_forgot).
+    forgot = sweeper.broker_forgot(settings.broker_url, settings.queue_name, settings.broker_timeout)
+    sweeper.sweep(stale_after=sweeper.STALE_AFTER, unclaimed_after=timedelta(0) if forgot else None)

@@ -1,5 +1,6 @@
-"""Users and roles of a municipality: the list, adding a person with a role, changing the role,
-deactivating and reactivating. Passwords are not set here (the CLI or single sign-on; see the page)."""
+"""Users and roles of a municipality: the list, adding a person with a role (who gets an invitation
+e-mail with a link to set their password), sending that link again, changing the role, deactivating and
+reactivating. Passwords themselves are never typed here: the person sets theirs through the link."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from climate_plugin import services
 from climate_plugin.accounts import require, scoped
 from climate_plugin.accounts import service as accounts_service
+from climate_plugin.accounts.password_links import MailNotSent
 from climate_plugin.admin.pages import (
     CHANGE,
     MUNICIPALITY_ROLES,
@@ -42,7 +44,12 @@ def _page(
         scoped(select(User).where(User.municipality_id == town.id).order_by(User.email), User)
     ).all()
     done = request.args.get("done")
+    problems = {
+        "created_not_sent": "admin.users.created_not_sent",
+        "not_sent": "admin.users.not_sent",
+    }
     notices = {
+        "invited": "admin.users.invited",
         "created": "admin.users.created",
         "role": "admin.users.role_changed",
         "deactivated": "admin.users.deactivated",
@@ -57,6 +64,7 @@ def _page(
         errors=errors or {},
         values=values or {},
         notice=t(notices[done], lang()) if done in notices else None,
+        problem=t(problems[done], lang()) if done in problems else None,
         switch_endpoint="admin.users",
     )
 
@@ -86,7 +94,9 @@ def user_create(slug: str) -> Any:
     if values["role"] not in MUNICIPALITY_ROLES:
         return _page(town, {"role": t("admin.error.role", current)}, values, 422)
     try:
-        accounts_service.create_user(principal(), values["email"], values["name"], values["role"], town.id)
+        user = accounts_service.create_user(
+            principal(), values["email"], values["name"], values["role"], town.id
+        )
     except ValidationError as exc:
         db.session.rollback()
         errors: dict[str, str] = {}
@@ -105,7 +115,29 @@ def user_create(slug: str) -> Any:
         return _page(town, errors, values, 422)
     except accounts_service.NotAllowed:
         abort(403)
+    try:
+        accounts_service.invite_user(principal(), user, current)
+    except MailNotSent:
+        return _done(town, "created_not_sent")
     return _done(town, "created")
+
+
+@bp.post("/m/<slug>/users/<int:user_id>/invite")
+@require(*CHANGE)
+def user_invite(slug: str, user_id: int) -> Any:
+    town = municipality_or_404(slug)
+    user = _user(town, user_id)
+    if not csrf_ok():
+        return refuse_csrf(town)
+    try:
+        accounts_service.invite_user(principal(), user, lang())
+    except accounts_service.NotAllowed:
+        abort(403)
+    except services.NotPossible:
+        return error_page(409, t("admin.users.invite_inactive", lang()), town)
+    except MailNotSent:
+        return _done(town, "not_sent")
+    return _done(town, "invited")
 
 
 @bp.post("/m/<slug>/users/<int:user_id>/role")

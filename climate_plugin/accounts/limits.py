@@ -8,6 +8,7 @@ memory count would multiply the limit by the number of gunicorn workers).
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -36,8 +37,45 @@ def login_limit() -> str:
     return _settings().login_rate_limit
 
 
+#: seconds a process keeps the connectors' own webhook limits before reading them again
+OVERRIDES_TTL = 30.0
+#: the app's extensions key of (read at, {connector id: its own limit})
+_OVERRIDES = "climate_plugin.webhook_limits"
+
+
 def webhook_limit() -> str:
-    return _settings().webhook_rate_limit
+    """The connector's own limit (Connector.webhook_rate_limit), else CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT."""
+    connector_id = (request.view_args or {}).get("connector_id")
+    return _connector_limits().get(connector_id) or _settings().webhook_rate_limit
+
+
+def _connector_limits() -> dict[int, str]:
+    # Read once per OVERRIDES_TTL, not per webhook: this runs before every webhook, on the hot path. A change
+    # made in this process is seen at once (forget_webhook_limits), in other processes within the TTL.
+    read_at, limits = current_app.extensions.get(_OVERRIDES, (float("-inf"), {}))
+    now = time.monotonic()
+    if now - read_at > OVERRIDES_TTL:
+        from sqlalchemy import select
+
+        from climate_plugin.db import db
+        from climate_plugin.models import Connector
+
+        try:
+            stmt = select(Connector.id, Connector.webhook_rate_limit).where(
+                Connector.webhook_rate_limit.isnot(None)
+            )
+            limits = dict(db.session.execute(stmt).all())
+        except Exception:  # the database away: the default limit holds; the endpoint answers the outage
+            db.session.rollback()
+            current_app.extensions[_OVERRIDES] = (now, limits)  # and not asked on every webhook meanwhile
+            return limits
+        current_app.extensions[_OVERRIDES] = (now, limits)
+    return limits
+
+
+def forget_webhook_limits() -> None:
+    """Read the connectors' own limits again at the next webhook (after one of them changed)."""
+    current_app.extensions.pop(_OVERRIDES, None)
 
 
 def _deployment() -> str:

@@ -52,6 +52,18 @@ def create_user(principal, email: str, name: str, role: str, municipality_id: in
     return user
 
 
+def invite_user(principal, user: User, lang: str) -> None:
+    """Mail ``user`` a signed, expiring link to set their password (an invitation; again for a person
+    who lost it). Audited; raises ``password_links.MailNotSent`` when the mail cannot go out."""
+    from climate_plugin.accounts import password_links
+
+    _grant(principal, user.role, user.municipality_id)
+    if not user.active:
+        raise NotPossible("the user is deactivated; activate them first")
+    invited_by = getattr(principal, "name", None) or "climate-plugin"
+    password_links.send_invitation(user, lang, invited_by)
+
+
 def update_user(
     principal, user: User, role: str | None = None, active: bool | None = None, name: str | None = None
 ) -> User:

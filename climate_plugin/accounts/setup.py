@@ -22,6 +22,12 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         RATELIMIT_STORAGE_URI=storage_url(settings),
+        # a hung Redis must not hold a request either: give up quickly and count in memory (below)
+        RATELIMIT_STORAGE_OPTIONS=(
+            {"socket_timeout": settings.broker_timeout, "socket_connect_timeout": settings.broker_timeout}
+            if storage_url(settings).startswith(("redis://", "rediss://"))
+            else {}
+        ),
         # A Redis outage must not turn away webhooks or sign-ins: count in memory meanwhile.
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, g, redirect, request, session, url_for
 from sqlalchemy import func, select
 
-from climate_plugin.accounts import sso
+from climate_plugin.accounts import password_links, sso
 from climate_plugin.accounts.audit import audit
 from climate_plugin.accounts.limits import login_per_email, login_per_ip
 from climate_plugin.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -111,6 +111,87 @@ def login_post():
         user.password_hash = hash_password(password)
     sign_in(user, "password")
     return redirect(_safe_next(request.form.get("next")))
+
+
+# --- set-password links: invitations and "forgot password" (climate_plugin.accounts.password_links) ---
+FORGOT_SCOPE = "admin-password-forgot"
+SET_SCOPE = "admin-password-set"
+
+
+def _password_page(template: str, status: int = 200, **context):
+    lang = _lang()
+    endpoint = request.endpoint or "auth.login"
+    html = render(
+        template,
+        lang,
+        languages=language_links(endpoint, lang, **(request.view_args or {})),
+        csrf_field=FIELD,
+        **context,
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+@bp.get("/admin/password/forgot")
+def password_forgot():
+    return _password_page("auth/forgot.html", csrf_token=form_token(FORGOT_SCOPE), sent=False)
+
+
+@bp.post("/admin/password/forgot")
+@login_per_ip
+@login_per_email
+def password_forgot_post():
+    if not form_token_ok(FORGOT_SCOPE, request.form.get(FIELD)):
+        return _password_page("auth/forgot.html", 400, csrf_token=form_token(FORGOT_SCOPE), sent=False,
+                              message_key="auth.login.csrf")
+    password_links.send_reset(request.form.get("email", "")[:320], _lang())
+    # the same answer whether or not the address has an account
+    return _password_page("auth/forgot.html", csrf_token=form_token(FORGOT_SCOPE), sent=True)
+
+
+def _set_page(token: str, status: int = 200, message_key: str | None = None, **params):
+    try:
+        user = password_links.user_for(token)
+    except password_links.LinkExpired:
+        return _password_page("auth/set_password.html", 410, user=None, message_key="auth.password.expired")
+    if user is None:
+        return _password_page("auth/set_password.html", 404, user=None, message_key="auth.password.unusable")
+    return _password_page(
+        "auth/set_password.html",
+        status,
+        user=user,
+        token=token,
+        csrf_token=form_token(SET_SCOPE),
+        message_key=message_key,
+        message_params=params,
+    )
+
+
+@bp.get("/admin/password/<path:token>")
+def password_set(token: str):
+    return _set_page(token)
+
+
+@bp.post("/admin/password/<path:token>")
+@login_per_ip
+def password_set_post(token: str):
+    from climate_plugin.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+    from climate_plugin.accounts.users import UserError
+
+    if not form_token_ok(SET_SCOPE, request.form.get(FIELD)):
+        return _set_page(token, 400, "auth.login.csrf")
+    password = request.form.get("password", "")
+    if password != request.form.get("password_again", ""):
+        return _set_page(token, 422, "auth.password.mismatch")
+    try:
+        user = password_links.set_password(token, password)
+    except password_links.LinkExpired:
+        return _set_page(token)
+    except UserError:
+        key = "auth.password.too_short" if len(password) < MIN_LENGTH else "auth.password.too_long"
+        return _set_page(token, 422, key, min=MIN_LENGTH, max=MAX_LENGTH)
+    if user is None:
+        return _set_page(token)
+    return redirect(url_for("auth.login", lang=_lang(), password_set=1))
 
 
 @bp.post("/admin/logout")

@@ -14,11 +14,13 @@ from sqlalchemy import select
 
 from climate_plugin.accounts import PLATFORM_ADMIN, ROLES, Principal, current_principal, scoped
 from climate_plugin.accounts.csrf import session_form_token, session_form_token_ok
+from climate_plugin.dates import format_datetime, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import Municipality
 from climate_plugin.web.form_token import FIELD as CSRF_FIELD
 from climate_plugin.web.render import render as render_in
+from climate_plugin.web.validation import translate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -82,8 +84,10 @@ def error_page(status: int, message: str, municipality: Municipality | None = No
 
 
 def field_errors(exc: ValidationError) -> dict[str, list[str]]:
-    """marshmallow's messages flattened to ``{"config.auth.token": ["…"]}``, shown next to the fields."""
+    """marshmallow's messages flattened to ``{"config.auth.token": ["…"]}``, in the page's language
+    (climate_plugin.web.validation), shown next to the fields."""
     flat: dict[str, list[str]] = {}
+    current = lang()
 
     def walk(prefix: str, value: Any) -> None:
         if isinstance(value, Mapping):
@@ -94,16 +98,16 @@ def field_errors(exc: ValidationError) -> dict[str, list[str]]:
                 if isinstance(inner, Mapping | list | tuple):
                     walk(prefix, inner)
                 else:
-                    flat.setdefault(prefix or "_form", []).append(str(inner))
+                    flat.setdefault(prefix or "_form", []).append(translate(str(inner), current))
         else:
-            flat.setdefault(prefix or "_form", []).append(str(value))
+            flat.setdefault(prefix or "_form", []).append(translate(str(value), current))
 
     walk("", exc.messages)
     return flat
 
 
-def when(value: datetime | str | None) -> str:
-    """A time as administrators read it in every language: 2026-01-12 10:30 UTC."""
+def when(value: datetime | str | None, lang: str = "fi", municipality: Any = None) -> str:
+    """A time in the municipality's time zone and the page's language (climate_plugin.dates)."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -111,7 +115,7 @@ def when(value: datetime | str | None) -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    return format_datetime(value, lang, zone_of(municipality))
 
 
 def _logout_form() -> dict[str, str] | None:
@@ -132,12 +136,14 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
         items += [
             ("admin.dashboard", slug, "admin.nav.dashboard"),
             ("admin.reach", slug, "admin.nav.reach"),
+            ("admin.items", slug, "admin.nav.items"),
             ("admin.connectors", slug, "admin.nav.connectors"),
             ("admin.deliveries", slug, "admin.nav.deliveries"),
             ("admin.checklist", slug, "admin.nav.checklist"),
             ("admin.teams", slug, "admin.nav.teams"),
             ("admin.programme", slug, "admin.nav.programme"),
             ("admin.users", slug, "admin.nav.users"),
+            ("admin.settings", slug, "admin.nav.settings"),
             ("admin.audit", slug, "admin.nav.audit"),
         ]
     return [
@@ -147,7 +153,8 @@ def _nav(municipality: Municipality | None, current_lang: str) -> list[dict[str,
             "current": request.endpoint == endpoint
             or (endpoint == "admin.connectors" and (request.endpoint or "").startswith("admin.connector"))
             or (endpoint == "admin.teams" and (request.endpoint or "").startswith("admin.team"))
-            or (endpoint == "admin.programme" and (request.endpoint or "") == "admin.measure"),
+            or (endpoint == "admin.programme" and (request.endpoint or "") == "admin.measure")
+            or (endpoint == "admin.settings" and request.endpoint == "admin.settings_save"),
         }
         for endpoint, values, key in items
     ]
@@ -176,7 +183,7 @@ def render(template: str, municipality: Municipality | None, status: int = 200, 
         csrf_field=CSRF_FIELD,
         csrf_token=session_form_token(_csrf_scope()),
         logout=_logout_form(),
-        when=when,
+        when=lambda value: when(value, current, municipality),
         **context,
     )
     return html, status

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import Page
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validate
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
@@ -17,6 +17,7 @@ from climate_plugin.accounts import current_principal, scoped
 from climate_plugin.db import db
 from climate_plugin.models import Municipality
 from climate_plugin.services import NotAllowed, NotPossible
+from climate_plugin.web.edge import MAX_ID
 
 #: every signed-in role may read; platform_admin passes every require() anyway
 READ = ("viewer", "coordinator", "municipality_admin")
@@ -44,15 +45,62 @@ def error_payload(error: HTTPException) -> tuple[dict, int, dict]:
     return payload, error.code or 500, headers
 
 
+class ApiBlueprint(Blueprint):
+    """flask-smorest's Blueprint, its pagination bounded and documented as it is sent."""
+
+    def paginate(self, pager=None, **kwargs):
+        decorate = super().paginate(pager, **kwargs)
+
+        def decorator(func):
+            view = decorate(func)
+            # The page number becomes an OFFSET: beyond this the database cannot compute it (a 500); with
+            # the bound in the page parameters' schema it is a 422, and the OpenAPI document says so.
+            page_schema = view._apidoc["pagination"]["parameters"]["schema"]
+            page_schema._declared_fields["page"].validators.append(validate.Range(max=MAX_ID))
+            return view
+
+        return decorator
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        # What is sent: a header carries text, here a JSON object as a string (flask-smorest documents it
+        # as an object, which no header value can be).
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": 'Pagination metadata as JSON, e.g. {"total": 42, "total_pages": 5, '
+            '"first_page": 1, "last_page": 5, "page": 2, "previous_page": 1, "next_page": 3}',
+            "schema": {"type": "string"},
+        }
+
+
 def make_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """A resource blueprint under /api/v1 whose errors are JSON (the app's own handler stays for pages)."""
-    bp = Blueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
+    bp = ApiBlueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
+    bp.before_request(_refuse_unknown_query_parameters)
     bp.register_error_handler(HTTPException, error_payload)
     bp.register_error_handler(ValidationError, lambda exc: error_payload(_unprocessable(exc)))
     bp.register_error_handler(NotPossible, lambda exc: error_payload(_http(409, str(exc))))
     # Another municipality's objects do not exist for this principal (see the issue's rule 3).
     bp.register_error_handler(NotAllowed, lambda exc: error_payload(_http(404, "not found")))
     return bp
+
+
+def _refuse_unknown_query_parameters() -> None:
+    """A query parameter the operation does not document is refused (422), as an unknown JSON field is: a
+    misspelt filter (?stauts=failed) must not silently list everything."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    doc = getattr(view, "_apidoc", {})
+    allowed = {"page", "page_size"} if "pagination" in doc else set()
+    for parameter in doc.get("arguments", {}).get("parameters", []):
+        if isinstance(parameter, dict) and parameter.get("in") == "query":
+            schema = parameter["schema"]
+            schema = schema() if isinstance(schema, type) else schema
+            allowed |= {field.data_key or name for name, field in schema.fields.items()}
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        abort(
+            422,
+            message=f"unknown query parameter {unknown[0]!r}",
+            errors={"query": {name: ["unknown parameter"] for name in unknown}},
+        )
 
 
 def _http(code: int, message: str) -> HTTPException:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from climate_plugin.accounts import ROLES
+from climate_plugin.dates import DEFAULT_TIME_ZONE, is_time_zone
 from climate_plugin.i18n import LANGUAGES
 from climate_plugin.models import assessment as assessment_state
 from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models import write_back as write_back_status
 from climate_plugin.municipalities.service import SLUG
 from climate_plugin.screening.model import RELEVANCE_LEVELS
+from climate_plugin.web import edge
 
 
 def _ex(example, **metadata) -> dict:
@@ -35,6 +37,12 @@ class _In(Schema):
         # an unknown field is refused with a message naming it, so a typo is not silently ignored
         ordered = True
 
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        # Every input is within what the database stores (the edge's rules, climate_plugin.web.edge), and
+        # the OpenAPI document says so: integers within the integer columns (ids from 1), times with a UTC
+        # equivalent.
+        edge.bound_field(field_name, field_obj)
+
 
 class _Out(Schema):
     class Meta:
@@ -43,11 +51,22 @@ class _Out(Schema):
 
 
 # --- municipalities -------------------------------------------------------------------------------
+def _time_zone() -> fields.String:
+    """An IANA time zone name (dates and times on the municipality's pages are shown in it)."""
+    return fields.String(validate=_is_zone, metadata=_ex(DEFAULT_TIME_ZONE))
+
+
+def _is_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError(f"not a time zone; use an IANA name such as {DEFAULT_TIME_ZONE}")
+
+
 class MunicipalitySchema(_Out):
     id = fields.Integer(metadata=_ex(1))
     slug = fields.String(metadata=_ex("hollola"))
     name = fields.String(metadata=_ex("Hollolan kunta"))
     language = fields.String(metadata=_ex("fi", enum=list(LANGUAGES)))
+    time_zone = fields.String(metadata=_ex("Europe/Helsinki"))
     settings = fields.Dict(metadata=_ex({"screening_sensitivity": "balanced"}))
     created_at = fields.DateTime(metadata=_ex("2026-01-12T08:30:00+00:00"))
 
@@ -60,11 +79,15 @@ class MunicipalityCreateSchema(_In):
     )
     name = _name("Hollolan kunta")
     language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))
+    time_zone = fields.String(
+        load_default=DEFAULT_TIME_ZONE, validate=_is_zone, metadata=_ex(DEFAULT_TIME_ZONE)
+    )
 
 
 class MunicipalityUpdateSchema(_In):
     name = fields.String(validate=validate.Length(min=1, max=200))
     language = fields.String(validate=validate.OneOf(LANGUAGES))
+    time_zone = _time_zone()
 
 
 # --- connectors -----------------------------------------------------------------------------------
@@ -101,8 +124,24 @@ class ConnectorSchema(_Out):
         fields.String(), metadata=_ex(["auth.token"], description="Secret fields that have a value.")
     )
     webhook_url = fields.String(metadata=_ex("https://climate.hollola.fi/webhooks/3"))
+    webhook_rate_limit = fields.String(
+        allow_none=True,
+        metadata=_ex(None, description="The host's own webhook rate; null: the deployment's default."),
+    )
     created_at = fields.DateTime(metadata=_ex("2026-01-12T08:31:00+00:00"))
     sync = fields.Nested(SyncHealthSchema)
+
+
+#: a connector's own webhook rate (Flask-Limiter notation); null goes back to the deployment's default
+_WEBHOOK_RATE_LIMIT = {
+    "allow_none": True,
+    "validate": validate.Length(min=1, max=100),
+    "metadata": _ex(
+        "6000/minute",
+        description="Webhook requests per sending address for this host (e.g. to replay a backlog); "
+        "null: CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT.",
+    ),
+}
 
 
 class ConnectorCreateSchema(_In):
@@ -118,6 +157,7 @@ class ConnectorCreateSchema(_In):
             description="The kind's config, secrets included.",
         ),
     )
+    webhook_rate_limit = fields.String(**_WEBHOOK_RATE_LIMIT)
 
 
 class ConnectorCreatedSchema(ConnectorSchema):
@@ -126,6 +166,7 @@ class ConnectorCreatedSchema(ConnectorSchema):
 
 class ConnectorUpdateSchema(_In):
     name = fields.String(validate=validate.Length(min=1, max=200))
+    webhook_rate_limit = fields.String(**_WEBHOOK_RATE_LIMIT)
     config = fields.Dict(
         metadata={
             "description": "The whole new config; a secret left out (or null, or \"***\") keeps its value."
@@ -133,9 +174,40 @@ class ConnectorUpdateSchema(_In):
     )
 
 
+class TestRequestSchema(_In):
+    external_id = fields.String(
+        validate=validate.Length(min=1, max=500),
+        metadata=_ex("2026-123", description="The item to read; left out: the newest stored or a polled."),
+    )
+
+
+class PreviewSchema(_Out):
+    external_id = fields.String()
+    title = fields.String()
+    excerpt = fields.String(metadata={"description": "The body as plain text, cut at about 300 characters."})
+    language = fields.String(allow_none=True, metadata={"description": "As the host says (null: not said)."})
+    detected_language = fields.String(metadata={"description": "As screening reads the text."})
+    url = fields.String(allow_none=True)
+    meeting = fields.String(allow_none=True)
+    committee = fields.String(allow_none=True)
+
+
 class TestResultSchema(_Out):
     ok = fields.Boolean()
-    message = fields.String()
+    message = fields.String(metadata={"description": "What was read, or which setting to change, in words."})
+    problem = fields.String(
+        allow_none=True,
+        metadata=_ex(
+            "not_found",
+            description="unknown_kind, secrets, refused_address, credentials, not_found, unreachable, "
+            "bad_answer, or no_sample (reachable, no item to read: ok stays true); null when all went well",
+        ),
+    )
+    setting = fields.String(allow_none=True, metadata=_ex("item_path", description="The setting to change."))
+    detail = fields.String(metadata={"description": "The host's own words (secrets blanked)."})
+    external_id = fields.String(allow_none=True)
+    sample_source = fields.String(allow_none=True, metadata={"description": "given, stored or polled"})
+    preview = fields.Nested(PreviewSchema, allow_none=True)
 
 
 class RotatedSchema(_Out):
@@ -279,6 +351,7 @@ class ItemDetailSchema(ItemSchema):
 # --- write-backs ----------------------------------------------------------------------------------
 WRITE_BACK_STATUSES = (
     write_back_status.PENDING,
+    write_back_status.SENDING,
     write_back_status.SENT,
     write_back_status.FAILED,
     write_back_status.SUPERSEDED,

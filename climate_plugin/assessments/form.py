@@ -2,20 +2,24 @@
 
 Both ways in share one shape, the JSON API's::
 
-    {"prescreen": {"R1": "yes"|"no"|"unknown", …},
-     "ratings": {"<category>": {"rating": "++"|"+"|"0"|"-"|"--"|"?", "justification": "…", "scope": "…"}},
-     "questions": {"X1": "…", …}, "reason": "…", "submit": true|false,
-     "submitted_by": "…", "revision": n}
+    {"ratings": {"<category>": {"rating": "++"|"+"|"0"|"-"|"--"|"?", "justification": "…", "scope": "…"}},
+     "rest_no_effect": true|false, "questions": {"X1": "…", …}, "reason": "…", "submit": true|false,
+     "submitted_by": "…", "revision": n, "prescreen": {"R1": "yes"|"no"|"unknown", …}}
+
+Only the categories the screening flagged must be rated (plus any others the preparer chooses to rate);
+``rest_no_effect`` confirms in one step that the others have no effect (left out, the API takes the
+submission itself as that confirmation; the form's checkbox must be ticked). ``prescreen`` is optional:
+given, the older rule applies (every stage 0 question answered, exactly what it opens rated).
 
 The form posts the same names flattened (``prescreen.R1``, ``ratings.energy.rating``, …). ``parse`` checks
 the shape and the values (what a draft may hold); on submit, ``checklist.validate_answers`` then checks
-completeness (every stage 0 question answered, justifications, the "all no" reason). Errors are keyed by
+completeness (the flagged categories rated, justifications, the "all no" reason). Errors are keyed by
 the API's field names, so a host can put each message next to its own field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,13 +29,16 @@ from climate_plugin.checklist import (
     RATING_CODES,
     SCOPE_LABELS,
     Checklist,
+    derived_stage0,
     validate_answers,
 )
 from climate_plugin.checklist.answers import MAX_JUSTIFICATION, MAX_REASON, MAX_TEXT
 from climate_plugin.i18n import pick_language, t
 
 MAX_NAME = 200
-TOP_LEVEL = ("prescreen", "ratings", "questions", "reason", "submit", "submitted_by", "revision")
+TOP_LEVEL = (
+    "prescreen", "ratings", "rest_no_effect", "questions", "reason", "submit", "submitted_by", "revision"
+)
 # People type the scale as it is printed (typographic minus) or as ASCII; both mean the same rating.
 _RATING_ALIASES = {"−": "-", "−−": "--", "–": "-", "––": "--", "+ +": "++"}
 
@@ -159,6 +166,9 @@ def parse(checklist: Checklist, data: Any, lang: str) -> Submission:
             ratings[code] = parsed
     questions = _parse_questions(checklist, data, errors, lang)
     reason = _text(data.get("reason"), "reason", MAX_REASON, errors, lang)
+    rest = data.get("rest_no_effect")
+    if rest is not None and not isinstance(rest, bool):
+        errors["rest_no_effect"] = t("form.error.boolean", lang)
     submit = data.get("submit", False)
     if not isinstance(submit, bool):
         errors["submit"] = t("form.error.boolean", lang)
@@ -172,6 +182,8 @@ def parse(checklist: Checklist, data: Any, lang: str) -> Submission:
     answers: dict[str, Any] = {"stage0": stage0, "ratings": ratings, "questions": questions}
     if reason:
         answers["no_impact_reason"] = reason
+    if isinstance(rest, bool):
+        answers["rest_no_effect"] = rest
     submission.answers = answers
     return submission
 
@@ -193,22 +205,30 @@ def from_form(checklist: Checklist, form: Mapping[str, str], lang: str) -> Submi
     for name in ("reason", "submitted_by"):
         if name in form:
             data[name] = form[name]
+    # An unticked checkbox sends nothing: on the form, only a tick confirms the other categories.
+    data["rest_no_effect"] = form.get("rest_no_effect") == "yes"
     data["submit"] = form.get("action") == "submit"
     revision = form.get("revision", "")
     data["revision"] = int(revision) if revision.isdigit() else None
     return parse(checklist, data, lang)
 
 
-def completeness_errors(checklist: Checklist, answers: Mapping[str, Any], lang: str) -> dict[str, str]:
+def completeness_errors(
+    checklist: Checklist, answers: Mapping[str, Any], lang: str, flagged: Iterable[str] = ()
+) -> dict[str, str]:
     """What still stands between these answers and a submit, under the API's field names."""
-    return {api_field(key): message for key, message in validate_answers(checklist, answers, lang).items()}
+    errors = validate_answers(checklist, answers, lang, flagged=flagged)
+    return {api_field(key): message for key, message in errors.items()}
 
 
 def for_storage(checklist: Checklist, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Submitted answers as stored: the "all no" reason only when every stage 0 answer is no, and only
-    the parts that hold something."""
+    """Submitted answers as stored: stage 0 derived from the ratings when the preparer rated only, the
+    "all no" reason only when every stage 0 answer is no, and only the parts that hold something."""
     stage0 = answers.get("stage0") or {}
     stored: dict[str, Any] = {"stage0": dict(stage0)}
+    if not stage0:
+        stored["stage0"] = stage0 = derived_stage0(checklist, answers.get("ratings") or {})
+        stored["rated_only"] = True
     if stage0 and all(stage0.get(q.id) == NO for q in checklist.stage0):
         stored["no_impact_reason"] = answers.get("no_impact_reason")
     for key in ("ratings", "questions"):
@@ -219,8 +239,10 @@ def for_storage(checklist: Checklist, answers: Mapping[str, Any]) -> dict[str, A
 
 def as_api_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers in the JSON API's shape, so a host can send back what it got."""
+    # Derived stage 0 answers are not the preparer's: sent back, they would switch to the older rule.
+    stage0 = {} if answers.get("rated_only") else answers.get("stage0")
     return {
-        "prescreen": dict(answers.get("stage0") or {}),
+        "prescreen": dict(stage0 or {}),
         "ratings": dict(answers.get("ratings") or {}),
         "questions": dict(answers.get("questions") or {}),
         "reason": answers.get("no_impact_reason") or "",

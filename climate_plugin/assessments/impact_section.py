@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup
 
@@ -26,17 +24,12 @@ from climate_plugin.checklist import (
     Checklist,
     describe_escalation,
 )
+from climate_plugin.dates import format_date, zone_of
 from climate_plugin.i18n import pick_language, t
 
 _RATINGS = {r.code: r for r in RATING_SCALE}
 #: the cross-cutting questions with a short label of their own; extra questions use their own text
 _SHORT_LABELS = ("X1", "X2", "X3", "X4", "X5", "X6")
-
-try:
-    # Dates are those of the Finnish municipality, not of the server: a 00:30 submission is that day's.
-    _ZONE: Any = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # a slim container without tzdata: UTC is off by at most a few hours
-    _ZONE = UTC
 
 
 @dataclass(frozen=True)
@@ -60,14 +53,6 @@ class Section:
     answers: tuple[tuple[str, str], ...] = ()  #: (label, text) of the answered cross-cutting questions
     escalation: tuple[str, ...] = ()
     signature: str = ""
-
-
-def format_date(value: datetime | None, lang: str) -> str:
-    """29.11.2026 in Finnish and Swedish, 2026-11-29 in English, in the municipality's time zone."""
-    if value is None:
-        return ""
-    day = value.astimezone(_ZONE).date()
-    return day.isoformat() if lang == "en" else f"{day.day}.{day.month}.{day.year}"
 
 
 def _text(value: Any) -> str:
@@ -128,7 +113,10 @@ def build_section(assessment: Any, checklist: Checklist, lang: str) -> Section:
         for q in checklist.cross_cutting
         if _text(questions.get(q.id))
     )
-    when = format_date(getattr(assessment, "submitted_at", None), lang)
+    # The municipality's calendar, not the server's: a 00:30 submission in Helsinki is that day's.
+    connector = getattr(getattr(assessment, "item", None), "connector", None)
+    municipality = getattr(connector, "municipality", None)
+    when = format_date(getattr(assessment, "submitted_at", None), lang, zone_of(municipality))
     who = _text(getattr(assessment, "submitted_by", None))
     if who:
         signature = t("impact.signed_by", lang, who=who, date=when)

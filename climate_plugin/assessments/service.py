@@ -23,7 +23,9 @@ from climate_plugin.models.assessment import DRAFT, SCREENED, SUBMITTED
 from climate_plugin.screening import screen, screening_version
 
 #: the keys of ``Assessment.answers`` the preparer writes (screening writes checklist_version, prescreen)
-PREPARER_KEYS: tuple[str, ...] = ("stage0", "no_impact_reason", "ratings", "questions", "commitment")
+PREPARER_KEYS: tuple[str, ...] = (
+    "stage0", "rated_only", "no_impact_reason", "ratings", "questions", "commitment"
+)
 DRAFT_KEY = "draft"
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from climate_plugin.checklist import CATEGORIES, CATEGORIES_BY_CODE
+from climate_plugin.assessments.impact_section import build_section
+from climate_plugin.checklist import CATEGORIES, CATEGORIES_BY_CODE, checklist_for
 from climate_plugin.i18n import pick_language, t
 
 
@@ -25,11 +26,22 @@ def _category_list(codes: Iterable[str], lang: str) -> str:
     return "; ".join(n[:1].lower() + n[1:] for n in names)
 
 
+def _verdict(item: Any, assessment: Any, lang: str) -> str:
+    # The checklist the answers belong to (its stage 0 decides "no assessable impact").
+    municipality = getattr(getattr(item, "connector", None), "municipality", None)
+    answers = assessment.answers if isinstance(assessment.answers, dict) else {}
+    checklist = checklist_for(municipality, answers.get("checklist_version"))
+    return build_section(assessment, checklist, lang).verdict
+
+
 def summary_text(item: Any, assessment: Any | None, lang: str) -> str:
-    """One or two plain sentences: the relevance in words, the categories, and what the preparer does."""
+    """One or two plain sentences: the relevance in words, the categories, and what the preparer does;
+    once the preparer has submitted, their verdict instead."""
     lang = pick_language(lang)
     if assessment is None:
         return t("summary.pending", lang)
+    if getattr(assessment, "state", None) == "submitted":
+        return t("summary.assessed", lang, verdict=_verdict(item, assessment, lang))
     if assessment.relevance == "none":
         return t("summary.none", lang)
     level = "high" if assessment.relevance == "high" else "minor"

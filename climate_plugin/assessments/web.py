@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
@@ -33,14 +32,14 @@ from climate_plugin.assessments.form import (
     from_form,
     parse,
 )
-from climate_plugin.assessments.impact_section import format_date, impact_section
+from climate_plugin.assessments.impact_section import impact_section
 from climate_plugin.assessments.links import CHECKLIST_LINK
 from climate_plugin.assessments.service import NotScreened, draft_answers, preparer_answers, submit_assessment
 from climate_plugin.assessments.summary import block_categories, summary_text
 from climate_plugin.badges import item_badges
 from climate_plugin.badges.catalogue import badge_image_url
 from climate_plugin.checklist import (
-    ANSWER_LABELS,
+    RATING_CODES,
     RATING_SCALE,
     SCOPE_LABELS,
     Checklist,
@@ -50,9 +49,11 @@ from climate_plugin.checklist import (
     tailored_prompts,
     triggered_categories,
 )
+from climate_plugin.dates import format_date, zone_of
 from climate_plugin.db import db
-from climate_plugin.i18n import MESSAGES, language_links, request_language, t
+from climate_plugin.i18n import LANGUAGES, MESSAGES, language_links, request_language, t
 from climate_plugin.items.store import item_language
+from climate_plugin.meetings.links import item_meeting_url
 from climate_plugin.models import AgendaItem
 from climate_plugin.teams.shown import alternatives_for
 from climate_plugin.web.errors import wants_json
@@ -105,80 +106,64 @@ def _prescreen(assessment: Any, checklist: Checklist) -> Mapping[str, Any]:
     )
 
 
-def _suggestions(assessment: Any | None, checklist: Checklist) -> dict[str, str]:
-    prescreen = _prescreen(assessment, checklist) if assessment is not None else {}
-    return {
-        qid: entry["suggestion"]
-        for qid, entry in prescreen.items()
-        if isinstance(entry, Mapping) and entry.get("suggestion") in ANSWER_LABELS
-    }
-
-
-def _stage0_rows(
-    assessment: Any | None, checklist: Checklist, lang: str, chosen: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    prescreen = _prescreen(assessment, checklist) if assessment is not None else {}
+def _evidence_for(assessment: Any | None, code: str, lang: str) -> list[dict[str, Any]]:
+    """The screening's evidence for one category: why it was flagged, the term highlighted."""
     rows = []
-    for question in checklist.stage0:
-        entry = prescreen.get(question.id)
-        entry = entry if isinstance(entry, Mapping) else {}
-        suggestion = entry.get("suggestion")
-        evidence = [e for e in entry.get("evidence") or () if isinstance(e, Mapping)]
-        rows.append(
-            {
-                "id": question.id,
-                "text": question.text[lang],
-                "extra": question.id in checklist.extra_ids,
-                "suggestion": suggestion if suggestion in ANSWER_LABELS else None,
-                "suggestion_label": ANSWER_LABELS[suggestion][lang] if suggestion in ANSWER_LABELS else "",
-                "evidence": [
-                    {
-                        "term": str(e.get("term") or ""),
-                        "location": _location_label(str(e.get("location") or ""), lang),
-                        "parts": highlight(str(e.get("snippet") or ""), str(e.get("term") or "")),
-                    }
-                    for e in evidence
-                ],
-                "chosen": chosen.get(question.id),
-                "options": [{"code": code, "label": label[lang]} for code, label in ANSWER_LABELS.items()],
-            }
-        )
+    for e in getattr(assessment, "evidence", None) or ():
+        if isinstance(e, Mapping) and e.get("category") == code:
+            rows.append(
+                {
+                    "term": str(e.get("term") or ""),
+                    "location": _location_label(str(e.get("location") or ""), lang),
+                    "parts": highlight(str(e.get("snippet") or ""), str(e.get("term") or "")),
+                }
+            )
     return rows
 
 
 def _categories(
-    checklist: Checklist, assessment: Any | None, lang: str, values: Mapping[str, Any], opened: set[str]
-) -> list[dict[str, Any]]:
-    """The switched-on categories; the ones screening found carry the item's tailored prompt."""
+    checklist: Checklist, assessment: Any | None, lang: str, values: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(to rate, others): the flagged categories and any the preparer rated or opened, then the rest.
+
+    The rest are collapsed on the page and confirmed "no effect" in one step; older drafts that answered
+    stage 0 keep the categories their answers opened.
+    """
     found = set(block_categories(assessment)) if assessment is not None else set()
     prompts = {p["category"]: p["prompt"] for p in tailored_prompts(checklist, assessment, lang)}
     ratings = values.get("ratings") if isinstance(values.get("ratings"), Mapping) else {}
-    rows = []
+    stage0 = values.get("stage0") if isinstance(values.get("stage0"), Mapping) else {}
+    opened = set() if values.get("rated_only") else set(triggered_categories(checklist, stage0))
+    to_rate, others = [], []
     for c in checklist.categories:
         entry = ratings.get(c.code) if isinstance(ratings.get(c.code), Mapping) else {}
-        rows.append(
-            {
-                "code": c.code,
-                "name": c.name[lang],
-                "question": c.question[lang],
-                "found": c.code in found,
-                "prompt": prompts.get(c.code),
-                "opened": c.code in opened,
-                "opened_by": ", ".join(q for q, codes in checklist.opens.items() if c.code in codes),
-                "rating": entry.get("rating") or "",
-                "justification": entry.get("justification") or "",
-                "scope": entry.get("scope") or "",
-            }
-        )
-    return rows
+        row = {
+            "code": c.code,
+            "name": c.name[lang],
+            "question": c.question[lang],
+            "found": c.code in found,
+            "prompt": prompts.get(c.code),
+            "evidence": _evidence_for(assessment, c.code, lang) if c.code in found else [],
+            "rating": entry.get("rating") or "",
+            "justification": entry.get("justification") or "",
+            "scope": entry.get("scope") or "",
+        }
+        (to_rate if c.code in found or c.code in opened or entry else others).append(row)
+    return to_rate, others
 
 
-def _date(value: datetime | None, lang: str) -> str:
-    # Finnish and Finland-Swedish write 29.11.2026; English readers get the unambiguous ISO form.
-    if value is None:
-        return ""
-    return value.date().isoformat() if lang == "en" else f"{value.day}.{value.month}.{value.year}"
-
+def _progress(
+    to_rate: list[dict[str, Any]], others: list[dict[str, Any]], values: Mapping[str, Any], rest: bool
+) -> dict[str, int]:
+    """The progress line: each category to rate is a step, and so is confirming (or explaining) the rest."""
+    done = sum(1 for c in to_rate if c["rating"] in RATING_CODES)
+    total = len(to_rate)
+    if not to_rate:  # nothing to rate: the one step is the "no assessable impact" reason
+        total, done = 1, int(bool(values.get("no_impact_reason")))
+    elif others:
+        total += 1
+        done += int(rest)
+    return {"done": done, "total": total}
 
 
 def _not_found(lang: str) -> tuple[str, int]:
@@ -273,12 +258,12 @@ def _render_form(
         draft = _answers(assessment).get("draft")
         saved_by = draft.get("saved_by") if isinstance(draft, Mapping) else None
         name = saved_by or getattr(assessment, "submitted_by", None) or ""
-    stage0 = values.get("stage0") if isinstance(values.get("stage0"), Mapping) else {}
-    # Nothing answered yet: the screening's suggestions are pre-selected for the preparer to confirm.
-    chosen = dict(stage0) if stage0 or posted is not None else _suggestions(assessment, checklist)
-    opened = set(triggered_categories(checklist, chosen))
+    to_rate, others = _categories(checklist, assessment, lang, values)
     errors = dict(errors or {})
     state = getattr(assessment, "state", None)
+    # A submitted assessment already confirmed whatever it did not rate; a draft or a post says so itself.
+    showing_submitted = posted is None and draft_answers(assessment) is None and state == "submitted"
+    rest = values.get("rest_no_effect") is True or showing_submitted
     done = request.args.get("done")
     body = render(
         "public/checklist.html",
@@ -290,7 +275,7 @@ def _render_form(
         state=state,
         needs_review=bool(getattr(assessment, "needs_review", False)),
         has_draft=draft_answers(assessment) is not None,
-        submitted_on=format_date(getattr(assessment, "submitted_at", None), lang),
+        submitted_on=format_date(getattr(assessment, "submitted_at", None), lang, zone_of(municipality)),
         submitted_by=getattr(assessment, "submitted_by", None) or "",
         escalation=describe_escalation(checklist, list(getattr(assessment, "escalation", None) or ()), lang)
         if state == "submitted"
@@ -300,7 +285,7 @@ def _render_form(
         problem=problem,
         relevance_label=t(f"relevance.{assessment.relevance}", lang) if assessment is not None else "",
         summary=summary_text(item, assessment, lang),
-        screened_on=_date(assessment.created_at, lang) if assessment is not None else "",
+        screened_on=format_date(getattr(assessment, "created_at", None), lang, zone_of(municipality)),
         languages=language_links("public.checklist_page", lang, token=token),
         badges=[
             {
@@ -310,8 +295,22 @@ def _render_form(
             }
             for b in item_badges(item, assessment)
         ],
-        stage0=_stage0_rows(assessment, checklist, lang, chosen),
-        categories=_categories(checklist, assessment, lang, values, opened),
+        to_rate=to_rate,
+        others=others,
+        # The municipality's own prescreen questions stay in view as a guide to which other category to open.
+        extra_questions=[
+            {
+                "id": q.id,
+                "text": q.text[lang],
+                "categories": ", ".join(
+                    c.name[lang] for c in checklist.categories if c.code in checklist.opens.get(q.id, ())
+                ),
+            }
+            for q in checklist.stage0
+            if q.id in checklist.extra_ids
+        ],
+        rest_no_effect=rest,
+        progress=_progress(to_rate, others, values, rest),
         scale=[{"code": r.code, "symbol": r.symbol, "label": r.label[lang]} for r in RATING_SCALE],
         scopes=[{"code": code, "label": label[lang]} for code, label in SCOPE_LABELS.items()],
         cross=[
@@ -332,6 +331,7 @@ def _render_form(
         csrf_token=form_token(_form_scope(item)) if assessment is not None else "",
         checklist_version=checklist.version,
         team_alternatives=alternatives_for(item, lang),  # a climate team's alternatives, shown at X1
+        meeting_link=item_meeting_url(item, request.script_root, lang),
     )
     return body, status
 
@@ -359,6 +359,13 @@ def checklist_post(token: str) -> Any:
     lang = _visitor_language(item)
     checklist = _checklist_of(item)
     submission = from_form(checklist, request.form, lang)
+    if request.form.get("switch_lang") in LANGUAGES:
+        # The language switch submits the form (no JavaScript needed): show the same unsaved answers in the
+        # other language, saving nothing, so switching never costs the preparer what they typed.
+        body, status = _render_form(token, item, lang, posted=submission)
+        response = current_app.make_response((body, status))
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if not form_token_ok(_form_scope(item), request.form.get(FORM_TOKEN_FIELD)):
         # Keep what was written: a stale page must not cost the preparer their justifications.
         return _render_form(token, item, lang, posted=submission, problem=t("form.csrf", lang), status=400)
@@ -391,7 +398,7 @@ def _save(
         return 409, {}, t("form.changed_meanwhile", lang)
     answers = submission.answers
     if submission.submit:
-        errors = completeness_errors(checklist, answers, lang)
+        errors = completeness_errors(checklist, answers, lang, flagged=_flagged(current))
         if errors:
             return 422, errors, t("form.has_errors", lang)
         answers = for_storage(checklist, answers)
@@ -408,6 +415,11 @@ def _save(
     if submission.submit:
         _write_back(item, assessment)
     return assessment
+
+
+def _flagged(assessment: Any | None) -> list[str]:
+    """The categories the screening flagged: the ones the preparer must rate."""
+    return block_categories(assessment) if assessment is not None else []
 
 
 def _content_hash_of(item: AgendaItem, revision: int) -> str | None:
@@ -446,6 +458,8 @@ def _api_body(item: AgendaItem, lang: str) -> dict[str, Any]:
             "summary": summary_text(item, assessment, lang),
         },
         "checklist": checklist.as_json(),
+        # What a submit must rate; the other switched-on categories may be rated or confirmed "no effect".
+        "to_rate": [c for c in _flagged(assessment) if c in checklist.category_codes],
         "suggestions": {
             qid: {"suggestion": entry.get("suggestion"), "evidence": list(entry.get("evidence") or ())}
             for qid, entry in (_prescreen(assessment, checklist) if assessment is not None else {}).items()
@@ -507,5 +521,7 @@ def checklist_put(token: str) -> Any:
     extra: dict[str, Any] = {}
     if not data.get("submit"):
         # A draft may be incomplete; say what a submit would still need.
-        extra["to_complete"] = completeness_errors(checklist, preparer_answers(outcome), lang)
+        extra["to_complete"] = completeness_errors(
+            checklist, preparer_answers(outcome), lang, flagged=_flagged(outcome)
+        )
     return _api_response(item, lang, **extra)

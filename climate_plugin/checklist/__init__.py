@@ -11,14 +11,20 @@ Shape of ``Assessment.answers`` (JSON):
 - ``prescreen``: stage 0 suggestions from screening, ``{R-id: {"suggestion", "evidence"}}``
   (see ``prefill_stage0``)
 - written by the preparer later (checked by ``validate_answers``; read by ``climate_plugin.badges``):
-  ``stage0``: ``{question id: "yes"|"no"|"unknown"}``, the extra prescreen questions included;
+  ``stage0``: ``{question id: "yes"|"no"|"unknown"}``, the extra prescreen questions included (derived
+  from the rated categories when the preparer rated only, see ``answers``; then ``rated_only`` is true);
   ``no_impact_reason``: one line, required when every stage 0 answer is "no";
   ``ratings``: ``{category code: {"rating": one of RATING_CODES, "justification": str, "scope"?: str}}``;
   ``questions``: ``{X-id or extra cross-cutting id: str}``;
   ``commitment``: ``{"target", "indicator", "deadline": str, "kept"?: bool, "follow_up"?: str}``
 """
 
-from climate_plugin.checklist.answers import count_sentences, triggered_categories, validate_answers
+from climate_plugin.checklist.answers import (
+    count_sentences,
+    derived_stage0,
+    triggered_categories,
+    validate_answers,
+)
 from climate_plugin.checklist.data import (
     ANSWER_LABELS,
     CATEGORIES,
@@ -76,6 +82,7 @@ __all__ = [
     "build_stage0_answers",
     "checklist_for",
     "count_sentences",
+    "derived_stage0",
     "describe_escalation",
     "escalation_reasons",
     "prefill_stage0",

@@ -1,9 +1,10 @@
-"""The checklist template editor: the resolved checklist in use, its versions, and the overrides as JSON
-(validated by climate_plugin.checklist; a save is a new version, old assessments keep theirs)."""
+"""The checklist template editor: the resolved checklist in use, its versions, and the municipality's
+overrides as a form (climate_plugin.checklist.overrides_form): wording per question and category in fi,
+sv and en, categories switched off, extra questions, escalation rules. A save is a new version through the
+checklist service; old assessments keep theirs."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import redirect, request, url_for
@@ -22,23 +23,23 @@ from climate_plugin.admin.pages import (
     refuse_csrf,
     render,
 )
-from climate_plugin.checklist import checklist_for, template_versions
+from climate_plugin.checklist import checklist_for, overrides_form, template_versions
 from climate_plugin.checklist import service as checklist_service
 from climate_plugin.db import db
-from climate_plugin.i18n import t
+from climate_plugin.i18n import LANGUAGE_NAMES, t
 from climate_plugin.models import Municipality
-
-FIELD = "overrides"
 
 
 def _page(
-    town: Municipality, text: str | None = None, errors: list[str] | None = None, status: int = 200
+    town: Municipality,
+    overrides: dict | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
 ) -> Any:
     current = lang()
     versions = template_versions(town)
-    if text is None:
-        latest = versions[-1].overrides if versions else {}
-        text = json.dumps(latest or {}, indent=2, ensure_ascii=False, sort_keys=True)
+    if overrides is None:
+        overrides = (versions[-1].overrides if versions else {}) or {}
     checklist = checklist_for(town)
     saved = request.args.get("saved")
     return render(
@@ -49,8 +50,11 @@ def _page(
         categories=[c.name[current] for c in checklist.categories],
         questions=[(q.id, q.text[current]) for q in checklist.stage0],
         versions=list(reversed(versions)),
-        text=text,
-        errors=errors or [],
+        form=overrides_form.build(overrides, current),
+        languages_named=LANGUAGE_NAMES,
+        codes=overrides_form.CATEGORY_CODES,
+        category_names={c.code: c.name for c in overrides_form.CATEGORIES},
+        errors=errors or {},
         notice=t("admin.checklist.saved", current, version=saved) if saved and saved.isdigit() else None,
         switch_endpoint="admin.checklist",
     )
@@ -68,15 +72,14 @@ def checklist_save(slug: str) -> Any:
     town = municipality_or_404(slug)
     if not csrf_ok():
         return refuse_csrf(town)
-    text = request.form.get(FIELD, "")
-    try:
-        overrides = json.loads(text)
-    except ValueError as exc:
-        return _page(town, text, [t("admin.error.not_json", lang(), problem=str(exc))], 422)
+    overrides = overrides_form.read(request.form)
+    errors = overrides_form.errors_by_input(overrides, lang())
+    if errors:
+        return _page(town, overrides, errors, 422)
     try:
         row = checklist_service.save_checklist_template(town, overrides, created_by=principal().name)
-    except ValidationError as exc:
+    except ValidationError as exc:  # the service's own check: one line, shown above the form
         db.session.rollback()
         messages = [m for ms in field_errors(exc).values() for m in ms]
-        return _page(town, text, messages, 422)
+        return _page(town, overrides, {"_form": messages}, 422)
     return redirect(url_for("admin.checklist", slug=town.slug, lang=lang(), saved=row.version), 303)

@@ -2,17 +2,28 @@
 
 ``validate_answers`` returns ``{field: message}`` in the reader's language, empty when the answers can be
 stored. Fields are dotted paths into ``answers``: ``stage0.R1``, ``no_impact_reason``, ``ratings.energy``,
-``ratings.energy.justification``, ``ratings.energy.scope``, ``questions.X1``. Every message says what
-is missing or wrong, not just that something is: the point is a better assessment, not a rejected form.
+``ratings.energy.justification``, ``ratings.energy.scope``, ``questions.X1``, ``rest_no_effect``. Every
+message says what is missing or wrong, not just that something is: the point is a better assessment, not a
+rejected form.
+
+Two ways to answer:
+
+- **Rated only** (the form, and the JSON API without ``prescreen``): the categories the screening flagged
+  must be rated; any other switched-on category may be rated too (the preparer opened it); the rest are
+  confirmed "no effect" in one step (``rest_no_effect``, which the JSON API may leave out). Nothing
+  flagged and nothing rated is the "all no" case, which needs the one-line reason. On storage the stage 0
+  answers are derived from what was rated (``derived_stage0``), so every reader of ``stage0`` still works.
+- **With stage 0** (``stage0`` given, as older clients send): every stage 0 question answered, exactly
+  the categories they open rated.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from climate_plugin.checklist.data import ANSWER_LABELS, NO, RATING_CODES, RATING_SCALE, SCOPE_LABELS
+from climate_plugin.checklist.data import ANSWER_LABELS, NO, RATING_CODES, RATING_SCALE, SCOPE_LABELS, YES
 from climate_plugin.checklist.resolved import Checklist
 from climate_plugin.i18n import pick_language, t
 
@@ -46,6 +57,12 @@ def triggered_categories(checklist: Checklist, stage0: Mapping[str, Any]) -> tup
         for c in checklist.opens.get(qid, ())
     }
     return tuple(c for c in checklist.category_codes if c in opened)
+
+
+def derived_stage0(checklist: Checklist, rated: Iterable[str]) -> dict[str, str]:
+    """Stage 0 as the rated categories imply it: "yes" where a question opens a rated category, else "no"."""
+    rated = set(rated)
+    return {q.id: YES if rated.intersection(checklist.opens.get(q.id, ())) else NO for q in checklist.stage0}
 
 
 def _mapping(answers: Mapping[str, Any], key: str, errors: dict[str, str], lang: str) -> Mapping[str, Any]:
@@ -149,22 +166,55 @@ def _check_questions(
             errors[field] = t("validation.text_too_long", lang, max=MAX_TEXT)
 
 
-def validate_answers(checklist: Checklist, answers: Any, lang: str = "fi") -> dict[str, str]:
+def _check_rated_only(
+    checklist: Checklist,
+    answers: Mapping[str, Any],
+    ratings: Mapping[str, Any],
+    flagged: Iterable[str],
+    errors: dict[str, str],
+    lang: str,
+) -> None:
+    """Rated-only answers: the flagged categories rated, others optional, the rest confirmed in one step."""
+    enabled = checklist.category_codes
+    required = [c for c in enabled if c in set(flagged)]
+    for code in ratings:
+        field = f"ratings.{str(code)[:40]}"
+        if code in checklist.disabled_categories:
+            errors[field] = t("validation.category_off", lang, category=str(code))
+        elif code not in enabled:
+            errors[field] = t("validation.unknown_category", lang, category=str(code)[:40])
+    rated = [c for c in enabled if c in ratings or c in required]
+    for code in rated:
+        _check_rating(checklist, code, ratings.get(code), errors, lang)
+    if not rated:
+        _check_reason(answers, errors, lang)  # nothing flagged, nothing rated: "no assessable impact"
+    elif len(rated) < len(enabled) and answers.get("rest_no_effect") is False:
+        errors["rest_no_effect"] = t("validation.rest_no_effect", lang)
+
+
+def validate_answers(
+    checklist: Checklist, answers: Any, lang: str = "fi", flagged: Iterable[str] = ()
+) -> dict[str, str]:
     """``{field: message}`` for everything wrong with ``answers``; empty when they can be stored.
 
-    Stage 0: every question (the municipality's extra ones too) answered yes, no or unknown; all "no"
-    needs a one-line ``no_impact_reason``. Stage 1: exactly the categories stage 0 opened are rated on
-    the scale, each rating other than 0 justified in one to three sentences. Stage 1b: free text.
+    ``flagged``: the categories the screening found, which rated-only answers must rate (module
+    docstring). With stage 0: every question (the municipality's extra ones too) answered yes, no or
+    unknown; all "no" needs a one-line ``no_impact_reason``; exactly the categories stage 0 opened are
+    rated. Either way each rating other than 0 is justified in one to three sentences; stage 1b is free text.
     """
     lang = pick_language(lang)
     if not isinstance(answers, Mapping):
         return {"answers": t("validation.malformed", lang)}
     errors: dict[str, str] = {}
     stage0 = _mapping(answers, "stage0", errors, lang)
-    _check_stage0(checklist, stage0, errors, lang)
-    if stage0 and all(stage0.get(q.id) == NO for q in checklist.stage0):
-        _check_reason(answers, errors, lang)
-    opened = triggered_categories(checklist, stage0)
-    _check_ratings(checklist, _mapping(answers, "ratings", errors, lang), opened, errors, lang)
+    ratings = _mapping(answers, "ratings", errors, lang)
+    if stage0:
+        _check_stage0(checklist, stage0, errors, lang)
+        if all(stage0.get(q.id) == NO for q in checklist.stage0):
+            _check_reason(answers, errors, lang)
+        opened = triggered_categories(checklist, stage0)
+        _check_ratings(checklist, ratings, opened, errors, lang)
+    elif "stage0" not in errors:
+        _check_rated_only(checklist, answers, ratings, flagged, errors, lang)
     _check_questions(checklist, _mapping(answers, "questions", errors, lang), errors, lang)
     return errors

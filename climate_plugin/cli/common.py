@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from climate_plugin.db import db
 from climate_plugin.models import Connector, Municipality
+from climate_plugin.web.edge import MAX_ID
 
 NAME_MAX = 200  # Municipality.name and Connector.name
 
@@ -33,7 +34,8 @@ def municipality_by_slug(slug: str) -> Municipality:
 
 
 def connector_by_id(connector_id: int) -> Connector:
-    found = db.session.get(Connector, connector_id)
+    # an id the integer column cannot hold is no connector, not a database error
+    found = db.session.get(Connector, connector_id) if 1 <= connector_id <= MAX_ID else None
     if found is None:
         raise click.ClickException(
             f"no connector with id {connector_id} (see `climate-plugin connector list`)"

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from climate_plugin.commitments.service import commitment_text, format_date, local_today
+from climate_plugin.commitments.service import commitment_text
+from climate_plugin.dates import format_date, local_today
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.mail import MailRefused, send_mail
@@ -43,7 +44,7 @@ def send_due_reminders(now: datetime | None = None) -> ReminderRun:
     """Remind every open commitment due within CLIMATE_PLUGIN_REMINDER_DAYS days and not yet reminded."""
     now = now or utcnow()
     days = current_app.extensions["climate_plugin.settings"].reminder_days
-    horizon = local_today(now) + timedelta(days=days)
+    horizon = local_today(now=now) + timedelta(days=days)
     candidates = db.session.scalars(
         select(Commitment.id)
         .where(Commitment.status == OPEN, Commitment.reminded_at.is_(None), Commitment.due_date <= horizon)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
 from climate_plugin.badges.team import recompute_awards
+from climate_plugin.dates import format_date, local_today, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import pick_language, t
 from climate_plugin.models import AgendaItem, Commitment
@@ -61,29 +61,6 @@ _AMOUNT = re.compile(
 )
 _EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 _FI_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-
-try:
-    _LOCAL = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # a system without tz data: UTC is at most three hours off
-    _LOCAL = None
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today in Finland: a commitment due "today" is due by the Finnish calendar, not by UTC's."""
-    now = now or utcnow()
-    return (now.astimezone(_LOCAL) if _LOCAL else now).date()
-
-
-def local_day_start(day: date) -> datetime:
-    """The moment (UTC) the Finnish calendar day ``day`` begins."""
-    start = datetime.combine(day, time.min, tzinfo=_LOCAL or UTC)
-    return start.astimezone(UTC)
-
-
-def format_date(value: date, lang: str) -> str:
-    # Finnish and Finland-Swedish write 12.3.2027; English readers get the unambiguous ISO form.
-    return value.isoformat() if lang == "en" else f"{value.day}.{value.month}.{value.year}"
-
 
 def parse_date(raw: object) -> date | None:
     """2027-03-12 (what <input type="date"> sends) or 12.3.2027 (what people type); None otherwise."""
@@ -149,7 +126,9 @@ def validate_commitment(data: Mapping[str, Any], lang: str, today: date | None =
 def record_commitment(item: AgendaItem, data: Mapping[str, Any], lang: str) -> tuple[Commitment | None, dict]:
     """Check and store a commitment for ``item``; (row, {}) or (None, errors). The caller commits."""
     lang = pick_language(lang)
-    errors = validate_commitment(data, lang)
+    # "after today" by the municipality's calendar, not the server's
+    today = local_today(zone_of(getattr(item.connector, "municipality", None)))
+    errors = validate_commitment(data, lang, today)
     if errors:
         return None, errors
     commitment = Commitment(

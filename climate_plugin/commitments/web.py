@@ -17,14 +17,15 @@ from climate_plugin.commitments.service import (
     FIELDS,
     MAX_LENGTH,
     commitment_json,
-    format_date,
     item_commitments,
     record_commitment,
     status_label,
 )
+from climate_plugin.dates import format_date
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.items.store import item_language
+from climate_plugin.meetings.links import item_meeting_url
 from climate_plugin.models import AgendaItem
 from climate_plugin.web.errors import error_page, json_error, wants_json
 from climate_plugin.web.form_token import FIELD as CSRF_FIELD
@@ -140,6 +141,7 @@ def _page(
         item=item,
         municipality=getattr(municipality, "name", None),
         checklist_url=checklist_url(item, current_app.config["PUBLIC_URL"]),
+        meeting_link=item_meeting_url(item, request.script_root, lang),
         languages=language_links("commitments.list_commitments", lang, token=token),
         commitments=[
             {

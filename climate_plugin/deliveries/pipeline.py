@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from climate_plugin.assessments.service import assess
+from climate_plugin.claims import claim, gave_up, max_tries
 from climate_plugin.connectors.base import Connector, FetchedItem
 from climate_plugin.db import db
 from climate_plugin.hosts.connector import build_connector
@@ -29,6 +30,16 @@ from climate_plugin.writeback.plan import plan_write_back
 
 log = logging.getLogger(__name__)
 
+
+class ItemMissing(TransientError):
+    """The host has no item the connector did not report deleted (typically a 404).
+
+    Never taken as a deletion: a typo in the connector's item URL makes every item answer 404, and a silent
+    "deleted, done" would hide it. Only an explicit signal (a delete webhook, a poll's delete) deletes.
+    The delivery is retried under the same bound as any transient failure, then fails with this message.
+    """
+
+
 def process_delivery(delivery_id: int) -> None:
     """Run one delivery to its end; raise TransientError to have it retried."""
     delivery = db.session.get(Delivery, delivery_id)
@@ -36,15 +47,25 @@ def process_delivery(delivery_id: int) -> None:
         return  # already handled: this is a repeat
     if _superseded(delivery):
         # A burst of events for one item (Ahjo reports a meeting as updated many times an hour): the
-        # newest waiting delivery fetches the host's current state, which covers this one too.
+        # newest delivery fetches (or fetched) the host's current state, which covers this one too. So does
+        # a newer one already done: a retry of an older event (a 404 before a delete) has nothing left to do.
         delivery.status = delivery_status.DONE
         delivery.processed_at = utcnow()
         delivery.last_error = None
         db.session.commit()
         return
-    delivery.status = delivery_status.PROCESSING
-    delivery.attempts += 1
-    db.session.commit()
+    # Counted in the database, so the bound holds across re-enqueues. A delivery left "processing" by a worker
+    # that died is claimed again (the message is redelivered); running one twice is harmless.
+    waiting = (delivery_status.RECEIVED, delivery_status.PROCESSING)
+    attempts = claim(Delivery, delivery_id, waiting, delivery_status.PROCESSING)
+    if attempts is None:
+        return
+    delivery = db.session.get(Delivery, delivery_id)
+    if attempts > max_tries():
+        # The runs before this one never finished (a worker killed mid-task each time): the bound holds too.
+        _record(delivery, delivery_status.FAILED, None, gave_up(attempts - 1, "no attempt finished"))
+        log.error("delivery %s: %s", delivery_id, delivery.last_error)
+        return
     try:
         _run(delivery)
     except TransientError as exc:
@@ -93,9 +114,11 @@ def apply_change(
     if action == "delete":
         return Applied(_delete(row, external_id))
     if fetched is None:
+        if hasattr(connector.http, "last_refusal"):
+            connector.http.last_refusal = None  # so the message names this fetch's refusal, no earlier one
         fetched = connector.fetch_item(external_id)
-        if fetched is None:  # gone at the host between the event and the fetch
-            return Applied(_delete(row, external_id))
+        if fetched is None:
+            raise _missing(connector, external_id)
     before = find_item(row, fetched.external_id)
     previous = (before.content_hash, before.deleted_at) if before is not None else None
     item = upsert_item(row, fetched, _read_attachments(connector, row, fetched))
@@ -109,6 +132,16 @@ def apply_change(
         return Applied(outcome)
     assessment = assess(item)
     return Applied(outcome, plan_write_back(item, assessment))
+
+
+def _missing(connector: Connector, external_id: str) -> ItemMissing:
+    refusal = getattr(connector.http, "last_refusal", None)
+    answer = f"the host answered: {refusal}" if refusal else "the host no longer lists it"
+    return ItemMissing(
+        f"the host has no item {external_id[:200]!r} ({answer}), but the connector did not report it "
+        "deleted, so it is not marked deleted; if every item fails like this, check the connector's "
+        "item URL settings"
+    )
 
 
 def _delete(row: ConnectorRow, external_id: str) -> Outcome:
@@ -127,7 +160,9 @@ def _superseded(delivery: Delivery) -> bool:
                 Delivery.connector_id == delivery.connector_id,
                 Delivery.external_id == delivery.external_id,
                 Delivery.id > delivery.id,
-                Delivery.status.in_((delivery_status.RECEIVED, delivery_status.PROCESSING)),
+                Delivery.status.in_(
+                    (delivery_status.RECEIVED, delivery_status.PROCESSING, delivery_status.DONE)
+                ),
             )
             .limit(1)
         )
@@ -160,7 +195,7 @@ def _read_attachments(connector, row, fetched) -> list[dict] | None:
     return [asdict(r) for r in results]
 
 
-def _record(delivery: Delivery, status: str, exc: Exception) -> None:
+def _record(delivery: Delivery, status: str, exc: Exception | None, message: str | None = None) -> None:
     delivery.status = status
-    delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    delivery.last_error = (message or f"{type(exc).__name__}: {exc}")[:2000]
     db.session.commit()

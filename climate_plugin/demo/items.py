@@ -72,11 +72,6 @@ DEMO_ITEMS: list[dict] = [
         "meeting": "Orimattilan kaupunginhallitus 26.1.2026",
         "committee": "Orimattilan kaupunginhallitus",
         "expected": "high",
-        "screening_differs": (
-            "The screening (fitted on real items, where loans and guarantees to companies are almost "
-            "always none) gives none: the word for a loan outweighs district heating in the title. A "
-            "coordinator would want the checklist here; the preparer can open it from the page."
-        ),
     },
     {
         "id": "2026-104",
@@ -206,10 +201,6 @@ DEMO_ITEMS: list[dict] = [
         "meeting": "Lahden kaupunkiympäristölautakunta 20.1.2026",
         "committee": "Lahden kaupunkiympäristölautakunta",
         "expected": "none",
-        "screening_differs": (
-            "The screening gives high or minor: a vehicle and a street in the title weigh more than "
-            "the damages claim that the item is about."
-        ),
     },
     {
         "id": "2026-112",

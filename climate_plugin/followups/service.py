@@ -21,7 +21,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from climate_plugin.commitments.service import close_commitment, format_date, local_today
+from climate_plugin.commitments.service import close_commitment
+from climate_plugin.dates import format_date, local_today
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.mail import MailRefused, send_mail
@@ -193,7 +194,7 @@ def send_follow_up_reminders(now: datetime | None = None) -> FollowUpReminders:
     """
     now = now or utcnow()
     days = current_app.extensions["climate_plugin.settings"].reminder_days
-    horizon = local_today(now) + timedelta(days=days)
+    horizon = local_today(now=now) + timedelta(days=days)
     due = db.session.scalars(
         select(FollowUp.id)
         .where(FollowUp.status == OPEN, FollowUp.reminded_at.is_(None), FollowUp.due_date <= horizon)

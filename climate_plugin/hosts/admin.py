@@ -1,22 +1,24 @@
 """Connector pages: the list with sync health and webhook URLs, the new-connector form, and one connector's
-page (settings, enable/disable, test, rotate the webhook secret, sync now).
+page (settings, enable/disable, test with a preview of a real item, rotate the webhook secret, sync now).
 
-Secrets are write-only here: the config textarea holds the public part only, each secret field of the kind
-is a password input that is never filled in, an empty one keeps the stored value, and a webhook secret is
-shown once, in the answer to the POST that made it (never in a URL, never again).
+A kind's settings are a form generated from its marshmallow schema (climate_plugin.admin.schema_form):
+changing the kind on the new-connector form shows that kind's form (a button without JavaScript, at once
+with it); a submit whose kind is not the kind shown never creates anything. Secrets are write-only: each is
+a password input that is never filled in, an empty one keeps the stored value, and a webhook secret is shown
+once, in the answer to the POST that made it (never in a URL, never again).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import redirect, request, url_for
-from marshmallow import Schema, ValidationError, fields
+from flask import current_app, redirect, request, url_for
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from climate_plugin import services
 from climate_plugin.accounts import require, scoped
+from climate_plugin.admin import schema_form
 from climate_plugin.admin.pages import (
     CHANGE,
     VIEW,
@@ -39,105 +41,55 @@ from climate_plugin.connectors.registry import (
     load_connectors,
     merge_secrets,
     redact,
-    split_secrets,
 )
 from climate_plugin.db import db
 from climate_plugin.hosts import service as hosts_service
 from climate_plugin.hosts.connector import full_config, webhook_url
 from climate_plugin.hosts.polling import sync_health
-from climate_plugin.i18n import t
+from climate_plugin.i18n import MESSAGES, t
 from climate_plugin.models import Connector, Municipality
 
-#: the prefix of a secret's password input: "secret:auth.token"
-SECRET_PREFIX = "secret:"
-#: the form fields the connector's own config errors are shown next to
-CONFIG_FIELD = "config"
+#: errors of the config that belong to no input of the form (a rule over several settings)
+FORM_ERRORS = "_form"
 
 
-# --- describing a kind's settings -------------------------------------------------------------------
-def describe_fields(cls: type[ConnectorClass]) -> list[dict[str, Any]]:
-    """Every setting of the kind as ``{"path", "required", "secret"}``, read from its marshmallow schema."""
-    found: list[dict[str, Any]] = []
+def _form(
+    cls: type[ConnectorClass], values: dict | None, secrets_set: dict[str, bool] | None = None
+) -> list[schema_form.FormField]:
+    found = schema_form.describe(cls.config_schema(), values, cls.secret_fields, secrets_set)
 
-    def walk(schema: Schema, prefix: str) -> None:
-        for name, field in schema.fields.items():
-            path = prefix + (field.data_key or name)
-            found.append({"path": path, "required": field.required, "secret": path in cls.secret_fields})
-            if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
-                walk(field.schema, path + ".")
+    def explain(f: schema_form.FormField) -> None:
+        # a kind's own words for a setting ("setting.oparl.body"), else the words all kinds share
+        for key in (f"setting.{cls.kind}.{f.path}", f"setting.{f.path}"):
+            if key in MESSAGES:
+                f.help = key
+                return
 
-    walk(cls.config_schema(), "")
+    schema_form.walk_fields(found, explain)
     return found
 
 
-def skeleton(cls: type[ConnectorClass]) -> dict[str, Any]:
-    """A starting config for the new-connector form: the kind's required settings, left empty."""
-
-    def build(schema: Schema) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, field in schema.fields.items():
-            if not field.required:
-                continue
-            key = field.data_key or name
-            if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
-                out[key] = build(field.schema)
-            elif key not in cls.secret_fields:
-                out[key] = ""
-        return out
-
-    return build(cls.config_schema())
+def _submitted(cls: type[ConnectorClass]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """(the config with the typed secrets merged in, the public part to show again, secrets to clear)."""
+    public, secrets, cleared = schema_form.read(cls.config_schema(), request.form, cls.secret_fields)
+    return merge_secrets(public, secrets), public, cleared
 
 
-def _pretty(config: Any) -> str:
-    return json.dumps(config, indent=2, ensure_ascii=False, sort_keys=True)
-
-
-def _public_text(cls: type[ConnectorClass], raw: str) -> str:
-    """The submitted config to show again after an error, with any secret typed into it taken out."""
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return raw
-    if not isinstance(parsed, dict):
-        return raw
-    try:
-        return _pretty(split_secrets(cls, parsed)[0])
-    except (TypeError, AttributeError):
-        return raw
-
-
-def _submitted_config(cls: type[ConnectorClass], current_lang: str) -> tuple[dict | None, dict[str, list]]:
-    """The config from the textarea with the filled-in secret inputs merged in; (None, errors) if unusable."""
-    raw = request.form.get(CONFIG_FIELD, "")
-    try:
-        config = json.loads(raw)
-    except ValueError as exc:
-        return None, {CONFIG_FIELD: [t("admin.error.not_json", current_lang, problem=str(exc))]}
-    if not isinstance(config, dict):
-        problem = type(config).__name__
-        return None, {CONFIG_FIELD: [t("admin.error.not_json", current_lang, problem=problem)]}
-    secrets = {
-        path: request.form.get(SECRET_PREFIX + path, "")
-        for path in cls.secret_fields
-        if request.form.get(SECRET_PREFIX + path, "") != ""
-    }
-    try:
-        return merge_secrets(config, secrets), {}
-    except ValueError:
-        paths = ", ".join(sorted(secrets))
-        return None, {CONFIG_FIELD: [t("admin.error.not_json", current_lang, problem=paths)]}
-
-
-def _config_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Service errors by form field ("name", "kind", "config"); the config's own paths go into the text."""
-    shown: dict[str, list[str]] = {}
-    for path, messages in errors.items():
-        if path.startswith(CONFIG_FIELD + "."):
-            inner = path[len(CONFIG_FIELD) + 1 :]
-            shown.setdefault(CONFIG_FIELD, []).extend(f"{inner}: {m}" for m in messages)
+def _errors_by_input(exc: ValidationError, shown: list[schema_form.FormField]) -> dict[str, list[str]]:
+    """Service errors keyed by the form's setting paths ("auth.token"), "name", or FORM_ERRORS."""
+    paths: set[str] = set()
+    schema_form.walk_fields(shown, lambda f: paths.add(f.path))
+    out: dict[str, list[str]] = {}
+    for key, messages in field_errors(exc).items():
+        path = key[len("config.") :] if key.startswith("config.") else key
+        if path.endswith("._schema"):
+            path = path[: -len("._schema")]
+        if path == "name" or path in paths:
+            out.setdefault(path, []).extend(messages)
         else:
-            shown.setdefault(path, []).extend(messages)
-    return shown
+            label = "" if path in ("config", "_form", "config._schema", "_schema") else f"{path}: "
+            out.setdefault(FORM_ERRORS, []).extend(label + m for m in messages)
+    return out
 
 
 def _kinds() -> list[str]:
@@ -155,14 +107,15 @@ def connectors(slug: str) -> Any:
     return render("admin/connectors.html", town, connectors=listed)
 
 
-# --- new --------------------------------------------------------------------------------------------
+# --- new ---------------------------------------------------------------------------------------------
 def _new_form(
     town: Municipality,
     kind: str,
     name: str = "",
-    config_text: str | None = None,
+    values: dict | None = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
+    notice: str | None = None,
 ) -> Any:
     cls = get_connector_class(kind)
     return render(
@@ -172,10 +125,9 @@ def _new_form(
         kinds=_kinds(),
         kind=kind,
         name=name,
-        config_text=_pretty(skeleton(cls)) if config_text is None else config_text,
-        described=describe_fields(cls),
-        secrets=[{"path": p, "input": SECRET_PREFIX + p, "is_set": None} for p in cls.secret_fields],
+        form_fields=_form(cls, values),
         errors=errors or {},
+        notice=notice,
         switch_endpoint="admin.connectors",
     )
 
@@ -204,28 +156,29 @@ def connector_create(slug: str) -> Any:
         cls = get_connector_class(kind)
     except UnknownConnectorKind:
         return error_page(400, t("admin.error.kind", current), town)
-    config, errors = _submitted_config(cls, current)
-    if config is not None:
-        try:
-            row, secret = hosts_service.create_connector_for(principal(), town, kind, name, config)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = _config_errors(field_errors(exc))
-        else:
-            return render(
-                "admin/connector_secret.html",
-                town,
-                status=201,
-                row=row,
-                secret=secret,
-                webhook_url=webhook_url(row),
-                heading=t("admin.connector.created_heading", current),
-                switch_endpoint="admin.connectors",
-            )
-    if "name" in errors:
-        errors["name"] = [t("admin.error.name", current, max=services.NAME_MAX)]
-    text = _public_text(cls, request.form.get(CONFIG_FIELD, ""))
-    return _new_form(town, kind, name, text, errors, 422)
+    # The kind was changed (the switch button, or the select changed and the form sent as it was): show
+    # that kind's settings; the settings typed for the other kind are not that kind's, so nothing is made.
+    if request.form.get("action") == "switch" or request.form.get("shown_kind") != kind:
+        return _new_form(town, kind, name, notice=t("admin.connector.kind_switched", current, kind=kind))
+    config, public, _cleared = _submitted(cls)
+    try:
+        row, secret = hosts_service.create_connector_for(principal(), town, kind, name, config)
+    except ValidationError as exc:
+        db.session.rollback()
+        errors = _errors_by_input(exc, _form(cls, public))
+        if "name" in errors:
+            errors["name"] = [t("admin.error.name", current, max=services.NAME_MAX)]
+        return _new_form(town, kind, name, public, errors, 422)
+    return render(
+        "admin/connector_secret.html",
+        town,
+        status=201,
+        row=row,
+        secret=secret,
+        webhook_url=webhook_url(row),
+        heading=t("admin.connector.created_heading", current),
+        switch_endpoint="admin.connectors",
+    )
 
 
 # --- one connector ----------------------------------------------------------------------------------
@@ -233,15 +186,15 @@ def _connector(town: Municipality, connector_id: int) -> Connector:
     return scoped_one(Connector, connector_id, Connector.municipality_id == town.id)
 
 
-def _secret_states(row: Connector, cls: type[ConnectorClass]) -> list[dict[str, Any]]:
+def _secrets_set(row: Connector, cls: type[ConnectorClass]) -> dict[str, bool]:
     # Only whether a value is stored, worked out from the redacted config: the values never leave here.
     shown = redact(cls, full_config(row))
-    states = []
+    states = {}
     for path in cls.secret_fields:
         node: Any = shown
         for key in path.split("."):
             node = node.get(key) if isinstance(node, dict) else None
-        states.append({"path": path, "input": SECRET_PREFIX + path, "is_set": node == REDACTED})
+        states[path] = node == REDACTED
     return states
 
 
@@ -252,9 +205,13 @@ def _detail(
     notice: str | None = None,
     problem: str | None = None,
     name: str | None = None,
-    config_text: str | None = None,
+    values: dict | None = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
+    tested: Any = None,
+    sample_id: str = "",
+    rate_value: str | None = None,
+    rate_error: str | None = None,
 ) -> Any:
     try:
         cls = get_connector_class(row.kind)
@@ -268,13 +225,18 @@ def _detail(
         health=sync_health(row),
         webhook_url=webhook_url(row),
         polls=bool(cls and cls.capabilities.poll),
-        described=describe_fields(cls) if cls else [],
-        secrets=_secret_states(row, cls) if cls else [],
+        form_fields=_form(cls, row.config if values is None else values, _secrets_set(row, cls))
+        if cls
+        else [],
         name=row.name if name is None else name,
-        config_text=_pretty(row.config) if config_text is None else config_text,
         notice=notice,
         problem=problem,
         errors=errors or {},
+        tested=tested,
+        sample_id=sample_id,
+        default_rate=current_app.extensions["climate_plugin.settings"].webhook_rate_limit,
+        rate_value=(row.webhook_rate_limit or "") if rate_value is None else rate_value,
+        rate_error=rate_error,
         switch_endpoint="admin.connector",
     )
 
@@ -284,6 +246,7 @@ _DONE = {
     "enabled": "admin.connector.enabled_notice",
     "disabled": "admin.connector.disabled_notice",
     "synced": "admin.connector.synced_notice",
+    "rate": "admin.connector.rate_saved",
 }
 
 
@@ -309,22 +272,22 @@ def connector_update(slug: str, connector_id: int) -> Any:
     if not csrf_ok():
         return refuse_csrf(town)
     current = lang()
-    cls = get_connector_class(row.kind)
+    try:
+        cls = get_connector_class(row.kind)
+    except UnknownConnectorKind:  # its plug-in was uninstalled: nothing to validate the settings with
+        return error_page(400, t("admin.error.kind", current), town)
     name = request.form.get("name", "")
-    config, errors = _submitted_config(cls, current)
-    if config is not None:
-        try:
-            hosts_service.update_connector(row, name=name, config=config)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = _config_errors(field_errors(exc))
-        else:
-            return _back(town, row, "saved")
-    if "name" in errors:
-        errors["name"] = [t("admin.error.name", current, max=services.NAME_MAX)]
-    db.session.refresh(row)
-    text = _public_text(cls, request.form.get(CONFIG_FIELD, ""))
-    return _detail(town, row, name=name, config_text=text, errors=errors, status=422)
+    config, public, cleared = _submitted(cls)
+    try:
+        hosts_service.update_connector(row, name=name, config=config, clear_secrets=cleared)
+    except ValidationError as exc:
+        db.session.rollback()
+        errors = _errors_by_input(exc, _form(cls, public))
+        if "name" in errors:
+            errors["name"] = [t("admin.error.name", current, max=services.NAME_MAX)]
+        db.session.refresh(row)
+        return _detail(town, row, name=name, values=public, errors=errors, status=422)
+    return _back(town, row, "saved")
 
 
 @bp.post("/m/<slug>/connectors/<int:connector_id>/enabled")
@@ -339,6 +302,24 @@ def connector_enabled(slug: str, connector_id: int) -> Any:
     return _back(town, row, "enabled" if enable else "disabled")
 
 
+@bp.post("/m/<slug>/connectors/<int:connector_id>/rate-limit")
+@require(*CHANGE)
+def connector_rate_limit(slug: str, connector_id: int) -> Any:
+    """The host's own webhook rate (empty: the deployment's default), through the hosts service."""
+    town = municipality_or_404(slug)
+    row = _connector(town, connector_id)
+    if not csrf_ok():
+        return refuse_csrf(town)
+    value = request.form.get("webhook_rate_limit", "").strip()
+    try:
+        hosts_service.set_webhook_rate_limit(row, value or None)
+    except ValidationError:
+        db.session.rollback()
+        error = t("admin.connector.rate_error", lang())
+        return _detail(town, row, rate_value=value, rate_error=error, status=422)
+    return _back(town, row, "rate")
+
+
 @bp.post("/m/<slug>/connectors/<int:connector_id>/test")
 @require(*CHANGE)
 def connector_test(slug: str, connector_id: int) -> Any:
@@ -346,10 +327,9 @@ def connector_test(slug: str, connector_id: int) -> Any:
     row = _connector(town, connector_id)
     if not csrf_ok():
         return refuse_csrf(town)
-    ok, message = hosts_service.test_connector(row)
-    if ok:
-        return _detail(town, row, notice=t("admin.connector.test_ok", lang()))
-    return _detail(town, row, problem=t("admin.connector.test_failed", lang(), message=message))
+    sample_id = request.form.get("external_id", "").strip()[:500]
+    result = hosts_service.test_connector(row, sample_id or None)
+    return _detail(town, row, tested=result, sample_id=sample_id)
 
 
 @bp.post("/m/<slug>/connectors/<int:connector_id>/rotate")

@@ -27,6 +27,7 @@ from climate_plugin.api.schemas import (
     ConnectorUpdateSchema,
     QueuedSchema,
     RotatedSchema,
+    TestRequestSchema,
     TestResultSchema,
 )
 from climate_plugin.connectors.registry import UnknownConnectorKind, get_connector_class, redact
@@ -60,6 +61,7 @@ def shown(row: Connector) -> dict:
         "config": config,
         "secrets_set": _secrets_set(row),
         "webhook_url": webhook_url(row),
+        "webhook_rate_limit": row.webhook_rate_limit,
         "created_at": row.created_at,
         "sync": sync_health(row),
     }
@@ -92,6 +94,8 @@ def create(data: dict):
     row, secret = hosts_service.create_connector_for(
         principal(), municipality, data["kind"], data["name"], data["config"]
     )
+    if data.get("webhook_rate_limit"):
+        hosts_service.set_webhook_rate_limit(row, data["webhook_rate_limit"])
     return {**shown(row), "webhook_secret": secret}
 
 
@@ -100,9 +104,13 @@ def create(data: dict):
 @bp.arguments(ConnectorUpdateSchema)
 @bp.response(200, ConnectorSchema)
 def update(data: dict, connector_id: int):
-    """Rename it or replace its config; secrets left out keep their stored values."""
+    """Rename it, replace its config (secrets left out keep their stored values) or set its webhook rate."""
     row = get_or_404(Connector, connector_id)
-    return shown(hosts_service.update_connector(row, name=data.get("name"), config=data.get("config")))
+    if "webhook_rate_limit" in data:
+        hosts_service.set_webhook_rate_limit(row, data["webhook_rate_limit"])
+    if "name" in data or "config" in data:
+        hosts_service.update_connector(row, name=data.get("name"), config=data.get("config"))
+    return shown(row)
 
 
 @bp.route("/<int:connector_id>/enable", methods=["POST"])
@@ -123,11 +131,14 @@ def disable(connector_id: int):
 
 @bp.route("/<int:connector_id>/test", methods=["POST"])
 @require(*ADMIN)
+@bp.arguments(TestRequestSchema, required=False)
 @bp.response(200, TestResultSchema)
-def test(connector_id: int):
-    """Check that the host can be reached with the stored config."""
-    ok, message = hosts_service.test_connector(get_or_404(Connector, connector_id))
-    return {"ok": ok, "message": message}
+def test(args: dict | None, connector_id: int):
+    """Reach the host and read one real item with the stored config: the given ``external_id``, else the
+    newest stored item, else one a poll lists. Answers what was read (a preview) or which setting to change.
+    """
+    row = get_or_404(Connector, connector_id)
+    return hosts_service.test_connector(row, (args or {}).get("external_id")).as_json()
 
 
 @bp.route("/<int:connector_id>/rotate-secret", methods=["POST"])

@@ -8,7 +8,8 @@ stopped and loses nothing; storing a change twice is harmless.
 
 Two polls of one connector never overlap: a poll holds a lease on the connector row, taken with a
 conditional UPDATE (works the same on SQLite and PostgreSQL) and renewed at every stored position, so a
-poll killed mid-way frees the connector once the lease runs out.
+poll killed mid-way frees the connector once the lease runs out, or at once for a poll on the same host
+(the lease names its process, and a process that no longer exists holds nothing).
 
 A backfill (``climate-plugin connector backfill``) is a poll over history with its own position, kept in
 ``Connector.backfill``, so it can be interrupted and continued, and does not move the regular cursor.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -225,11 +228,13 @@ def _drive(
     else:
         if finish is not None:
             finish()
-        row.last_success_at = utcnow()
+        if not result.errors:  # a poll that met refused or missing items is no success to report
+            row.last_success_at = utcnow()
         db.session.commit()
     finally:
         db.session.rollback()  # nothing half-done may ride along with the release
         row.poll_lease_until = None
+        row.poll_lease_holder = None
         db.session.commit()
     return result
 
@@ -288,8 +293,9 @@ def _apply(
         try:
             applied = pipeline.apply_change(row, connector, change.action, change.external_id, change.item)
             db.session.commit()  # hands a planned write-back to the worker
-        except PermanentError as exc:
-            # One item the host refuses (a 403 on a confidential case) must not hold up the rest.
+        except (PermanentError, pipeline.ItemMissing) as exc:
+            # One item the host refuses (a 403 on a confidential case) or does not have although it listed
+            # it (never taken as a deletion) must not hold up the rest; it is noted on the connector.
             db.session.rollback()
             result.errors += 1
             _note_error(row, f"item {change.external_id}: {type(exc).__name__}: {exc}")
@@ -308,16 +314,38 @@ def _note_error(row: ConnectorRow, message: str) -> None:
     db.session.commit()
 
 
+def lease_holder() -> str:
+    """This process, as a lease names it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead_here(holder: str | None) -> bool:
+    """Whether ``holder`` is a process of this host that no longer exists (another host's: not known)."""
+    host, _, pid = (holder or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, owned by someone else
+        return False
+    return False
+
+
 def _acquire(row: ConnectorRow) -> bool:
-    """Take the connector's poll lease; False when another poll holds it."""
+    """Take the connector's poll lease; False when another poll holds it. A lease whose process died on
+    this host (a backfill killed mid-way) is taken over at once, not after it runs out."""
     now = utcnow()
+    held = db.session.scalar(select(ConnectorRow.poll_lease_holder).where(ConnectorRow.id == row.id))
+    free = or_(ConnectorRow.poll_lease_until.is_(None), ConnectorRow.poll_lease_until < now)
+    if held is not None and _dead_here(held):
+        # conditional on the same holder: two pollers noticing the same dead one, one of them takes it
+        free = or_(free, ConnectorRow.poll_lease_holder == held)
     taken = db.session.execute(
         update(ConnectorRow)
-        .where(
-            ConnectorRow.id == row.id,
-            or_(ConnectorRow.poll_lease_until.is_(None), ConnectorRow.poll_lease_until < now),
-        )
-        .values(poll_lease_until=now + LEASE, last_poll_at=now)
+        .where(ConnectorRow.id == row.id, free)
+        .values(poll_lease_until=now + LEASE, poll_lease_holder=lease_holder(), last_poll_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()  # also expires ``row``, so it shows the lease as stored
@@ -398,7 +426,10 @@ def sync_health(row: ConnectorRow, now: datetime | None = None) -> dict:
     write_backs = db.session.scalar(
         select(func.count(WriteBack.id))
         .join(AgendaItem, WriteBack.item_id == AgendaItem.id)
-        .where(AgendaItem.connector_id == row.id, WriteBack.status == write_back_status.PENDING)
+        .where(
+            AgendaItem.connector_id == row.id,
+            WriteBack.status.in_((write_back_status.PENDING, write_back_status.SENDING)),
+        )
     )
     try:
         polls = get_connector_class(row.kind).capabilities.poll

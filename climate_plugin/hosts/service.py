@@ -10,14 +10,17 @@ passed to ``audit`` nor put into a message.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from marshmallow import ValidationError
 
 from climate_plugin import queue
 from climate_plugin.accounts.audit import audit
+from climate_plugin.accounts.limits import forget_webhook_limits
+from climate_plugin.config import rate_limit
 from climate_plugin.connectors.registry import (
     REDACTED,
     UnknownConnectorKind,
@@ -27,13 +30,14 @@ from climate_plugin.connectors.registry import (
     validate_config,
 )
 from climate_plugin.db import db
+from climate_plugin.hosts import preview
 from climate_plugin.hosts.connector import (
     _encryptor,
-    build_connector,
     create_connector,
     full_config,
     rotate_webhook_secret,
 )
+from climate_plugin.hosts.preview import ConnectorTest
 from climate_plugin.models import Connector as ConnectorRow
 from climate_plugin.models import Municipality
 from climate_plugin.services import NotAllowed, NotPossible, check_name
@@ -89,12 +93,15 @@ def _holder(config: Any, parents: list[str]) -> dict | None:
     return node if isinstance(node, dict) else None
 
 
-def _keep_stored_secrets(cls, new: dict, stored: Mapping[str, Any]) -> list[str]:
+def _keep_stored_secrets(
+    cls, new: dict, stored: Mapping[str, Any], clear: Iterable[str] = ()
+) -> list[str]:
     """Put the stored secret values into ``new`` where it leaves them out; return the paths it changes.
 
     Secrets are write-only: a client never sees them, so a config sent back without a secret (absent,
     null or the "***" it was shown) means "keep the stored one". A secret whose parent object the new
-    config dropped is dropped with it (e.g. switching from bearer to basic auth).
+    config dropped is dropped with it (e.g. switching from bearer to basic auth), and so is one in
+    ``clear`` (the admin form's "remove the stored value" box: e.g. switching from bearer to no auth).
     """
     changed = []
     for path in cls.secret_fields:
@@ -103,7 +110,10 @@ def _keep_stored_secrets(cls, new: dict, stored: Mapping[str, Any]) -> list[str]
         if holder is None:
             continue
         value = holder.get(leaf)
-        if value is None or value == REDACTED:
+        if path in clear and (value is None or value == REDACTED):
+            holder.pop(leaf, None)
+            changed.append(path)
+        elif value is None or value == REDACTED:
             old = _holder(stored, parents)
             if old is not None and old.get(leaf) is not None:
                 holder[leaf] = old[leaf]
@@ -114,8 +124,11 @@ def _keep_stored_secrets(cls, new: dict, stored: Mapping[str, Any]) -> list[str]
     return changed
 
 
-def update_connector(row: ConnectorRow, name: str | None = None, config: Any = None) -> ConnectorRow:
-    """Rename and/or replace the config; secrets left out of ``config`` keep their stored values."""
+def update_connector(
+    row: ConnectorRow, name: str | None = None, config: Any = None, clear_secrets: Iterable[str] = ()
+) -> ConnectorRow:
+    """Rename and/or replace the config; secrets left out of ``config`` keep their stored values, except
+    those named in ``clear_secrets`` (dotted paths), which are removed."""
     details: dict[str, Any] = {}
     if name is not None:
         clean_name = check_name(name)
@@ -127,7 +140,7 @@ def update_connector(row: ConnectorRow, name: str | None = None, config: Any = N
             raise ValidationError({"config": ["must be a JSON object"]})
         cls = _connector_class(row.kind)
         new = copy.deepcopy(dict(config))
-        secrets_changed = _keep_stored_secrets(cls, new, full_config(row))
+        secrets_changed = _keep_stored_secrets(cls, new, full_config(row), set(clear_secrets))
         try:
             clean = validate_config(row.kind, new)
         except ValidationError as exc:
@@ -142,6 +155,31 @@ def update_connector(row: ConnectorRow, name: str | None = None, config: Any = N
     if details:
         audit("connector.update", _target(row), row.municipality_id, details)
     db.session.commit()
+    return row
+
+
+def set_webhook_rate_limit(row: ConnectorRow, limit: str | None) -> ConnectorRow:
+    """Give the connector's host its own webhook rate (a backlog replayed at once needs more than the
+    deployment's default), or None to go back to CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT."""
+    limit = (limit or "").strip() or None
+    if limit is not None:
+        try:
+            rate_limit(limit)
+        except ValueError as exc:
+            raise ValidationError({"webhook_rate_limit": [str(exc)]}) from None
+        if len(limit) > 100:
+            raise ValidationError({"webhook_rate_limit": ["at most 100 characters"]})
+    if row.webhook_rate_limit != limit:
+        previous = row.webhook_rate_limit
+        row.webhook_rate_limit = limit
+        audit(
+            "connector.webhook_rate_limit",
+            _target(row),
+            row.municipality_id,
+            {"previous": previous, "limit": limit},
+        )
+    db.session.commit()
+    forget_webhook_limits()
     return row
 
 
@@ -169,18 +207,27 @@ def _scrub(message: str, row: ConnectorRow) -> str:
     return message
 
 
-def test_connector(row: ConnectorRow) -> tuple[bool, str]:
-    """Whether the host can be reached with the stored config: ``(True, "ok")`` or ``(False, problem)``."""
-    try:
-        build_connector(row).test_connection()
-        ok, message = True, "ok"
-    except UnknownConnectorKind as exc:
-        ok, message = False, str(exc)
-    except Exception as exc:  # whatever the connector raised, the administrator gets one plain line
-        ok, message = False, _scrub(f"{type(exc).__name__}: {exc}", row)[:500]
-    audit("connector.test", _target(row), row.municipality_id, {"ok": ok, "message": message})
+def test_connector(row: ConnectorRow, external_id: str | None = None) -> ConnectorTest:
+    """Reach the host and read one real item with the stored config (``external_id``, or a sample); the
+    result says what was read, or which setting to change. Audited; secrets blanked from the host's words.
+    """
+    result = preview.run(row, external_id)
+    if result.detail:
+        result = dataclasses.replace(result, detail=_scrub(result.detail, row))
+    audit(
+        "connector.test",
+        _target(row),
+        row.municipality_id,
+        {
+            "ok": result.ok,
+            "problem": result.problem,
+            "setting": result.setting,
+            "item": result.external_id,
+            "message": result.message("en")[:500],
+        },
+    )
     db.session.commit()
-    return ok, message
+    return result
 
 
 def rotate_secret(row: ConnectorRow) -> str:

@@ -59,3 +59,15 @@ def meeting_subject(subject: str) -> tuple[int, str] | None:
     if not sep or not connector_id.isdigit():
         return None
     return int(connector_id), meeting
+
+
+def item_meeting_url(item: AgendaItem, base_url: str, lang: str) -> str | None:
+    """The item on its meeting's view (its anchor, in ``lang``), or None when it has no meeting: the way
+    from the checklist and the commitments page to what board members see."""
+    if not item.meeting:
+        return None
+    try:
+        url = meeting_url(item.connector_id, item.meeting, base_url)
+    except ValueError:
+        return None
+    return f"{url}?lang={lang}#item-{item.id}"

@@ -17,11 +17,14 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, request
 
+from climate_plugin.assessments.impact_section import Section, build_section
 from climate_plugin.assessments.links import checklist_url
 from climate_plugin.assessments.summary import summary_text
 from climate_plugin.badges import BADGES, item_badges
 from climate_plugin.badges.catalogue import badge_image_url
-from climate_plugin.commitments.service import FIELDS, MAX_LENGTH, format_date, item_commitments, status_label
+from climate_plugin.checklist import checklist_for
+from climate_plugin.commitments.service import FIELDS, MAX_LENGTH, item_commitments, status_label
+from climate_plugin.dates import format_date
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, language_links, pick_language, request_language, t
 from climate_plugin.meetings.links import PURPOSE, meeting_items, meeting_subject
@@ -73,6 +76,15 @@ def _host_link(url: str | None) -> str | None:
     return url if isinstance(url, str) and re.match(r"^https?://", url, re.IGNORECASE) else None
 
 
+def _verdict(item: AgendaItem, assessment: Any, lang: str) -> Section | None:
+    """The preparer's assessment as the host receives it (the impact section), once it is submitted."""
+    if getattr(assessment, "state", None) != "submitted":
+        return None
+    municipality = getattr(item.connector, "municipality", None)
+    checklist = checklist_for(municipality, (assessment.answers or {}).get("checklist_version"))
+    return build_section(assessment, checklist, lang)
+
+
 def _item_row(item: AgendaItem, lang: str, show_badges: bool) -> dict[str, Any]:
     assessment = item.current_assessment
     checklist = checklist_url(item, "")  # relative: the page may be served under several host names
@@ -92,7 +104,8 @@ def _item_row(item: AgendaItem, lang: str, show_badges: bool) -> dict[str, Any]:
             }
             for b in (item_badges(item, assessment) if show_badges else ())
         ],
-        "checklist_url": checklist,
+        "verdict": _verdict(item, assessment, lang),
+        "checklist_url": f"{checklist}?lang={lang}",
         "commitments_url": f"{checklist}/commitments?lang={lang}",
         # The commitments view checks this signed form token (no cookie, so it works inside a frame too);
         # the scope is the one commitment_views uses for the item.

@@ -28,6 +28,9 @@ class Connector(db.Model):
     previous_webhook_secret_encrypted: Mapped[str | None] = mapped_column(db.Text)
     previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enabled: Mapped[bool] = mapped_column(default=True)
+    #: webhook requests per sending address this connector's host may make (Flask-Limiter notation, e.g.
+    #: "6000/minute" for a host that replays a backlog); None: CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT
+    webhook_rate_limit: Mapped[str | None] = mapped_column(db.String(100))
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     # --- polling (see climate_plugin/hosts/polling.py) ---
@@ -39,6 +42,9 @@ class Connector(db.Model):
     poll_page_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: a poll holds the connector until then (renewed per window), so two polls never overlap
     poll_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: who holds the lease: "host:pid" of the polling process (a lease of a dead process on the same host
+    #: is taken over at once instead of after it runs out)
+    poll_lease_holder: Mapped[str | None] = mapped_column(db.String(300))
     #: when a poll last started or was scheduled; the scheduler polls again after poll_interval
     last_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

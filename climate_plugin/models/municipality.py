@@ -50,6 +50,10 @@ class Municipality(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=default_settings, server_default="{}")
     #: the screening's operating point (climate_plugin.screening.sensitivities()); None: the default
     screening_sensitivity: Mapped[str | None] = mapped_column(db.String(16), nullable=True)
+    #: the IANA time zone its people read dates and times in (climate_plugin.dates); times are stored in UTC
+    time_zone: Mapped[str] = mapped_column(
+        db.String(64), default="Europe/Helsinki", server_default="Europe/Helsinki", nullable=False
+    )
     #: the region it coordinates its climate work with (climate_plugin.models.region), if any
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True, nullable=True)
 

@@ -8,7 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from climate_plugin.db import db
 from climate_plugin.models._types import UTCDateTime, utcnow
 
-PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
+#: pending → sending (claimed by one sender) → sent | failed | superseded; a send that fails transiently
+#: goes back to pending for its retry
+PENDING, SENDING, SENT, FAILED, SUPERSEDED = "pending", "sending", "sent", "failed", "superseded"
 
 
 class WriteBack(db.Model):

@@ -40,7 +40,7 @@ def create_municipality(data: dict):
     """Register a municipality (platform admins only)."""
     if db.session.scalar(select(Municipality.id).where(Municipality.slug == data["slug"])) is not None:
         abort(409, message="a municipality with this slug exists", errors={"json": {"slug": ["taken"]}})
-    return service.create_municipality(data["slug"], data["name"], data["language"])
+    return service.create_municipality(data["slug"], data["name"], data["language"], data["time_zone"])
 
 
 @bp.route("/<int:municipality_id>", methods=["PATCH"])
@@ -48,5 +48,5 @@ def create_municipality(data: dict):
 @bp.arguments(MunicipalityUpdateSchema)
 @bp.response(200, MunicipalitySchema)
 def update_municipality(data: dict, municipality_id: int):
-    """Change a municipality's name or language (platform admins only)."""
+    """Change a municipality's name, language or time zone (platform admins only)."""
     return service.update_municipality(get_or_404(Municipality, municipality_id), data)

@@ -14,6 +14,7 @@ from climate_plugin.cli.common import (
     echo_json,
     municipality_by_slug,
 )
+from climate_plugin.dates import DEFAULT_TIME_ZONE, is_time_zone
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES
 from climate_plugin.models import Municipality
@@ -54,7 +55,12 @@ def municipality_list() -> None:
     """List municipalities as JSON."""
     database_ready()
     rows = db.session.scalars(select(Municipality).order_by(Municipality.slug))
-    echo_json([{"id": m.id, "slug": m.slug, "name": m.name, "language": m.language} for m in rows])
+    echo_json(
+        [
+            {"id": m.id, "slug": m.slug, "name": m.name, "language": m.language, "time_zone": m.time_zone}
+            for m in rows
+        ]
+    )
 
 
 # --- municipality settings (game elements, framing) -----------------------------------------------
@@ -88,6 +94,11 @@ def _game_elements(value: str | None, option: str) -> set[str]:
     help="The screening's operating point: recall (the default: fewest missed items), balanced or strict "
     "(fewer flags); each with its measured recall and flag rate in `climate-plugin screening sensitivities`.",
 )
+@click.option(
+    "--time-zone",
+    help="The IANA time zone the municipality's pages and written-back blocks show dates and times in, "
+    "e.g. Europe/Helsinki (the default) or Europe/Stockholm.",
+)
 @with_appcontext
 def municipality_set(
     slug: str,
@@ -95,6 +106,7 @@ def municipality_set(
     game_on: str | None,
     frame_ancestors: str | None,
     screening_sensitivity: str | None,
+    time_zone: str | None,
 ) -> None:
     """Change a municipality's settings; prints them all."""
     from climate_plugin.models.municipality import GAME_ELEMENTS, valid_frame_ancestor
@@ -118,11 +130,18 @@ def municipality_set(
             f"{screening_sensitivity!r} is not one of: {', '.join(points)}",
             param_hint="--screening-sensitivity",
         )
+    if time_zone is not None and not is_time_zone(time_zone):
+        raise click.BadParameter(
+            f"{time_zone!r} is not a time zone; use an IANA name such as {DEFAULT_TIME_ZONE}",
+            param_hint="--time-zone",
+        )
     database_ready()
     row = municipality_by_slug(slug)
     service.change_settings(
         row, game_off=off, game_on=on, frame_ancestors=origins, screening_sensitivity=screening_sensitivity
     )
+    if time_zone is not None:
+        service.update_municipality(row, {"time_zone": time_zone})
     chosen = points.get(row.screening_sensitivity or DEFAULT_SENSITIVITY, {})
     echo_json(
         {
@@ -130,5 +149,6 @@ def municipality_set(
             "game": {name: row.game_enabled(name) for name in GAME_ELEMENTS},
             "frame_ancestors": row.frame_ancestors(),
             "screening_sensitivity": {"name": chosen.get("name"), "figures": chosen.get("figures", {})},
+            "time_zone": row.time_zone,
         }
     )

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from climate_plugin.accounts.audit import audit
+from climate_plugin.dates import DEFAULT_TIME_ZONE, is_time_zone
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES
 from climate_plugin.models import Municipality
@@ -32,33 +33,45 @@ def _check_language(language: Any) -> str:
     return language
 
 
+def _check_time_zone(name: Any) -> str:
+    if not is_time_zone(name):
+        message = f"{str(name)[:64]!r} is not a time zone; use an IANA name such as {DEFAULT_TIME_ZONE}"
+        raise ValidationError({"time_zone": [message]})
+    return name
+
+
 def find(slug: str) -> Municipality | None:
     return db.session.scalar(select(Municipality).where(Municipality.slug == slug))
 
 
-def create_municipality(slug: Any, name: Any, language: Any = "fi") -> Municipality:
+def create_municipality(
+    slug: Any, name: Any, language: Any = "fi", time_zone: Any = DEFAULT_TIME_ZONE
+) -> Municipality:
     if not isinstance(slug, str) or not re.match(SLUG, slug):
         raise ValidationError({"slug": ["use lowercase letters, digits and hyphens (at most 63)"]})
     clean_name = check_name(name)
     _check_language(language)
+    _check_time_zone(time_zone)
     if find(slug) is not None:
         raise NotPossible(f"a municipality with slug {slug!r} exists already")
-    row = Municipality(slug=slug, name=clean_name, language=language)
+    row = Municipality(slug=slug, name=clean_name, language=language, time_zone=time_zone)
     db.session.add(row)
     db.session.flush()
-    details = {"slug": slug, "name": clean_name, "language": language}
+    details = {"slug": slug, "name": clean_name, "language": language, "time_zone": time_zone}
     audit("municipality.create", _target(row), row.id, details)
     db.session.commit()
     return row
 
 
 def update_municipality(row: Municipality, changes: Mapping[str, Any]) -> Municipality:
-    """Change the name and/or language."""
+    """Change the name, language and/or time zone."""
     clean: dict[str, Any] = {}
     if "name" in changes:
         clean["name"] = check_name(changes["name"])
     if "language" in changes:
         clean["language"] = _check_language(changes["language"])
+    if "time_zone" in changes:
+        clean["time_zone"] = _check_time_zone(changes["time_zone"])
     audited = {k: {"from": getattr(row, k), "to": v} for k, v in clean.items() if getattr(row, k) != v}
     for key, value in clean.items():
         setattr(row, key, value)

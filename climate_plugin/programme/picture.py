@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from climate_plugin.commitments.service import format_date, status_label
+from climate_plugin.commitments.service import status_label
+from climate_plugin.dates import format_date
 from climate_plugin.i18n import MESSAGES, pick_language, t
 from climate_plugin.models import Measure
 from climate_plugin.programme.service import links_of

@@ -19,7 +19,7 @@ from climate_plugin.admin.pages import (
     refuse_csrf,
     render,
 )
-from climate_plugin.commitments.service import local_today
+from climate_plugin.dates import local_today, zone_of
 from climate_plugin.i18n import t
 from climate_plugin.reach import service as reach
 from climate_plugin.reach.picture import build
@@ -43,7 +43,7 @@ def reach_page(slug: str) -> Any:
     town = municipality_or_404(slug)
     current = lang()
     filters, problem = read_filters(current)
-    picture = build(town, filters, current, local_today())
+    picture = build(town, filters, current, local_today(zone_of(town)))
     view = page_view(
         picture, current, _urls(slug), heading=t("reach.heading", current), subject=town.name, problem=problem
     )
@@ -72,7 +72,7 @@ def reach_print(slug: str) -> Any:
     town = municipality_or_404(slug)
     current = lang()
     filters, problem = read_filters(current)
-    picture = build(town, filters, current, local_today())
+    picture = build(town, filters, current, local_today(zone_of(town)))
     back = (
         url_for("admin.reach", slug=slug, lang=current, **filter_query()),
         t("reach.back.picture", current),

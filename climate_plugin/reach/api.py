@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from climate_plugin.accounts import require, scoped
 from climate_plugin.api.common import READ, make_blueprint
-from climate_plugin.commitments.service import local_today
+from climate_plugin.dates import local_today, zone_of
 from climate_plugin.db import db
 from climate_plugin.models import Municipality
 from climate_plugin.reach import records, service
@@ -158,7 +158,7 @@ def get_reach(query: dict):
     the totals as CSV (nested counts as ``screened_high``, …); ``?format=xlsx``: an XLSX workbook."""
     municipality = _municipality(query["municipality"])
     filters = _filters(query)
-    result = service.reach(municipality, filters, local_today())
+    result = service.reach(municipality, filters, local_today(zone_of(municipality)))
     fmt = _format(query)
     if fmt == "json":
         response = jsonify(result.as_json())
@@ -173,7 +173,7 @@ def _records_view(name: str, columns: Sequence[str], read: Callable[..., list[di
     def view(query: dict):
         municipality = _municipality(query["municipality"])
         filters = _filters(query)
-        rows = read(municipality, filters, local_today())
+        rows = read(municipality, filters, local_today(zone_of(municipality)))
         fmt = _format(query)
         if fmt == "json":
             return jsonify({"columns": list(columns), "rows": [_json_row(r) for r in rows]})
@@ -221,7 +221,7 @@ def _open_view(name: str, columns: Sequence[str], read: Callable[..., list[dict[
     def view(query: dict, slug: str):
         municipality = _published(slug)
         filters = _filters(query)
-        rows = read(municipality, filters, local_today())
+        rows = read(municipality, filters, local_today(zone_of(municipality)))
         fmt = _format(query)
         if fmt == "json":
             response = jsonify(

@@ -24,7 +24,7 @@ def reach() -> None:
 @with_appcontext
 def show(slug: str, start: str | None, end: str | None, by: str, as_csv: bool) -> None:
     """Print the figures of /api/v1/reach (JSON, or CSV with --csv)."""
-    from climate_plugin.commitments.service import local_today
+    from climate_plugin.dates import local_today, zone_of
     from climate_plugin.reach import service
     from climate_plugin.reach.exports import to_csv
 
@@ -34,7 +34,7 @@ def show(slug: str, start: str | None, end: str | None, by: str, as_csv: bool) -
         filters = service.parse_filters({"from": start, "to": end, "by": by}, local_today())
     except service.BadFilter as exc:
         raise click.ClickException(str(exc)) from None
-    result = service.reach(municipality, filters, local_today())
+    result = service.reach(municipality, filters, local_today(zone_of(municipality)))
     if as_csv:
         rows = [service.flat_row(r) for r in [*result.rows, {**result.totals, "body": "TOTAL"}]]
         click.echo(to_csv(service.FLAT_KEYS, [[r[k] for k in service.FLAT_KEYS] for r in rows]), nl=False)
@@ -71,7 +71,7 @@ def publish(slug: str, off: bool) -> None:
 def seed_history_command(end: str | None, months: int, seed: int) -> None:
     """Fill an empty database with a year of activity for Hollola and Orimattila in Päijät-Häme: items
     screened by the product, assessments, commitments, reviews, decisions and follow-ups."""
-    from climate_plugin.commitments.service import local_today
+    from climate_plugin.dates import local_today
     from climate_plugin.reach.history import seed_history
 
     database_ready()

@@ -14,9 +14,8 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,6 +24,7 @@ from climate_plugin.accounts.audit import audit
 from climate_plugin.badges.item import question_answered, ratings_complete
 from climate_plugin.checklist import STAGE0_TO_CATEGORIES
 from climate_plugin.checklist.escalation import no_effect_throughout
+from climate_plugin.dates import local_day, zone, zone_of
 from climate_plugin.db import db
 from climate_plugin.models import (
     AgendaItem,
@@ -38,11 +38,6 @@ from climate_plugin.models import (
 )
 from climate_plugin.models.municipality import GAME_ELEMENTS, OPT_IN
 from climate_plugin.reach.participation import participations
-
-try:
-    LOCAL = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # a system without tz data: UTC is at most three hours off
-    LOCAL = UTC
 
 GROUPINGS: tuple[str, ...] = ("body", "month", "quarter")
 RELEVANCE: tuple[str, ...] = ("high", "minor", "none")
@@ -103,10 +98,6 @@ def parse_filters(args: Mapping[str, Any], today: date) -> Filters:
     return Filters(start, end, str(args.get("by") or "body"), str(body) if body not in (None, "") else None)
 
 
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL).date()
-
-
 def period_of(day: date, by: str) -> str:
     if by == "quarter":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
@@ -153,6 +144,8 @@ class ItemFacts:
     decided_on: date | None = None
     #: the proposal's text changed after the (first) submitted assessment, or the decision amended it
     changed_after_assessment: bool = False
+    #: the municipality's time zone: which day a screening or a submit fell on is its calendar's
+    tz: tzinfo = field(default_factory=zone)
 
     @property
     def assessed(self) -> bool:
@@ -163,7 +156,7 @@ class ItemFacts:
         return bool(
             self.first_submitted
             and self.meeting_date
-            and local_day(self.first_submitted) <= self.meeting_date
+            and local_day(self.first_submitted, self.tz) <= self.meeting_date
         )
 
     @property
@@ -202,12 +195,13 @@ def item_facts(municipality: Municipality, filters: Filters, today: date) -> lis
     if filters.body is not None:
         stmt = stmt.where(AgendaItem.committee == filters.body)
     facts: list[ItemFacts] = []
+    tz = zone_of(municipality)
     for item in db.session.scalars(stmt):
         revisions = [a for a in item.assessments if a.created_at is not None]
         if not revisions:
             continue  # never screened: not in the picture yet
         first = min(a.created_at for a in revisions)
-        if not filters.start <= local_day(first) <= filters.end:
+        if not filters.start <= local_day(first, tz) <= filters.end:
             continue
         current = next((a for a in reversed(revisions) if a.state != "draft"), revisions[-1])
         fact = ItemFacts(
@@ -220,6 +214,7 @@ def item_facts(municipality: Municipality, filters: Filters, today: date) -> lis
             meeting_date=item.meeting_date,
             decision_state=item.decision_state,
             decided_on=item.decided_on,
+            tz=tz,
         )
         submitted = [a for a in revisions if a.state == "submitted"]
         if submitted:
@@ -302,7 +297,7 @@ class Reach:
 
 
 def row_key(fact: ItemFacts, by: str) -> tuple[str | None, str]:
-    return (fact.body, "") if by == "body" else (None, period_of(local_day(fact.first_screened), by))
+    return (fact.body, "") if by == "body" else (None, period_of(local_day(fact.first_screened, fact.tz), by))
 
 
 def reach(municipality: Municipality, filters: Filters, today: date) -> Reach:
@@ -386,7 +381,7 @@ def coverage(result: Reach) -> list[dict[str, Any]]:
                     if f.first_submitted
                 ),
                 "days_assessment_to_meeting": _median(
-                    (f.meeting_date - local_day(f.first_submitted)).days
+                    (f.meeting_date - local_day(f.first_submitted, f.tz)).days
                     for f in facts
                     if f.first_submitted and f.meeting_date
                 ),

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 from sqlalchemy import select
 
-from climate_plugin.commitments.service import format_date, local_today
+from climate_plugin.dates import format_date, local_today, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.models import AgendaItem, Connector, Municipality, Region
@@ -152,7 +152,7 @@ def page_view(
         bodies=bodies(picture.municipality),
         start=format_date(picture.filters.start, lang),
         end=format_date(picture.filters.end, lang),
-        today=format_date(local_today(), lang),
+        today=format_date(local_today(zone_of(picture.municipality)), lang),
         summary=summary(picture, lang),
         number=number(lang),
         problem=problem,
@@ -179,7 +179,7 @@ def export(picture: Picture, fmt: str, table_key: str | None, name: str) -> Resp
 
 def export_records(municipality: Municipality, filters: Filters, name: str, fmt: str) -> Response:
     columns, read = RECORDS[name]
-    rows = read(municipality, filters, local_today())
+    rows = read(municipality, filters, local_today(zone_of(municipality)))
     table = [[row[c] for c in columns] for row in rows]
     if fmt == "csv":
         response = Response(to_csv(columns, table), mimetype="text/csv")
@@ -243,7 +243,7 @@ def _show(
     heading: str,
 ) -> Any:
     filters, problem = read_filters(lang)
-    picture = build(municipality, filters, lang, local_today())
+    picture = build(municipality, filters, lang, local_today(zone_of(municipality)))
     if wants_json():
         return jsonify({"municipality": municipality.slug, **picture.result.as_json()})
     view = page_view(
@@ -323,7 +323,7 @@ def export_response(municipality: Municipality, fmt: str, default_lang: str) -> 
     filters, invalid = read_filters(lang)
     if invalid:
         return _plain(400, invalid)
-    picture = build(municipality, filters, lang, local_today())
+    picture = build(municipality, filters, lang, local_today(zone_of(municipality)))
     return export(picture, fmt, table, f"reach-{municipality.slug}")
 
 

@@ -19,9 +19,7 @@ from climate_plugin.checklist import (
     checklist_for,
     escalation_reasons,
 )
-from climate_plugin.commitments.service import (
-    local_day_start,
-)
+from climate_plugin.dates import local_day_start, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.models import AgendaItem, Assessment, Commitment, Connector, Municipality, Review
@@ -116,7 +114,7 @@ def review_sample(municipality: Municipality, day: date, size: int) -> list[tupl
     """
     if size <= 0:
         return []
-    start = local_day_start(day)
+    start = local_day_start(day, zone_of(municipality))
     reviewed_earlier = exists().where(Review.assessment_id == Assessment.id, Review.created_at < start)
     rows = [
         a

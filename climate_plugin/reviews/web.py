@@ -28,9 +28,8 @@ from climate_plugin.checklist import (
 from climate_plugin.commitments.service import (
     close_commitment,
     commitment_json,
-    format_date,
-    local_today,
 )
+from climate_plugin.dates import format_date, local_today, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, request_language, t
 from climate_plugin.items.store import item_language
@@ -107,7 +106,7 @@ def _assessment_summary(
         "meeting": item.meeting,
         "revision": assessment.revision,
         "submitted_at": assessment.created_at.isoformat() if assessment.created_at else None,
-        "submitted_on": format_date(assessment.created_at.date(), lang) if assessment.created_at else "",
+        "submitted_on": format_date(assessment.created_at, lang, zone_of(municipality)),
         "escalation": reasons,
         "reasons": describe_escalation(checklist, reasons, lang),
         "review_url": url_for(
@@ -150,7 +149,7 @@ def _overview(
     status: int = 200,
 ) -> Any:
     settings = current_app.extensions["climate_plugin.settings"]
-    today = local_today()
+    today = local_today(zone_of(municipality))
     queue = [
         _assessment_summary(a, municipality, token, lang, reasons)
         for a, reasons in escalated_queue(municipality)
@@ -277,7 +276,7 @@ def _assessment_view(
             "note": r.note,
             "reviewer": r.reviewer,
             "created_at": r.created_at.isoformat(),
-            "created_on": format_date(r.created_at.date(), lang),
+            "created_on": format_date(r.created_at, lang, zone_of(municipality)),
         }
         for r in reviews
     ]

@@ -4,9 +4,9 @@ The model is data (``data/model.json``), fitted on the real labelled corpus by `
 (one command rebuilds it; docs/screening.md says how it was fitted and how well it does). At run time only
 the stored weights are needed: a dot product per head and a logistic function.
 
-Heads: ``high`` (both annotators would say high), ``flag`` (at least minor), and one per checklist category;
-``high`` and ``flag`` each have a second head over the language-independent features only
-(``high/shared``), and their mean is the score.
+Heads: ``high`` (both annotators would say high) and ``flag`` (at least minor), each with a second head over
+the language-independent features only (``high/shared``), their mean the score; and ``category``, one head
+over (item, category) pairs (categories.py), read against a threshold per category.
 An operating point is a pair of thresholds on the first two; each was chosen by cross-validation, and the
 model file carries its cross-validated recall and flag rate, so an administrator sees what each choice
 costs.
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from .categories import ReadingLike, pair_rows
 
 MODEL_PATH = Path(__file__).with_name("data") / "model.json"
 DEFAULT_SENSITIVITY = "recall"
@@ -37,12 +39,16 @@ class Head:
 
     def score(self, features: Mapping[str, float]) -> float:
         weights = self.weights
-        z = self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        # Over the features the head has a weight for (a set intersection in C: most have none).
+        z = self.intercept + sum(weights[name] * features[name] for name in features.keys() & weights.keys())
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def contributions(self, features: Mapping[str, float]) -> dict[str, float]:
         return {name: self.weights[name] * value for name, value in features.items() if name in self.weights}
 
+
+#: The head over (item, category) pairs.
+CATEGORY_HEAD = "category"
 
 #: Kinds of item, each with its own thresholds: the scores of a Finnish title alone, a Finnish text, a
 #: Swedish or an English item are not on the same scale (the corpus sets are these kinds).
@@ -100,6 +106,13 @@ class Model:
         for name, total in z.items():
             out[name.split("/")[0]].append(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, total)))))
         return {t: (sum(ps) / len(ps) if ps else 0.0) for t, ps in out.items()}
+
+    def category_scores(self, reading: ReadingLike, categories: tuple[str, ...]) -> dict[str, float]:
+        """p(the annotators give this category | the item is flagged), for each category."""
+        head = self.heads.get(CATEGORY_HEAD)
+        if head is None:
+            return dict.fromkeys(categories, 0.0)
+        return {c: head.score(row) for c, row in pair_rows(reading, categories).items()}
 
     def point(self, sensitivity: str | None) -> OperatingPoint:
         name = sensitivity or self.default

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from . import language as lang_mod
 from . import learned
 from .matcher import MINOR, ROUTINE, Hit, sentence_lemmas, sentence_matches
-from .matcher import lemma as lemma_of
 from .model import CATEGORIES, Evidence, ScreeningResult
 from .structure import BOILERPLATE, DECISION, PROPOSAL, segments
 from .text import WORD_RE, html_to_text, sentence_list, snippet
@@ -30,6 +29,8 @@ ATTACHMENT_WEIGHT = 0.5
 ATTACHMENT_TERMS = 2
 # The parts whose words are model features.
 WORD_PARTS = frozenset({TITLE, DECIDED})
+# A hard routine cue as the title's first word (see decidable()).
+HARD_HEAD = "cue|hard|head"
 # Distinct lexicon terms per category and part count up to this many (more says little more).
 _COUNT_CAP = 3
 
@@ -92,10 +93,15 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
     for part, source in _sources(title, body, lang, attachments):
         has_text |= part != TITLE and bool(source.strip())
         for sentence in sentence_list(source):
+            # The title's first word usually says what the item is ("Vahingonkorvausvaatimus, ...",
+            # "Val av protokolljusterare"): see decidable().
+            head = _first_word_start(sentence) if part == TITLE and not reading.sentences else -1
             reading.sentences.append((part, sentence))
             if part in WORD_PARTS:
                 words[part].update(sentence_lemmas(sentence, lang))
             for hit, start, end in sentence_matches(sentence, lang):
+                if start <= head < end and hit.category == ROUTINE and hit.tier == "hard":
+                    features[HARD_HEAD] = 1.0
                 if (hit, part) in seen:
                     continue
                 seen.add((hit, part))
@@ -143,6 +149,11 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
     return reading
 
 
+def _first_word_start(sentence: str) -> int:
+    match = WORD_RE.search(sentence)
+    return match.start() if match else -1
+
+
 def _put(features: dict[str, float], name: str, value: float) -> None:
     if features.get(name, 0.0) < value:
         features[name] = value
@@ -165,6 +176,26 @@ def screen(
     return decide(reading, learned.load(), sensitivity)
 
 
+def decidable(reading: Reading) -> bool:
+    """Whether the model decides the level at all; when not, the item is none.
+
+    No lexicon word for any category: nothing a person could be shown as the reason for a flag. On real
+    items the model's words alone flag mostly meeting formalities (grouped cross-validation:
+    docs/screening.md). And a title that starts with what the item is, when that is a kind of item that is
+    none by definition (a damages claim, an appeal, minutes, a personnel matter: relevance-levels.md): on
+    the corpus 252 of 253 such items were none for both annotators (the other minor), whatever street or
+    vehicle they name.
+    """
+    return bool(reading.lexicon_hits) and HARD_HEAD not in reading.features
+
+
+def explicit(reading: Reading) -> bool:
+    """A core lexicon word in the title (explicit climate, a land-use plan, a building permit): high, whatever
+    the model says. relevance-levels.md: anything explicitly about climate is high; on the corpus 47 of the 51
+    items with one were high for an annotator and none was none for both."""
+    return any(name.startswith("lex|") and name.endswith("|core|t") for name in reading.features)
+
+
 def decide(reading: Reading, model: learned.Model, sensitivity: str | None = None) -> ScreeningResult:
     """The level and categories the model gives the reading, with the evidence for each category."""
     point = model.point(sensitivity)
@@ -172,28 +203,22 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
     features = reading.features
     levels = model.scores(features, ("high", "flag"))
     p_high, p_flag = levels["high"], levels["flag"]
-    if not reading.lexicon_hits:
-        # No lexicon word for any category: nothing a person could be shown as the reason for a flag. On
-        # real items the model's words alone flag mostly meeting formalities (grouped cross-validation:
-        # docs/screening.md), so such an item is none.
+    if not decidable(reading):
         return ScreeningResult("none", (), (), reading.language)
-    if p_high >= t_high:
+    if p_high >= t_high or explicit(reading):
         relevance = "high"
     elif p_flag >= t_flag:
         relevance = "minor"
     else:
         return ScreeningResult("none", (), (), reading.language)
-    scores = model.scores(features, tuple(c for c in CATEGORIES if c in model.heads))
-    likely = [c for c in CATEGORIES if scores.get(c, 0.0) >= model.category_thresholds.get(c, 0.5)]
-    # A category is named when the model finds it likely and the lexicon found its word in the item (the
-    # evidence a person reads); grouped cross-validation: more precise at the same recall than either alone.
-    found = {category for category, _, _ in reading.evidence}
+    scores = model.category_scores(reading, CATEGORIES)
+    likely = [c for c in CATEGORIES if scores[c] >= model.category_thresholds.get(c, 0.5)]
     # The corpus has no attachments, so the model cannot weigh them: an attachment names a category on its
     # own with at least two distinct strong words for it (a whole plan mentions much in passing).
     attached = {c for c, terms in reading.attached.items() if len(terms) >= ATTACHMENT_TERMS}
-    categories = tuple(c for c in CATEGORIES if (c in likely and c in found) or c in attached)
-    if not categories:
-        categories = tuple(likely) or (max(scores, key=lambda c: scores[c]),)
+    categories = tuple(c for c in CATEGORIES if c in likely or c in attached)
+    if not categories:  # a flagged item touches something: the likeliest
+        categories = (max(CATEGORIES, key=lambda c: scores[c]),)
     evidence = _pick_evidence(reading, categories, model)
     return ScreeningResult(relevance, categories, evidence, reading.language)
 
@@ -217,7 +242,7 @@ def _pick_evidence(
             bucket.append(ev)
     for category, bucket in per_category.items():
         if not bucket:
-            bucket.append(_word_evidence(reading, category, model) or _title_evidence(reading, category))
+            bucket.append(_related_evidence(reading, category, model) or _title_evidence(reading, category))
     return tuple(ev for c in categories for ev in per_category[c])
 
 
@@ -232,31 +257,24 @@ def _title_evidence(reading: Reading, category: str) -> Evidence:
     return Evidence(category, sentence[start:end], snippet(sentence, start, end), _LOCATION[part])
 
 
-def _word_evidence(reading: Reading, category: str, model: learned.Model) -> Evidence | None:
-    """For a category the model gave without a lexicon word: the item's word that weighed most for it."""
-    head = model.heads.get(category)
-    if head is None:
-        return None
-    prefix = f"{reading.language}|"
-    weights = {
-        name: w
-        for name, w in head.contributions(reading.features).items()
-        if w > 0 and name.startswith(prefix)
-    }
-    for name in sorted(weights, key=lambda n: -weights[n]):
-        _, part, lemma = name.split("|", 2)
-        for sentence_part, sentence in reading.sentences:
-            if sentence_part != part:
-                continue
-            span = _find_lemma(sentence, lemma, reading.language)
-            if span is not None:
-                start, end = span
-                return Evidence(category, sentence[start:end], snippet(sentence, start, end), _LOCATION[part])
-    return None
-
-
-def _find_lemma(sentence: str, lemma: str, lang: str) -> tuple[int, int] | None:
-    for match in WORD_RE.finditer(sentence):
-        if lemma_of(match.group().lower(), lang) == lemma:
-            return match.start(), match.end()
+def _related_evidence(reading: Reading, category: str, model: learned.Model) -> Evidence | None:
+    """For a category named without a word of its own: the lexicon word (of another category) that weighed
+    most for it in the category model ("rakennuslupa" for buildings), shown with its sentence; when none
+    weighed for it, the first word the lexicon found (title first)."""
+    head = model.heads.get(learned.CATEGORY_HEAD)
+    lang = reading.language
+    ranked = sorted(reading.evidence.items(), key=lambda kv: _PART_ORDER[kv[0][2]])
+    if head is not None:
+        weights = head.weights
+        positive = [
+            (weights.get(f"{category}|xterm|{lang}|{term}", 0.0), n, ev)
+            for n, ((_, term, _), ev) in enumerate(ranked)
+        ]
+        positive = [p for p in positive if p[0] > 0]
+        if positive:
+            ev = max(positive, key=lambda p: (p[0], -p[1]))[2]
+            return Evidence(category, ev.term, ev.snippet, ev.location)
+    if ranked:
+        ev = ranked[0][1]
+        return Evidence(category, ev.term, ev.snippet, ev.location)
     return None

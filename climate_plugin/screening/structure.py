@@ -248,8 +248,11 @@ _EXTENSION = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.I)
 _NAME_BEFORE = re.compile(rf"{_NAME},?(?: [\w/-]+){{0,5}},?\s*<?$")
 # Before a file extension: the file name back to a list number, a line break or a sentence end.
 _FILE_BEFORE = re.compile(r"(?:\b\d{1,2}\s+)?[^\n.;:]{0,160}$")
+# (The lookahead lets the engine skip every position whose letter cannot start one.)
 _CONTACT_HINT = re.compile(
-    r"@|\b(?:puh|tel|phone|telefon|gsm|mob|https?|www)\b|\+\d{3}|\.(?:pdf|docx?|xlsx?|pptx?|odt)\b", re.I
+    r"(?=[@+.ptgmhwPTGMHW])"
+    r"(?:@|\b(?:puh|tel|phone|telefon|gsm|mob|https?|www)\b|\+\d{3}|\.(?:pdf|docx?|xlsx?|pptx?|odt)\b)",
+    re.I,
 )
 
 

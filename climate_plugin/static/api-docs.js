@@ -12,7 +12,9 @@ window.addEventListener("DOMContentLoaded", function () {
   window.ui = SwaggerUIBundle({
     url: root.getAttribute("data-spec-url"),
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    // No deep links: they put a link inside each operation's toggle button (nested controls, which screen
+    // readers and keyboards cannot use)
+    deepLinking: false,
     docExpansion: "list",
     defaultModelsExpandDepth: 1,
     defaultModelExpandDepth: 2,

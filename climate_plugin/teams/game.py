@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from climate_plugin.accounts.audit import audit
 from climate_plugin.badges.catalogue import MAX_LEVEL, THRESHOLDS, level_for, next_threshold
 from climate_plugin.badges.item import question_answered
-from climate_plugin.commitments.service import format_date
+from climate_plugin.dates import format_date
 from climate_plugin.db import db
 from climate_plugin.i18n import pick_language, t
 from climate_plugin.models import (

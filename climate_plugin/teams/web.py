@@ -11,9 +11,7 @@ member or a host wrote is rendered through Jinja autoescaping.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, redirect, request, url_for
 
@@ -21,6 +19,7 @@ from climate_plugin.assessments.links import checklist_url
 from climate_plugin.checklist import CATEGORIES
 from climate_plugin.commitments.service import FIELDS as COMMITMENT_FIELDS
 from climate_plugin.commitments.service import MAX_LENGTH as COMMITMENT_MAX
+from climate_plugin.dates import format_time, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import language_links, pick_language, t
 from climate_plugin.models import Solution, SolutionSupport, TeamMember
@@ -37,9 +36,9 @@ from climate_plugin.web.render import render
 
 bp = Blueprint("teams", __name__)
 
-#: the shared screen reloads itself this often (a meta refresh: no script)
+#: the shared screen reloads itself this often when asked to (?auto=1, a meta refresh: no script). Off by
+#: default: WCAG 2.2.1 wants a page that changes by itself to be one its reader chose and can stop
 SCREEN_REFRESH_SECONDS = 15
-_ZONE = ZoneInfo("Europe/Helsinki")
 
 
 def _lang(member: TeamMember | None) -> str:
@@ -68,13 +67,6 @@ def _scope(member: TeamMember) -> str:
 
 def _csrf_ok(member: TeamMember) -> bool:
     return form_token_ok(_scope(member), request.form.get(CSRF_FIELD))
-
-
-def _time(value: datetime | None, lang: str) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(_ZONE)
-    return local.strftime("%H:%M") if lang != "en" else local.strftime("%H:%M (%Z)")
 
 
 def _session(member: TeamMember, lang: str) -> dict[str, Any] | None:
@@ -361,9 +353,14 @@ def screen_response(team: Any, lang: str, languages: list, session: dict | None)
             db.select(Solution).where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
         )
     )
+    auto = request.args.get("auto") == "1"
+    args = {k: v for k, v in request.args.items() if k != "auto"}
     html = render(
         "teams/screen.html",
         lang,
+        auto=auto,
+        auto_url=url_for(request.endpoint, **(request.view_args or {}), **args, auto="1"),
+        manual_url=url_for(request.endpoint, **(request.view_args or {}), **args),
         team=team,
         session=session,
         phases=[{"code": p, "label": t(f"teams.phase.{p}", lang)} for p in SESSION_PHASES],
@@ -387,5 +384,5 @@ def session_for_screen(team: Any, lang: str) -> dict[str, Any] | None:
         "label": t(f"teams.phase.{state['phase']}", lang),
         "hint": t(f"teams.phase.{state['phase']}.hint", lang),
         "minutes_left": (state["seconds_left"] + 59) // 60,
-        "until": _time(state["ends_at"], lang),
+        "until": format_time(state["ends_at"], lang, zone_of(getattr(team, "municipality", None))),
     }

@@ -32,9 +32,22 @@ def wants_json() -> bool:
 
 
 def json_error(status: int, message: str, **extra):
-    response = jsonify({"error": message, **extra})
+    """``{"error": message}``; under /api/ the API's documented error shape (code, status, message)."""
+    payload = {"error": message, **extra}
+    if request.path.startswith("/api/"):
+        payload = {"code": status, "status": _status_name(status), "message": message, **extra}
+    response = jsonify(payload)
     response.status_code = status
     return response
+
+
+def _status_name(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return str(status)
 
 
 def _for_machines() -> bool:

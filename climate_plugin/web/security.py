@@ -2,7 +2,8 @@
 site only what differs (who may frame it, whether a copy may be kept).
 
 Pages need nothing but inline styles, images and form posts to this service, and no scripts (the API
-documentation page alone runs Swagger UI, from this service: see DOCS_CSP); links are
+documentation page runs Swagger UI, from this service: see DOCS_CSP; the admin pages one small script of
+their own: see ADMIN_CSP); links are
 the keys to several pages, so they never leak through the Referer header or into search engines.
 """
 
@@ -14,6 +15,9 @@ from flask import Flask, Response, g, request
 
 #: the policy of every page (frame-ancestors is added per area)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'"
+#: the admin pages: one script of this service's own (static/admin-form.js: a select that switches a form),
+#: progressive only, every form works without it
+ADMIN_CSP = CSP.replace("default-src 'none';", "default-src 'none'; script-src 'self';")
 #: badge images: an SVG opened on its own must not run anything (they carry no script anyway)
 IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 #: the API documentation page runs Swagger UI, served by this service: scripts, styles and the OpenAPI
@@ -41,7 +45,9 @@ POLICIES: dict[str, Policy] = {
     "public": Policy(frame_ancestors=None),
     "commitments": Policy(frame_ancestors="'self'", no_store=True),
     "coordinator": Policy(no_store=True),
-    "admin": Policy(no_store=True),
+    "admin": Policy(no_store=True, csp=ADMIN_CSP),
+    # the sign-in page carries a form token: no copy kept, like the admin pages it leads to
+    "auth": Policy(no_store=True),
     # the meeting view's framing comes from its municipality's settings: see frame_ancestors_for()
     "meeting_view": Policy(frame_ancestors="'self'"),
     "badges": Policy(frame_ancestors=None, csp=IMAGE_CSP, cors_any=True),

@@ -28,7 +28,7 @@ from climate_plugin.connectors.base import (
 from climate_plugin.connectors.common.decisions import make_decision, parse_day
 from climate_plugin.connectors.common.schema import validate_base_url, validate_header
 from climate_plugin.connectors.common.values import normalise_language
-from climate_plugin.outbound import OutboundClient, PermanentError
+from climate_plugin.outbound import OutboundClient, OutboundRefused, PermanentError
 
 EVENT_ACTIONS = {
     "agenda_item.drafted": "upsert",
@@ -206,6 +206,7 @@ class RestConnector(Connector):
     capabilities = Capabilities(push=True, poll=False, write_back=True, files=True)
     config_schema = RestConfigSchema
     secret_fields = ("auth.token", "auth.key", "auth.password")
+    item_setting = "item_path"
 
     def __init__(self, config: Mapping[str, Any], http: OutboundClient) -> None:
         super().__init__(config, http)
@@ -389,6 +390,9 @@ class RestConnector(Connector):
         self.http.request(target["method"], url, json=dict(block), **kwargs)
 
     def test_connection(self) -> None:
+        # base_url need not be a page of its own (hosts often answer 404 there): that the host answers at
+        # all, and takes the credentials, is what is checked; reading an item is the real test (a
+        # connector test fetches one through item_path)
         try:
             self.http.request("GET", self.settings["base_url"], **self._request_kwargs())
         except PermanentError as e:
@@ -396,4 +400,5 @@ class RestConnector(Connector):
                 raise PermanentError(
                     f"the host refused the configured credentials (HTTP {e.status})", e.status
                 ) from None
-            raise
+            if e.status is None or isinstance(e, OutboundRefused):
+                raise

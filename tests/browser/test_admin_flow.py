@@ -112,16 +112,19 @@ def test_admin_creates_a_connector_sees_a_failed_delivery_and_redelivers_it(live
 
     # --- create a REST connector to the (failing) agenda system ---
     page.get_by_role("link", name=t("admin.connectors.new", "fi")).click()
-    page.get_by_label(t("admin.connector.kind_label", "fi")).first.select_option("rest")
-    page.get_by_role("button", name=t("admin.connector.kind_choose", "fi")).click()
+    # the kind shows its own settings at once (the page's script presses "choose kind" on change)
+    page.get_by_label(t("admin.connector.kind_label", "fi")).select_option("oparl")
+    page.locator("#cfg-system-url").wait_for()
+    assert page.locator("#cfg-fields-title").count() == 0
+    page.get_by_label(t("admin.connector.kind_label", "fi")).select_option("rest")
+    page.locator("#cfg-fields-title").wait_for()
     page.get_by_label(t("admin.connector.name_label", "fi")).fill("Kokousjärjestelmä")
-    config = {
-        "base_url": agenda_host.base_url,
-        "auth": {"type": "none"},
-        "item_path": "/items/{id}",
-        "fields": {"title": "/title", "body": "/body", "language": "/language", "updated_at": "/updated_at"},
-    }
-    page.get_by_label(t("admin.connector.config_label", "fi")).fill(json.dumps(config))
+    page.locator("#cfg-base-url").fill(agenda_host.base_url)
+    page.locator("#cfg-fields-title").fill("title")  # not a JSON Pointer: said next to the field
+    page.get_by_role("button", name=t("admin.connector.create", "fi")).click()
+    page.locator("#cfg-fields-title-error").filter(has_text=t("validation.pointer", "fi")).wait_for()
+    keep_screenshot(page, "2-admin-connector-form-error")
+    page.locator("#cfg-fields-title").fill("/title")
     page.get_by_role("button", name=t("admin.connector.create", "fi")).click()
     page.get_by_role("heading", level=1, name=t("admin.connector.created_heading", "fi")).wait_for()
     secret = page.locator("#webhook-secret").inner_text().strip()

@@ -101,7 +101,8 @@ def test_meeting_view_renders_with_named_badge_images(page, meeting):
     assert badge.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.get_by_role("img", name="Vaihtoehdot punnittu").is_visible()
     # The checklist link and the commitment form's fields are reachable by their names.
-    assert page.get_by_role("link", name="Ilmastovaikutusten tarkistuslista").count() == 1
+    assert page.get_by_role("link", name=t("meeting.open_assessment", "fi")).count() == 1
+    assert "Pysäköintipaikkoja lisätään 40." in page.locator(".verdict").inner_text()
     page.get_by_text("Kirjaa ilmastositoumus").click()  # opens the <details>, no script needed
     assert page.get_by_label(t("commitment.field.indicator", "fi")).is_visible()
 

@@ -1,9 +1,10 @@
 """The issue's "done when", end to end in headless Chromium.
 
 An item is drafted in the sample agenda system; its climate block arrives with the checklist link; a
-preparer opens the link, confirms stage 0, rates a negative impact without a justification, sees the error
-next to that field, adds the justification and the alternatives (X1) and follow-up indicator (X5), submits;
-the "climate assessed" badge then shows on the board members' meeting view and in the block written back.
+preparer opens the link, rates the categories the screening flagged (a negative impact without a
+justification first), confirms the rest have no effect with one tick, sees the error next to that field,
+adds the justification and the alternatives (X1) and follow-up indicator (X5), submits; the "climate
+assessed" badge and the verdict then show on the board members' meeting view and in the block written back.
 """
 
 from __future__ import annotations
@@ -44,23 +45,21 @@ def test_preparer_fills_the_form_and_the_badge_reaches_the_meeting_view_and_the_
     assert page.locator("html").get_attribute("lang") == "fi"
     assert page.get_by_role("heading", level=1).inner_text() == SCHOOL["title"]
 
-    # Stage 0: the screening's suggestions come pre-selected; the preparer confirms them as they are.
-    stage0 = page.locator('fieldset[id^="f-prescreen-"]')
-    assert stage0.count() > 0
-    assert page.locator('input[name^="prescreen."]:checked').count() == stage0.count()
-
-    # Stage 1: rate every category stage 0 opened. Energy gets "−" and, at first, no justification.
+    # Only the categories the screening flagged are open; the others wait behind one tick.
     opened = [
         code.removeprefix("category-")
         for code in page.locator("div.category.opened").evaluate_all("els => els.map(e => e.id)")
     ]
-    assert "energy" in opened
+    assert opened == first["categories"] and "energy" in opened
+    assert page.locator('input[name^="prescreen."]').count() == 0
+    # Energy gets "−" and, at first, no justification.
     for code in opened:
         group = page.get_by_role("group", name=CATEGORIES_BY_CODE[code].name["fi"], exact=False)
         if code == "energy":
             group.get_by_label("kielteinen", exact=False).first.check()
         else:
             group.get_by_label("ei tai vähäinen", exact=False).check()
+    page.get_by_label(t("form.others.confirm", "fi")).check()
     energy_negative = page.locator('input[name="ratings.energy.rating"]:checked')
     assert energy_negative.get_attribute("value") == "-"
     page.get_by_role("button", name=t("form.button.submit", "fi")).click()
@@ -82,6 +81,7 @@ def test_preparer_fills_the_form_and_the_badge_reaches_the_meeting_view_and_the_
     # --- fix it, add the cross-cutting answers, submit --------------------------------------------------
     justification.fill(JUSTIFICATION)
     page.locator("#f-questions-X1").fill(ALTERNATIVES)
+    page.get_by_text(t("form.cross.more", "fi", count=5)).click()  # X2–X6 behind a disclosure
     page.locator("#f-questions-X5").fill(INDICATOR)
     page.get_by_label(t("form.name.label", "fi")).fill("Maija Virtanen, kiinteistöpäällikkö")
     page.get_by_role("button", name=t("form.button.submit", "fi")).click()
@@ -98,6 +98,9 @@ def test_preparer_fills_the_form_and_the_badge_reaches_the_meeting_view_and_the_
     badge = article.get_by_role("img", name=ASSESSED)
     badge.wait_for()
     keep_screenshot(page, "2-meeting-view")
+    # the verdict itself, not "the preparer is asked to assess"
+    assert JUSTIFICATION in article.locator(".verdict").inner_text()
+    assert t("summary.invite_high", "fi") not in article.inner_text()
     assert badge.evaluate("img => img.complete && img.naturalWidth > 0")
     assert article.get_by_role("img", name=t("badge.alternatives_considered.name", "fi")).count() == 1
     assert article.get_by_role("img", name=t("badge.indicator_set.name", "fi")).count() == 1

@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 
 from climate_plugin.accounts.users import create_user
 from climate_plugin.commitments.service import local_today
+from climate_plugin.dates import zone
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality
 from climate_plugin.models.municipality import GAME_ELEMENTS
 from climate_plugin.reach import service
 from climate_plugin.reach.history import seed_history
-from climate_plugin.reach.service import LOCAL
 from climate_plugin.regions.service import find as find_region
 from climate_plugin.regions.service import region_url
 from climate_plugin.reviews.service import coordinator_url
@@ -120,7 +120,7 @@ def test_the_numbers_shown_are_the_stored_records(seeded, page):
         inside = {
             item_id
             for item_id, first in firsts
-            if seeded.start <= first.astimezone(LOCAL).date().isoformat() <= seeded.end
+            if seeded.start <= first.astimezone(zone()).date().isoformat() <= seeded.end
         }
         levels: dict[str, int] = {"high": 0, "minor": 0, "none": 0}
         for item_id in inside:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from markupsafe import escape
@@ -70,3 +71,62 @@ def page(client, url: str) -> tuple[str, str]:
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
     return html, token_of(html)
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = False
+        self.done = False
+        self.values: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._option: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def _add(self, name: str | None, value: str) -> None:
+        if name:
+            self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.done and self.action in a.get("action", ""):
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._add(a.get("name"), a.get("value", "on"))
+            elif kind not in ("submit", "button"):
+                self._add(a.get("name"), a.get("value", ""))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self._add(self._select, a.get("value", ""))
+        elif tag == "textarea":
+            self._textarea, self._text = a.get("name"), []
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.inside:
+            self.inside, self.done = False, True
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._add(self._textarea, "".join(self._text).removeprefix("\n"))
+            self._textarea = None
+
+
+def form_values(html: str, action: str) -> dict[str, str | list[str]]:
+    """What a browser would send from the page's form whose action contains ``action`` (its inputs as
+    filled in, checked boxes, selected options; no submit button): tests change what they are about."""
+    reader = _FormReader(action)
+    reader.feed(html)
+    assert reader.done, f"no form with action containing {action!r}"
+    return {k: v[0] if len(v) == 1 else v for k, v in reader.values.items()}

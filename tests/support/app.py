@@ -60,7 +60,14 @@ def _app(instance: Path, env: dict[str, str]):
     environ.update({f"CLIMATE_PLUGIN_{k.upper()}": v for k, v in env.items()})
     app = create_app(load_settings(instance, environ))
     app.config["TESTING"] = True
+    # the test's own folder: mail (the development outbox) and lock files stay out of the working tree
+    app.instance_path = str(instance)
     return app
+
+
+def app_without_migrating(instance: Path, **env: str):
+    """An app on the given settings whose database is left as it is (it may not even answer)."""
+    return _app(instance, env)
 
 
 def _migrate(app) -> None:

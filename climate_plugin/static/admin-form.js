@@ -1,0 +1,10 @@
+// Progressive enhancement of the admin forms: a select marked data-switch="<button id>" presses that
+// button when it changes (the connector kind shows its own settings at once). Without this script the
+// button is there to press.
+document.querySelectorAll("select[data-switch]").forEach(function (select) {
+  var button = document.getElementById(select.getAttribute("data-switch"));
+  if (!button) { return; }
+  select.addEventListener("change", function () {
+    if (select.form.requestSubmit) { select.form.requestSubmit(button); } else { button.click(); }
+  });
+});
