@@ -24,7 +24,8 @@ from climate_plugin.reach.picture import TABLES, Picture, build
 from climate_plugin.reach.service import BadFilter, Filters
 from climate_plugin.regions import service as regions
 from climate_plugin.reviews.service import municipality_for_link
-from climate_plugin.teams.service import team_solution_count, teams_of_region
+from climate_plugin.teams.service import teams_of_region
+from climate_plugin.teams.solutions import live_solution_count
 from climate_plugin.web.errors import wants_json
 from climate_plugin.web.render import render
 from climate_plugin.web.signed_links import LinkExpired, read_token
@@ -400,7 +401,7 @@ def region_overview(token: str) -> Any:
             "theme": team.theme,
             "run_by": team.municipality.name,
             "members": sum(1 for m in team.members if m.revoked_at is None),
-            "solutions": team_solution_count(team),
+            "solutions": live_solution_count(team),
         }
         for team in teams_of_region(region.id)
     ]

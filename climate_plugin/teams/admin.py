@@ -150,11 +150,7 @@ def _team_page(
 
     current = lang()
     base = current_app.config["PUBLIC_URL"]
-    live = list(
-        db.session.scalars(
-            select(Solution).where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
-        )
-    )
+    live = solutions.live_solutions(team)
     rows = solution_rows(live, current)
     for row in rows:
         row["links"] = [

@@ -200,13 +200,7 @@ def invite(data: dict, team_id: int):
 def list_solutions(team_id: int):
     """The team's solutions (not withdrawn), oldest first, with their support and what became of them."""
     team = get_or_404(Team, team_id)
-    rows = list(
-        db.session.scalars(
-            select(Solution)
-            .where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
-            .order_by(Solution.id)
-        )
-    )
+    rows = solutions.live_solutions(team)
     counts = support_counts(s.id for s in rows)
     return [_solution_json(s, counts) for s in rows]
 

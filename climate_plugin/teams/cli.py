@@ -8,15 +8,14 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from climate_plugin.cli.common import database_ready, echo_json, flatten_messages, municipality_by_slug
 from climate_plugin.db import db
-from climate_plugin.models import Solution, Team
+from climate_plugin.models import Team
 from climate_plugin.models.team_challenge import KINDS
 from climate_plugin.models.team_member import GROUPS, ROLES
 from climate_plugin.services import NotPossible
-from climate_plugin.teams import game, notices, service
+from climate_plugin.teams import game, notices, service, solutions
 from climate_plugin.teams.participation import game_engagement, participation
 from climate_plugin.teams.shown import outcomes, support_counts
 
@@ -146,13 +145,7 @@ def teams_solutions(team_id: int) -> None:
     """The team's solutions as JSON, oldest first."""
     database_ready(Team)
     team = _team(team_id)
-    rows = list(
-        db.session.scalars(
-            select(Solution)
-            .where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
-            .order_by(Solution.id)
-        )
-    )
+    rows = solutions.live_solutions(team)
     counts = support_counts(s.id for s in rows)
     echo_json(
         [

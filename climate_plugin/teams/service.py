@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from climate_plugin.accounts.audit import audit
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, t
-from climate_plugin.models import AgendaItem, Connector, Measure, Municipality, Solution, Team, TeamMember
+from climate_plugin.models import AgendaItem, Connector, Measure, Municipality, Team, TeamMember
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.team import SESSION_PHASES
 from climate_plugin.models.team_member import GROUPS, ROLES
@@ -137,12 +137,6 @@ def teams_of_region(region_id: int) -> list[Team]:
     """The teams that work for a region, whichever member municipality runs them (not archived)."""
     stmt = select(Team).where(Team.region_id == region_id, Team.archived_at.is_(None))
     return list(db.session.scalars(stmt.order_by(Team.name, Team.id)))
-
-
-def team_solution_count(team: Team) -> int:
-    """The team's solutions that were not withdrawn."""
-    stmt = select(func.count(Solution.id)).where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
-    return db.session.scalar(stmt) or 0
 
 
 def archive_team(team: Team) -> Team:

@@ -23,7 +23,15 @@ from climate_plugin.checklist import CATEGORIES_BY_CODE
 from climate_plugin.commitments.service import record_commitment
 from climate_plugin.db import db
 from climate_plugin.i18n import t
-from climate_plugin.models import AgendaItem, Measure, Solution, SolutionComment, SolutionSupport, TeamMember
+from climate_plugin.models import (
+    AgendaItem,
+    Measure,
+    Solution,
+    SolutionComment,
+    SolutionSupport,
+    Team,
+    TeamMember,
+)
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.solution import COSTS
 from climate_plugin.models.team_member import DECISION_MAKER, FACILITATOR
@@ -142,6 +150,19 @@ def solution_of(member: TeamMember, solution_id: Any) -> Solution | None:
     if solution is None or solution.team_id != member.team_id or solution.withdrawn_at is not None:
         return None
     return solution
+
+
+def _live(team: Team) -> Any:
+    return (Solution.team_id == team.id) & Solution.withdrawn_at.is_(None)
+
+
+def live_solutions(team: Team) -> list[Solution]:
+    """The team's solutions that were not withdrawn, oldest first: what every list of them starts from."""
+    return list(db.session.scalars(select(Solution).where(_live(team)).order_by(Solution.id)))
+
+
+def live_solution_count(team: Team) -> int:
+    return db.session.scalar(select(func.count(Solution.id)).where(_live(team))) or 0
 
 
 def comment(member: TeamMember, solution: Solution, text: Any, lang: str) -> dict[str, str]:

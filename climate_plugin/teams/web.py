@@ -84,12 +84,7 @@ def _page(
     status: int = 200,
 ) -> Response:
     team = member.team
-    live = [
-        s
-        for s in db.session.scalars(
-            db.select(Solution).where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
-        )
-    ]
+    live = solutions.live_solutions(team)
     rows = solution_rows(live, lang)
     mine = {
         s.solution_id: s.priority
@@ -348,11 +343,7 @@ def screen(token: str) -> Response:
 
 def screen_response(team: Any, lang: str, languages: list, session: dict | None) -> Response:
     """The shared screen (also the coordinator's, from the admin pages)."""
-    live = list(
-        db.session.scalars(
-            db.select(Solution).where(Solution.team_id == team.id, Solution.withdrawn_at.is_(None))
-        )
-    )
+    live = solutions.live_solutions(team)
     auto = request.args.get("auto") == "1"
     args = {k: v for k, v in request.args.items() if k != "auto"}
     html = render(
