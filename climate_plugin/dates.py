@@ -8,7 +8,8 @@ reader can take for a month-first date.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from collections.abc import Callable, Hashable
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -69,6 +70,35 @@ def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
 def local_today(tz: tzinfo | None = None, now: datetime | None = None) -> date:
     """Today in ``tz``: a commitment due "today" is due by the municipality's calendar, not by UTC's."""
     return local_day(now or datetime.now(UTC), tz)
+
+
+#: the furthest any time zone runs ahead of UTC (Kiribati's Line Islands, UTC+14)
+_MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def latest_today(now: datetime | None = None) -> date:
+    """The latest date it is anywhere on Earth at ``now``: a bound for selecting, in one query, what is due
+    by any municipality's calendar; each row is then held to its own municipality's ``local_today``."""
+    return (_aware(now or datetime.now(UTC)).astimezone(UTC) + _MAX_UTC_OFFSET).date()
+
+
+class DueWithin:
+    """Whether a date falls within ``days`` days of today by the calendar of the zone its row belongs to.
+
+    Reminders run for every municipality at once: ``widest`` bounds the query (the latest "today" anywhere),
+    then each row is held to its own zone, looked up once per key (a municipality id)."""
+
+    def __init__(self, days: int, now: datetime, zone_for: Callable[[Hashable], tzinfo]) -> None:
+        self.days = timedelta(days=days)
+        self.now = now
+        self.widest = latest_today(now) + self.days
+        self._zone_for = zone_for
+        self._horizons: dict[Hashable, date] = {}
+
+    def __call__(self, due: date, key: Hashable) -> bool:
+        if key not in self._horizons:
+            self._horizons[key] = local_today(self._zone_for(key), self.now) + self.days
+        return due <= self._horizons[key]
 
 
 def local_day_start(day: date, tz: tzinfo | None = None) -> datetime:

@@ -115,3 +115,26 @@ def test_the_coordinator_is_reminded_once_before_it_is_due(app, tmp_path):
         assert send_follow_up_reminders().reminded == []
         outbox = read_outbox()
     assert len(outbox) == 1 and "MWh/v" in outbox[0].text and outbox[0].to == "liisa@hollola.fi"
+
+
+def test_follow_ups_are_due_and_overdue_by_the_municipalitys_calendar(app, tmp_path):
+    from datetime import UTC, datetime
+
+    from climate_plugin.followups.service import follow_up_json
+
+    app.instance_path = str(tmp_path / "instance")
+    # 23:30 UTC on 1 March: 2 March in Helsinki, still 1 March in New York
+    now = datetime(2027, 3, 1, 23, 30, tzinfo=UTC)
+    with app.app_context():
+        rows = {}
+        for slug, zone in [("hollola", "Europe/Helsinki"), ("newyork", "America/New_York")]:
+            town = MunicipalityFactory(slug=slug, time_zone=zone)
+            UserFactory(municipality=town, role="coordinator", email=f"liisa@{slug}.fi")
+            item = AssessedItemFactory(connector__municipality=town, external_id=f"{slug}-1")
+            _submit(item, "MWh/v, 16.3.2027")
+            rows[slug] = db.session.query(FollowUp).filter_by(municipality_id=town.id).one()
+        assert send_follow_up_reminders(now).reminded == [rows["hollola"].id]
+        # "overdue" the day after the due date there
+        assert follow_up_json(rows["hollola"], "fi", None)["overdue"] is False
+        rows["hollola"].due_date = rows["newyork"].due_date = date.today() - timedelta(days=1)
+        assert follow_up_json(rows["newyork"], "fi")["overdue"] is True

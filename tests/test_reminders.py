@@ -242,3 +242,43 @@ def test_due_dates_are_finnish_calendar_days(app):
         assert row.due_date == date(2027, 3, 15)
         late_evening = datetime(2027, 2, 28, 22, 30, tzinfo=UTC)
         assert send_due_reminders(late_evening).reminded == [row.id]
+
+
+def _commit_in(zone: str, slug: str, due: date) -> Commitment:
+    from tests.factories import MunicipalityFactory
+
+    town = MunicipalityFactory(slug=slug, time_zone=zone)
+    item = RestItemFactory(connector__municipality=town)
+    row, errors = record_commitment(item, CommitmentFormFactory(due_date=due.isoformat()), "fi")
+    assert errors == {}
+    db.session.commit()
+    return row
+
+
+@pytest.mark.parametrize(
+    ("now", "reminded_zones"),
+    [
+        # 23:30 UTC: already 2 March in Helsinki (and on Kiritimati), still 1 March in New York
+        (datetime(2027, 3, 1, 23, 30, tzinfo=UTC), {"Europe/Helsinki", "Pacific/Kiritimati"}),
+        # 11:00 UTC: already 2 March on Kiritimati (UTC+14), still 1 March in Helsinki
+        (datetime(2027, 3, 1, 11, 0, tzinfo=UTC), {"Pacific/Kiritimati"}),
+    ],
+)
+def test_due_within_the_window_by_each_municipalitys_own_calendar(app, now, reminded_zones):
+    # The window is 14 days from "today", and today is the municipality's, not the server's: a commitment
+    # due 16 March enters it when 2 March begins where the municipality is.
+    due = date(2027, 3, 16)
+    with app.app_context():
+        rows = {
+            zone: _commit_in(zone, slug, due).id
+            for zone, slug in [
+                ("Europe/Helsinki", "hollola"),
+                ("America/New_York", "newyork"),
+                ("Pacific/Kiritimati", "kiritimati"),
+            ]
+        }
+        assert sorted(send_due_reminders(now).reminded) == sorted(rows[zone] for zone in reminded_zones)
+        # a day later every one of them is within its window
+        assert sorted(send_due_reminders(now + timedelta(days=1)).reminded) == sorted(
+            v for k, v in rows.items() if k not in reminded_zones
+        )

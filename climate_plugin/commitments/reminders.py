@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from climate_plugin.commitments.service import commitment_text
-from climate_plugin.dates import format_date, local_today
+from climate_plugin.dates import DueWithin, format_date, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.mail import MailRefused, send_mail
-from climate_plugin.models import AgendaItem, Commitment
+from climate_plugin.models import AgendaItem, Commitment, Municipality
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.commitment import OPEN
 from climate_plugin.outbound import TransientError
@@ -44,16 +44,23 @@ def send_due_reminders(now: datetime | None = None) -> ReminderRun:
     """Remind every open commitment due within CLIMATE_PLUGIN_REMINDER_DAYS days and not yet reminded."""
     now = now or utcnow()
     days = current_app.extensions["climate_plugin.settings"].reminder_days
-    horizon = local_today(now=now) + timedelta(days=days)
-    candidates = db.session.scalars(
-        select(Commitment.id)
-        .where(Commitment.status == OPEN, Commitment.reminded_at.is_(None), Commitment.due_date <= horizon)
+    # "Due within 14 days" by the commitment's municipality's calendar, not the server's.
+    due_within = DueWithin(days, now, lambda town: zone_of(db.session.get(Municipality, town)))
+    candidates = db.session.execute(
+        select(Commitment.id, Commitment.municipality_id, Commitment.due_date)
+        .where(
+            Commitment.status == OPEN,
+            Commitment.reminded_at.is_(None),
+            Commitment.due_date <= due_within.widest,
+        )
         .order_by(Commitment.due_date, Commitment.id)
         .limit(BATCH)
     ).all()
     run = ReminderRun()
     items: set[int] = set()
-    for commitment_id in candidates:
+    for commitment_id, municipality_id, due_date in candidates:
+        if not due_within(due_date, municipality_id):
+            continue  # due tomorrow there, not yet today
         if not _claim(commitment_id, now):
             continue  # another scheduler took it
         commitment = db.session.get(Commitment, commitment_id)

@@ -257,8 +257,3 @@ def commitment_facts(item_id: int) -> dict[str, bool]:
         "made": bool(rows),
         "kept": any(c.status == KEPT and (c.result_note or "").strip() for c in rows),
     }
-
-
-def due_soon(commitment: Commitment, days: int, today: date | None = None) -> bool:
-    today = today or local_today()
-    return commitment.status == OPEN and commitment.due_date <= today + timedelta(days=days)

@@ -15,14 +15,14 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from climate_plugin.commitments.service import close_commitment
-from climate_plugin.dates import format_date, local_today
+from climate_plugin.dates import DueWithin, format_date, local_today, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.mail import MailRefused, send_mail
@@ -146,7 +146,8 @@ def record_result(follow_up: FollowUp, data: Mapping[str, Any], lang: str) -> di
 
 
 def follow_up_json(follow_up: FollowUp, lang: str, today: date | None = None) -> dict[str, Any]:
-    today = today or local_today()
+    # Overdue by the municipality's calendar: just after midnight there it is already the next day.
+    today = today or local_today(zone_of(db.session.get(Municipality, follow_up.municipality_id)))
     return {
         "id": follow_up.id,
         "item": follow_up.item.external_id,
@@ -194,15 +195,19 @@ def send_follow_up_reminders(now: datetime | None = None) -> FollowUpReminders:
     """
     now = now or utcnow()
     days = current_app.extensions["climate_plugin.settings"].reminder_days
-    horizon = local_today(now=now) + timedelta(days=days)
-    due = db.session.scalars(
-        select(FollowUp.id)
-        .where(FollowUp.status == OPEN, FollowUp.reminded_at.is_(None), FollowUp.due_date <= horizon)
+    due_within = DueWithin(days, now, lambda town: zone_of(db.session.get(Municipality, town)))
+    due = db.session.execute(
+        select(FollowUp.id, FollowUp.municipality_id, FollowUp.due_date)
+        .where(
+            FollowUp.status == OPEN, FollowUp.reminded_at.is_(None), FollowUp.due_date <= due_within.widest
+        )
         .order_by(FollowUp.due_date, FollowUp.id)
         .limit(500)
     ).all()
     run = FollowUpReminders()
-    for follow_up_id in due:
+    for follow_up_id, municipality_id, due_date in due:
+        if not due_within(due_date, municipality_id):
+            continue  # due by the municipality's calendar only tomorrow
         claimed = db.session.execute(
             update(FollowUp)
             .where(FollowUp.id == follow_up_id, FollowUp.reminded_at.is_(None))

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import exists, or_, select
 
-from climate_plugin.commitments.service import local_today
+from climate_plugin.dates import local_today, zone_of
 from climate_plugin.models import AgendaItem, Assessment, Connector, Municipality, Review
 from climate_plugin.screening.model import RELEVANCE_LEVELS
 
@@ -53,5 +53,5 @@ def items_query(
     elif state in STATES:
         stmt = stmt.where(_latest(Assessment.state) == state)
     if upcoming:
-        stmt = stmt.where(AgendaItem.meeting_date >= local_today())
+        stmt = stmt.where(AgendaItem.meeting_date >= local_today(zone_of(municipality)))
     return stmt

@@ -30,11 +30,12 @@ def show(slug: str, start: str | None, end: str | None, by: str, as_csv: bool) -
 
     database_ready()
     municipality = municipality_by_slug(slug)
+    today = local_today(zone_of(municipality))
     try:
-        filters = service.parse_filters({"from": start, "to": end, "by": by}, local_today())
+        filters = service.parse_filters({"from": start, "to": end, "by": by}, today)
     except service.BadFilter as exc:
         raise click.ClickException(str(exc)) from None
-    result = service.reach(municipality, filters, local_today(zone_of(municipality)))
+    result = service.reach(municipality, filters, today)
     if as_csv:
         rows = [service.flat_row(r) for r in [*result.rows, {**result.totals, "body": "TOTAL"}]]
         click.echo(to_csv(service.FLAT_KEYS, [[r[k] for k in service.FLAT_KEYS] for r in rows]), nl=False)
