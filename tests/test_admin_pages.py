@@ -18,6 +18,7 @@ from climate_plugin.models import (
     ChecklistTemplate,
     Connector,
     Delivery,
+    Municipality,
     User,
     WriteBack,
 )
@@ -460,6 +461,43 @@ def test_checklist_wording_is_edited_as_a_form_and_saved_as_new_versions(client,
     with app.app_context():
         rows = db.session.scalars(select(ChecklistTemplate).order_by(ChecklistTemplate.id)).all()
         assert [r.version for r in rows] == [1, 2] and rows[1].overrides == rows[0].overrides
+
+
+def test_a_region_members_checklist_form_starts_from_the_regions_wording_and_rules(client, app, towns, auth):
+    from climate_plugin.checklist.store import save_region_template
+    from climate_plugin.regions import service as regions
+
+    hollola, _ = towns
+    region_r1 = {"fi": "Onko asia maakunnan ohjelman mukainen?", "sv": "Följer det?", "en": "Aligned?"}
+    with app.app_context():
+        region = regions.create_region("paijat-hame", "Päijät-Hämeen liitto")
+        regions.set_region(db.session.get(Municipality, hollola.id), region)
+        save_region_template(
+            region,
+            {
+                "questions": {"R1": region_r1},
+                "escalation": {"negative_count": 3},
+                "disabled_categories": ["consumption"],
+            },
+        )
+        db.session.commit()
+    auth.login_as(hollola.users["municipality_admin"])
+    html, _ = page(client, "/admin/m/hollola/checklist?lang=fi")
+    form = form_values(html, "/checklist?")
+    # what is in use is shown: the region's wording, rule and switched-off category
+    assert form["q.R1.fi"] == region_r1["fi"] and form["e.negative_count"] == "3"
+    assert form["c.consumption.off"] == "1"
+    # saved unchanged, the municipality stores nothing of its own: the region's later changes still reach it
+    assert client.post("/admin/m/hollola/checklist", data=form).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(select(ChecklistTemplate)).one().overrides == {}
+    # and it can go back to the default where the region differs: that difference is what it stores
+    back = {k: v for k, v in form.items() if k != "c.consumption.off"}
+    back["e.negative_count"] = "2"
+    assert client.post("/admin/m/hollola/checklist", data=back).status_code == 303
+    with app.app_context():
+        latest = db.session.scalars(select(ChecklistTemplate).order_by(ChecklistTemplate.id.desc())).first()
+        assert latest.overrides == {"disabled_categories": [], "escalation": {"negative_count": 2}}
 
 
 # --- users and roles ----------------------------------------------------------------------------------

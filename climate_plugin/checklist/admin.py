@@ -25,6 +25,7 @@ from climate_plugin.admin.pages import (
 )
 from climate_plugin.checklist import checklist_for, overrides_form, template_versions
 from climate_plugin.checklist import service as checklist_service
+from climate_plugin.checklist.store import inherited_overrides
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGE_NAMES, t
 from climate_plugin.models import Municipality
@@ -41,6 +42,7 @@ def _page(
     if overrides is None:
         overrides = (versions[-1].overrides if versions else {}) or {}
     checklist = checklist_for(town)
+    inherited = overrides_form.Inherited(inherited_overrides(town))
     saved = request.args.get("saved")
     return render(
         "admin/checklist.html",
@@ -50,7 +52,7 @@ def _page(
         categories=[c.name[current] for c in checklist.categories],
         questions=[(q.id, q.text[current]) for q in checklist.stage0],
         versions=list(reversed(versions)),
-        form=overrides_form.build(overrides, current),
+        form=overrides_form.build(overrides, current, inherited),
         languages_named=LANGUAGE_NAMES,
         codes=overrides_form.CATEGORY_CODES,
         category_names={c.code: c.name for c in overrides_form.CATEGORIES},
@@ -72,7 +74,7 @@ def checklist_save(slug: str) -> Any:
     town = municipality_or_404(slug)
     if not csrf_ok():
         return refuse_csrf(town)
-    overrides = overrides_form.read(request.form)
+    overrides = overrides_form.read(request.form, overrides_form.Inherited(inherited_overrides(town)))
     errors = overrides_form.errors_by_input(overrides, lang())
     if errors:
         return _page(town, overrides, errors, 422)

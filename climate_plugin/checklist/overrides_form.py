@@ -1,10 +1,10 @@
 """The municipality's checklist overrides as a form: each question's and category's wording in fi, sv and
 en, categories switched off, the escalation rules, and the municipality's own extra questions.
 
-The form shows the municipality's latest overrides over the default checklist; what is saved is only what
-differs from the default, in the overrides format of climate_plugin.checklist.overrides (so the JSON API,
-the CLI and this form store the same thing, through the same service). Errors come back keyed by the
-form's input names, in the page's language.
+The form shows the municipality's latest overrides over what it inherits (the default checklist with its
+region's template, ``Inherited``); what is saved is only what differs from that, in the overrides format
+of climate_plugin.checklist.overrides (so the JSON API, the CLI and this form store the same thing, through
+the same service). Errors come back keyed by the form's input names, in the page's language.
 """
 
 from __future__ import annotations
@@ -75,25 +75,64 @@ def _texts(given: Any, default: Mapping[str, str]) -> dict[str, str]:
     return {lang: str(given.get(lang, default.get(lang, ""))) for lang in LANGS}
 
 
-def build(overrides: Mapping[str, Any] | None, lang: str) -> OverridesForm:
-    """The form filled in from the municipality's stored (or just submitted) overrides."""
+def _section(overrides: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = overrides.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """What a municipality's own overrides start from: the default checklist with its region's overrides.
+
+    A region member's form must show the region's wording and rules where the municipality has none of its
+    own, and store only what differs from them: comparing with the bare default would hide the region's
+    wording and make "back to the default" impossible to save.
+    """
+
+    region: Mapping[str, Any] = field(default_factory=dict)
+
+    def question(self, q: Any) -> dict[str, str]:
+        return _texts(_section(self.region, "questions").get(q.id), q.text)
+
+    def part(self, category: Any, part: str) -> dict[str, str]:
+        own = _section(self.region, "categories").get(category.code)
+        given = own.get(part) if isinstance(own, Mapping) else None
+        return _texts(given, getattr(category, part))
+
+    @property
+    def disabled(self) -> list[str]:
+        return [c for c in CATEGORY_CODES if c in (self.region.get("disabled_categories") or ())]
+
+    @property
+    def escalation(self) -> dict[str, Any]:
+        return {**ESCALATION_DEFAULTS, **_section(self.region, "escalation")}
+
+
+#: a municipality outside a region starts from the default checklist
+DEFAULT = Inherited()
+
+
+def build(overrides: Mapping[str, Any] | None, lang: str, inherited: Inherited = DEFAULT) -> OverridesForm:
+    """The form filled in from the municipality's stored (or just submitted) overrides over ``inherited``;
+    "changed" marks what differs from the inherited wording."""
     o = overrides or {}
     questions = o.get("questions") or {}
 
     def question_row(q) -> TextRow:
-        values = _texts(questions.get(q.id), q.text)
-        return TextRow(f"q.{q.id}", f"{q.id} {q.text.get(lang, '')}", values, values != dict(q.text))
+        base = inherited.question(q)
+        values = _texts(questions.get(q.id), base)
+        return TextRow(f"q.{q.id}", f"{q.id} {base.get(lang, '')}", values, values != base)
 
     categories = []
     stored = o.get("categories") or {}
-    off = set(o.get("disabled_categories") or ())
+    off = set(o.get("disabled_categories", inherited.disabled))
     for c in CATEGORIES:
         own = stored.get(c.code) or {}
         rows = []
         for part in PARTS:
-            default = getattr(c, part)
-            values = _texts(own.get(part), default)
-            rows.append(TextRow(f"c.{c.code}.{part}", part, values, values != dict(default)))
+            base = inherited.part(c, part)
+            values = _texts(own.get(part), base)
+            rows.append(TextRow(f"c.{c.code}.{part}", part, values, values != base))
         categories.append(CategoryRow(c.code, c.name.get(lang, c.code), c.code in off, rows))
 
     extras = []
@@ -107,7 +146,7 @@ def build(overrides: Mapping[str, Any] | None, lang: str) -> OverridesForm:
         index = len(extras)
         extras.append(ExtraRow(index, "", PRESCREEN, TextRow(f"x.{index}", "", _texts({}, {})), new=True))
 
-    rules = {**ESCALATION_DEFAULTS, **(o.get("escalation") or {})}
+    rules = {**inherited.escalation, **(o.get("escalation") or {})}
     return OverridesForm(
         prescreen=[question_row(q) for q in STAGE0_QUESTIONS],
         cross_cutting=[question_row(q) for q in CROSS_CUTTING],
@@ -131,13 +170,13 @@ def _number(text: str) -> Any:
         return text  # refused by the schema with its own message, shown next to the input
 
 
-def read(form: Any) -> dict[str, Any]:
-    """The overrides a submitted form asks for: only what differs from the default checklist."""
+def read(form: Any, inherited: Inherited = DEFAULT) -> dict[str, Any]:
+    """The overrides a submitted form asks for: only what differs from what the municipality inherits."""
     out: dict[str, Any] = {}
     questions = {}
     for q in STAGE0_QUESTIONS + CROSS_CUTTING:
         typed = _typed(form, f"q.{q.id}")
-        if typed != dict(q.text):
+        if typed != inherited.question(q):
             questions[q.id] = typed
     if questions:
         out["questions"] = questions
@@ -147,14 +186,15 @@ def read(form: Any) -> dict[str, Any]:
         changed = {}
         for part in PARTS:
             typed = _typed(form, f"c.{c.code}.{part}")
-            if typed != dict(getattr(c, part)):
+            if typed != inherited.part(c, part):
                 changed[part] = typed
         if changed:
             categories[c.code] = changed
     if categories:
         out["categories"] = categories
     disabled = [code for code in CATEGORY_CODES if form.get(f"c.{code}.off")]
-    if disabled:
+    if disabled != inherited.disabled:
+        # the municipality's list replaces the region's, so [] switches the region's choice back on
         out["disabled_categories"] = disabled
 
     extras = []
@@ -175,16 +215,17 @@ def read(form: Any) -> dict[str, Any]:
         out["extra_questions"] = extras
 
     rules: dict[str, Any] = {}
+    base = inherited.escalation
     for flag in FLAGS:
         value = bool(form.get(f"e.{flag}"))
-        if value != ESCALATION_DEFAULTS[flag]:
+        if value != base[flag]:
             rules[flag] = value
     for name in NUMBERS:
         value = _number(form.get(f"e.{name}", ""))
-        if value != ESCALATION_DEFAULTS[name]:
+        if value != base[name]:
             rules[name] = value
     unknown = [code for code in CATEGORY_CODES if code in form.getlist("e.unknown_categories")]
-    if tuple(unknown) != tuple(ESCALATION_DEFAULTS["unknown_categories"]):
+    if tuple(unknown) != tuple(base["unknown_categories"] or ()):
         rules["unknown_categories"] = unknown
     if rules:
         out["escalation"] = rules
@@ -221,4 +262,4 @@ def errors_by_input(overrides: Mapping[str, Any], lang: str) -> dict[str, list[s
     return {}
 
 
-__all__ = ["CROSS", "PRESCREEN", "OverridesForm", "build", "errors_by_input", "read"]
+__all__ = ["CROSS", "DEFAULT", "PRESCREEN", "Inherited", "OverridesForm", "build", "errors_by_input", "read"]

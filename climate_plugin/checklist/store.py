@@ -95,6 +95,14 @@ def _region_of(municipality: Municipality) -> Region | None:
     return db.session.get(Region, region_id) if region_id is not None else None
 
 
+def inherited_overrides(municipality: Municipality) -> dict[str, Any]:
+    """The overrides a municipality's own template starts from: its region's latest ({} outside a region)."""
+    region = _region_of(municipality)
+    template = _region_template(region, None) if region is not None else None
+    overrides = template.overrides if template is not None else None
+    return overrides if isinstance(overrides, dict) else {}
+
+
 def checklist_for(municipality: Municipality | None, version: str | None = None) -> Checklist:
     """The municipality's checklist: its latest templates (its region's and its own), or the stored
     ``version`` an assessment names.
