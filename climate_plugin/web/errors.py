@@ -117,10 +117,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if _for_machines():
-            return json_error(exc.code or 500, exc.description or exc.name)
-        if exc.code is None or exc.code < 400:
+            response = json_error(exc.code or 500, exc.description or exc.name)
+        elif exc.code is None or exc.code < 400:
             return exc  # a redirect raised as an exception: Werkzeug's own answer is right
-        response = error_page(exc.code)
+        else:
+            response = error_page(exc.code)
+        # A 405 must name what is allowed (RFC 9110), for a client of the API as for a browser.
         for name, value in exc.get_response().headers.items():
             if name in ("Allow", "Retry-After", "WWW-Authenticate"):  # e.g. a 405 names what is allowed
                 response.headers[name] = value
