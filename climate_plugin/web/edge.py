@@ -79,7 +79,12 @@ def _check_request():
     what = _bad_part()
     if what is not None:
         return _refuse(f"{what} contains a NUL character or an unpaired surrogate, which cannot be stored")
-    if request.method == "PATCH" and request.path.startswith("/api/") and not request.get_data(cache=True):
+    if (
+        request.method == "PATCH"
+        and request.path.startswith("/api/")
+        and request.routing_exception is None  # a PATCH the address does not take is a 405, not this
+        and not request.get_data(cache=True)
+    ):
         return _refuse("a PATCH needs a JSON object with the fields to change")
     return None
 
