@@ -11,8 +11,9 @@ before (the sender's rate), one statement, and one Redis command after (the hand
 - the delivery is stored by one ``INSERT … SELECT … WHERE EXISTS (the connector row at that version)
   ON CONFLICT DO NOTHING RETURNING id`` in autocommit: the statement commits itself (no BEGIN, no COMMIT),
   and it stores nothing if the connector changed meanwhile (disabled, secret rotated, config edited);
-- when it stored nothing (a twin delivery, or a changed connector) the webhook takes the full path: the
-  connector read afresh, verified and parsed again, an unguarded insert, the duplicate looked up.
+- when it stored nothing or refused the webhook (a twin delivery, a bad signature, a changed connector) the
+  webhook takes the full path: the connector read afresh, verified and parsed again, an unguarded insert,
+  the duplicate looked up. A refusal never rests on a row this process kept.
 
 The per-sender rate limit is counted directly in the limiter's store (``accounts.limits.webhook_over_limit``),
 not through Flask-Limiter's per-request machinery, which cost more than the count itself.
@@ -82,9 +83,10 @@ def receive(connector_id: int, resource: str | None = None):
                 row, version = known
                 body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
                 outcome = _accept(conn, row, body, resource, version)
-                if not isinstance(outcome, NotStored):
+                if isinstance(outcome, int):
                     return _answer(outcome)
-                # Nothing stored: a twin delivery, or the connector changed. Decide it on fresh data.
+                # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
+                # for a changed config, a disabled connector. The row as it is now decides.
 
         row = conn.execute(_select_connector(conn.dialect.name), {"id": connector_id}).first()
         if row is None:
