@@ -82,7 +82,7 @@ def receive(connector_id: int, resource: str | None = None):
             if known is not None:
                 row, version = known
                 body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-                outcome = _accept(conn, row, body, resource, version)
+                outcome = _accept(conn, row, body, resource, version, quiet=True)
                 if isinstance(outcome, int):
                     return _answer(outcome)
                 # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
@@ -128,18 +128,20 @@ class NotStored:
 
 
 def _accept(
-    conn: Connection, row: Row, body: bytes, resource: str | None, version: str | None
+    conn: Connection, row: Row, body: bytes, resource: str | None, version: str | None, quiet: bool = False
 ) -> int | Response | NotStored:
     """Verify, parse and store one webhook for connector ``row``: the new delivery's id, an error answer,
-    or :class:`NotStored`."""
+    or :class:`NotStored`. ``quiet``: log nothing (a refusal is decided again on the row as it is now)."""
     try:
         connector, secrets = inbound_connector(row)
     except UnknownConnectorKind:
-        log.error("connector %s has kind %r, which is not installed", row.id, row.kind)
+        if not quiet:
+            log.error("connector %s has kind %r, which is not installed", row.id, row.kind)
         return json_error(404, f"connector {row.id} has a kind that is not installed")
     except DecryptionError as exc:
         # Nothing can be verified, so nothing is stored; a 503 has the host retry once it is fixed.
-        log.error("webhook for %s", exc)
+        if not quiet:
+            log.error("webhook for %s", exc)
         response = json_error(
             503,
             f"connector {row.id}'s stored secret cannot be decrypted by this service, so the "
@@ -161,7 +163,8 @@ def _accept(
     except (ValueError, OverflowError) as exc:
         # A connector's parse met a value it did not expect (a date past the calendar's edge): the content
         # is wrong, whatever the signature says; a 5xx would have the sender retry it for ever.
-        log.warning("webhook for connector %s: unreadable content (%s)", row.id, type(exc).__name__)
+        if not quiet:
+            log.warning("webhook for connector %s: unreadable content (%s)", row.id, type(exc).__name__)
         return json_error(400, f"the webhook's content cannot be read ({type(exc).__name__})")
 
     now = utcnow()

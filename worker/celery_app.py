@@ -117,10 +117,12 @@ class RedisPublisher:
 
     ``apply_async`` spends most of a webhook's publishing time in its own layers (options merged from the
     task, the router, signals, kombu's producer, channel and retry wrappers) before the one LPUSH that kombu's
-    Redis transport sends. Here Celery still makes the message (``amqp.create_task_message``, so a worker
-    reads it as its own), routed as Celery routes the task; only the envelope kombu's Redis transport wraps it
-    in is built here. Socket timeouts and one retry as the Celery publish has them, so a hung Redis costs a
-    webhook at most about twice CLIMATE_PLUGIN_BROKER_TIMEOUT; the caller leaves a failure to the sweeper.
+    Redis transport sends. Here Celery still makes the message (``amqp.create_task_message``, once per task
+    and process; each publish fills in its own task id and argument), routed as Celery routes the task, so a
+    worker reads it as its own; only the envelope kombu's Redis transport wraps it in is built here
+    (``tests/test_webhook_hot_path.py`` fails if a Celery or kombu release changes either). Socket timeouts
+    and one retry as the Celery publish has them, so a hung Redis costs a webhook at most about twice the
+    socket timeout; the caller leaves a failure to the sweeper.
     """
 
     def __init__(self, celery: Celery) -> None:
