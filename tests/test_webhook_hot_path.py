@@ -184,3 +184,32 @@ def test_a_webhook_reads_no_session_and_resolves_no_flask_limiter_limits(hot, mo
     # the sign-in page still has both
     app.test_client().get("/admin/login")
     assert "session" in calls and "limits" in calls
+
+
+def _terminate_other_backends(database_url: str) -> int:
+    """Kill every server process on the app's database (a restart, as far as its pool can tell)."""
+    import psycopg
+
+    from tests.support.services import PG_ADMIN_URL
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
+        return len(killed.fetchall())
+
+
+def test_a_pooled_connection_killed_while_idle_is_replaced_before_use(hot, monkeypatch):
+    """No pre-ping on every check-out: a connection idle over PING_AFTER_IDLE is pinged, and one the server
+    killed meanwhile is replaced, so the webhook is stored as usual."""
+    import climate_plugin.app
+
+    app, connector_id, secret, store = hot
+    assert _post(app, connector_id, secret, "before").status_code == 202
+    assert _terminate_other_backends(app.config["SQLALCHEMY_DATABASE_URI"]) >= 1
+    monkeypatch.setattr(climate_plugin.app, "PING_AFTER_IDLE", -1.0)  # every pooled connection counts as idle
+    assert _post(app, connector_id, secret, "after").status_code == 202
+    assert _stored(app) == 2 and len(_queued(app, store)) == 2
