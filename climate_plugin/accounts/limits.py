@@ -1,4 +1,5 @@
-"""Abuse limits (Flask-Limiter): sign-in attempts and webhook floods.
+"""Abuse limits: sign-in attempts (Flask-Limiter's decorators) and webhook floods (:class:`WebhookCounter`,
+counted by the webhook view in the same store, without Flask-Limiter's per-request work).
 
 The limiter lives here, importable without an app, so views can carry its decorators; the app factory
 picks the storage: Redis in production, so every worker process counts together (a per-process
