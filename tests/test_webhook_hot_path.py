@@ -70,7 +70,7 @@ def test_a_webhook_costs_one_postgresql_and_two_redis_round_trips(hot):
         answers = [_post(app, connector_id, secret, f"item-{i}").status_code for i in range(n)]
     assert answers == [202] * n
     # One INSERT each, committing itself (before: pre-ping, BEGIN, SELECT connector, INSERT, COMMIT = 5);
-    # one more for the whole batch at most (the pool's first check-out of a new connection).
+    # one more for the whole batch at most (psycopg prepares the statement once per connection).
     assert trips.postgresql <= n + 1, trips.statements
     # the sender's count and the hand-over
     assert trips.redis == 2 * n
