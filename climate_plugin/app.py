@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from climate_plugin import migrations
 from climate_plugin.config import Settings, load_settings, unknown_variables
@@ -56,6 +58,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
 
     db.init_app(app)
+    if not settings.database_url.startswith("sqlite"):
+        with app.app_context():
+            _ping_when_idle(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
     from climate_plugin.accounts import init_app as init_auth
@@ -107,7 +112,8 @@ def _engine_options(settings: Settings) -> dict:
     # retries. A runaway statement is cancelled by the server.
     statement_ms = round(settings.db_statement_timeout * 1000)
     return {
-        "pool_pre_ping": True,
+        # No pool_pre_ping: it costs every request a round trip; _ping_when_idle pings only a connection
+        # that waited in the pool long enough for the server to have gone away meanwhile.
         # a request waits this long for a free pooled connection, not SQLAlchemy's 30 s
         "pool_timeout": settings.db_connect_timeout,
         "connect_args": {
@@ -115,6 +121,41 @@ def _engine_options(settings: Settings) -> dict:
             "options": f"-c statement_timeout={statement_ms}",
         },
     }
+
+
+#: seconds a pooled connection may have been idle and still be used without a ping first
+PING_AFTER_IDLE = 1.0
+#: the pool entry's info key: when it was last returned to the pool
+_CHECKED_IN_AT = "climate_plugin.checked_in_at"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it has been idle over PING_AFTER_IDLE seconds.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every check-out: one more round trip for every request, half of
+    a webhook's. A connection used a moment ago is alive unless the server went away in that moment, and
+    then the statement fails like any statement during an outage (a 503; SQLAlchemy invalidates the
+    pool, so the next request reconnects). A restart takes longer than a second, so the connections it
+    killed are pinged and replaced before use, as ``pool_pre_ping`` does. This is SQLAlchemy's own recipe
+    for custom pessimistic disconnect handling: DisconnectionError from a check-out has the pool replace
+    the connection and check out again.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_connection, record) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection, record, proxy) -> None:
+        checked_in_at = record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at <= PING_AFTER_IDLE:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # what pool_pre_ping sends (outside a transaction)
+        except Exception as exc:
+            raise DisconnectionError(f"connection idle for a while is gone ({type(exc).__name__})") from exc
+        finally:
+            record.info.pop(_CHECKED_IN_AT, None)
 
 
 @event.listens_for(Engine, "connect")

@@ -1,10 +1,22 @@
-"""POST /webhooks/<connector id>[/<resource>]: verify → parse → persist → commit → enqueue → answer.
+"""POST /webhooks/<connector id>[/<resource>]: verify → parse → persist → enqueue → answer.
 
 The delivery is committed before it is enqueued, and a sweeper re-enqueues deliveries still waiting,
 so a crash or a broker outage between the two loses nothing.
 
-This is the hot path (hosts send bursts, and duplicates): one database connection, a single-row
-SELECT of the connector, one INSERT … ON CONFLICT DO NOTHING RETURNING, one COMMIT.
+This is the hot path (hosts send bursts, and duplicates). On PostgreSQL a webhook costs one Redis command
+before (the sender's rate), one statement, and one Redis command after (the hand-over):
+
+- the connector row is kept per process with its row version (PostgreSQL's ``xmin``, which every UPDATE of
+  the row changes), so it is not read again for each webhook;
+- the delivery is stored by one ``INSERT … SELECT … WHERE EXISTS (the connector row at that version)
+  ON CONFLICT DO NOTHING RETURNING id`` in autocommit: the statement commits itself (no BEGIN, no COMMIT),
+  and it stores nothing if the connector changed meanwhile (disabled, secret rotated, config edited);
+- when it stored nothing or refused the webhook (a twin delivery, a bad signature, a changed connector) the
+  webhook takes the full path: the connector read afresh, verified and parsed again, an unguarded insert,
+  the duplicate looked up. A refusal never rests on a row this process kept.
+
+The per-sender rate limit is counted directly in the limiter's store (``accounts.limits.webhook_over_limit``),
+not through Flask-Limiter's per-request machinery, which cost more than the count itself.
 """
 
 from __future__ import annotations
@@ -12,13 +24,16 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Text, bindparam, cast, literal_column, select
+from sqlalchemy.engine import Connection, Row
 
 from climate_plugin import queue
-from climate_plugin.accounts.limits import webhook_per_sender
+from climate_plugin.accounts.limits import webhook_over_limit
 from climate_plugin.connectors.base import PayloadError, WebhookAuthError, WebhookEvent
 from climate_plugin.connectors.registry import UnknownConnectorKind
 from climate_plugin.db import db
@@ -32,6 +47,7 @@ from climate_plugin.web.errors import json_error
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)
 
+
 #: headers kept with a delivery for audit and redelivery; never Authorization or cookies
 KEPT_HEADERS = ("content-type", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature")
 
@@ -39,84 +55,143 @@ KEPT_HEADERS = ("content-type", "user-agent", "webhook-id", "webhook-timestamp",
 #: the resource segment of ``<webhook_url>/<resource>`` (Ahjo posts each resource type to its own URL)
 RESOURCE = re.compile(r"[a-z_]{1,40}")
 
+#: the app's extensions key of this process's connector rows: {connector id: (row, row version)}
+_KNOWN = "climate_plugin.webhook_connectors"
+#: connectors a process keeps at most (a deployment has a few dozen)
+_KNOWN_SIZE = 1024
+
 
 # Ids beyond the integer column's range are unknown connectors (404), not a database overflow.
 @bp.post("/webhooks/<int(max=2147483647):connector_id>")
 @bp.post("/webhooks/<int(max=2147483647):connector_id>/<resource>")
-@webhook_per_sender
 def receive(connector_id: int, resource: str | None = None):
+    wait = webhook_over_limit()
+    if wait is not None:
+        response = json_error(429, "too many requests; wait and try again")
+        response.headers["Retry-After"] = str(wait)
+        return response
     if resource is not None and not RESOURCE.fullmatch(resource):
         return json_error(404, "no such webhook URL: a resource is 1 to 40 of a-z and _")
+    body: bytes | None = None
     with db.engine.connect() as conn:
-        row = conn.execute(select(Connector.__table__).where(Connector.id == connector_id)).first()
+        postgresql = conn.dialect.name == "postgresql"
+        if postgresql:
+            # Each statement commits itself: no BEGIN and COMMIT round trips around the one INSERT.
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            known = current_app.extensions.get(_KNOWN, {}).get(connector_id)
+            if known is not None:
+                row, version = known
+                body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
+                outcome = _accept(conn, row, body, resource, version, quiet=True)
+                if isinstance(outcome, int):
+                    return _answer(outcome)
+                # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
+                # for a changed config, a disabled connector. The row as it is now decides.
+
+        row = conn.execute(_select_connector(conn.dialect.name), {"id": connector_id}).first()
         if row is None:
             return json_error(404, f"unknown connector {connector_id}")
         if not row.enabled:
             return json_error(410, f"connector {connector_id} is disabled")
-        body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-        try:
-            connector, secrets = inbound_connector(row)
-        except UnknownConnectorKind:
-            log.error("connector %s has kind %r, which is not installed", row.id, row.kind)
-            return json_error(404, f"connector {connector_id} has a kind that is not installed")
-        except DecryptionError as exc:
-            # Nothing can be verified, so nothing is stored; a 503 has the host retry once it is fixed.
-            log.error("webhook for %s", exc)
-            response = json_error(
-                503,
-                f"connector {connector_id}'s stored secret cannot be decrypted by this service, so the "
-                "webhook cannot be verified; its operator must fix CLIMATE_PLUGIN_ENCRYPTION_KEYS. "
-                "Retry later",
-            )
-            response.headers["Retry-After"] = "300"
-            return response
-
-        try:
-            connector.verify_webhook(body, request.headers, secrets)
-        except WebhookAuthError as exc:
-            return json_error(401, str(exc))
-        try:
-            event = connector.parse_webhook(body, request.headers, resource)
-            _check_storable(event)
-        except PayloadError as exc:
-            return json_error(400, str(exc))
-        except (ValueError, OverflowError) as exc:
-            # A connector's parse met a value it did not expect (a date past the calendar's edge): the content
-            # is wrong, whatever the signature says; a 5xx would have the sender retry it for ever.
-            log.warning("webhook for connector %s: unreadable content (%s)", row.id, type(exc).__name__)
-            return json_error(400, f"the webhook's content cannot be read ({type(exc).__name__})")
-
-        now = utcnow()
-        values = dict(
-            connector_id=row.id,
-            delivery_id=event.delivery_id,
-            event_type=event.event_type,
-            action=event.action,
-            external_id=event.external_id,
-            occurred_at=event.occurred_at,
-            body=body,
-            headers={k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS},
-            status="received",
-            attempts=0,
-            received_at=now,
-            # Set before the enqueue so no second write is needed; if the enqueue fails the sweeper
-            # sees a delivery that has waited too long and hands it over again.
-            enqueued_at=now,
-        )
-        # The unique constraint, not a check-then-insert, decides: twin deliveries arrive together.
-        delivery_id = conn.execute(_insert_delivery(conn.dialect.name), values).scalar()
-        conn.commit()
-        if delivery_id is None:
+        if postgresql:
+            known_rows = current_app.extensions.setdefault(_KNOWN, {})
+            if len(known_rows) >= _KNOWN_SIZE:
+                known_rows.clear()
+            known_rows[connector_id] = (row, row.row_version)
+        if body is None:
+            body = request.get_data(cache=False)
+        outcome = _accept(conn, row, body, resource, None)
+        if isinstance(outcome, NotStored):
             existing = conn.execute(
                 select(Delivery.id, Delivery.status).where(
-                    Delivery.connector_id == row.id, Delivery.delivery_id == event.delivery_id
+                    Delivery.connector_id == row.id, Delivery.delivery_id == outcome.delivery_id
                 )
             ).one()
             return {"delivery": existing.id, "status": existing.status, "duplicate": True}, 200
+        return _answer(outcome)
 
-    # Committed above on the endpoint's own connection: hand it over now (the sweeper covers a failure).
-    queue.enqueue_or_leave_to_sweeper("process_delivery", delivery_id)
-    return {"delivery": delivery_id, "status": "received", "duplicate": False}, 202
+
+def _answer(outcome: int | Response) -> Any:
+    if isinstance(outcome, Response):
+        return outcome
+    # Committed above: hand it over now (the sweeper covers a failure).
+    queue.enqueue_or_leave_to_sweeper("process_delivery", outcome)
+    return {"delivery": outcome, "status": "received", "duplicate": False}, 202
+
+
+@dataclass(frozen=True)
+class NotStored:
+    """A verified webhook that stored nothing: a twin of ``delivery_id`` is stored already, or (when the
+    insert was guarded by a row version) the connector changed since it was read."""
+
+    delivery_id: str
+
+
+def _accept(
+    conn: Connection, row: Row, body: bytes, resource: str | None, version: str | None, quiet: bool = False
+) -> int | Response | NotStored:
+    """Verify, parse and store one webhook for connector ``row``: the new delivery's id, an error answer,
+    or :class:`NotStored`. ``quiet``: log nothing (a refusal is decided again on the row as it is now)."""
+    try:
+        connector, secrets = inbound_connector(row)
+    except UnknownConnectorKind:
+        if not quiet:
+            log.error("connector %s has kind %r, which is not installed", row.id, row.kind)
+        return json_error(404, f"connector {row.id} has a kind that is not installed")
+    except DecryptionError as exc:
+        # Nothing can be verified, so nothing is stored; a 503 has the host retry once it is fixed.
+        if not quiet:
+            log.error("webhook for %s", exc)
+        response = json_error(
+            503,
+            f"connector {row.id}'s stored secret cannot be decrypted by this service, so the "
+            "webhook cannot be verified; its operator must fix CLIMATE_PLUGIN_ENCRYPTION_KEYS. "
+            "Retry later",
+        )
+        response.headers["Retry-After"] = "300"
+        return response
+
+    try:
+        connector.verify_webhook(body, request.headers, secrets)
+    except WebhookAuthError as exc:
+        return json_error(401, str(exc))
+    try:
+        event = connector.parse_webhook(body, request.headers, resource)
+        _check_storable(event)
+    except PayloadError as exc:
+        return json_error(400, str(exc))
+    except (ValueError, OverflowError) as exc:
+        # A connector's parse met a value it did not expect (a date past the calendar's edge): the content
+        # is wrong, whatever the signature says; a 5xx would have the sender retry it for ever.
+        if not quiet:
+            log.warning("webhook for connector %s: unreadable content (%s)", row.id, type(exc).__name__)
+        return json_error(400, f"the webhook's content cannot be read ({type(exc).__name__})")
+
+    now = utcnow()
+    values = dict(
+        connector_id=row.id,
+        delivery_id=event.delivery_id,
+        event_type=event.event_type,
+        action=event.action,
+        external_id=event.external_id,
+        occurred_at=event.occurred_at,
+        body=body,
+        headers={k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS},
+        status="received",
+        attempts=0,
+        received_at=now,
+        # Set before the enqueue so no second write is needed; if the enqueue fails the sweeper
+        # sees a delivery that has waited too long and hands it over again.
+        enqueued_at=now,
+    )
+    # The unique constraint, not a check-then-insert, decides: twin deliveries arrive together.
+    if version is None:
+        delivery_id = conn.execute(_insert_delivery(conn.dialect.name), values).scalar()
+    else:
+        guard = {"guard_id": row.id, "guard_version": version}
+        delivery_id = conn.execute(_guarded_insert(), {**values, **guard}).scalar()
+    conn.commit()  # in autocommit (PostgreSQL) nothing is sent: the INSERT committed itself
+    return NotStored(event.delivery_id) if delivery_id is None else delivery_id
 
 
 def _check_storable(event: WebhookEvent) -> None:
@@ -147,3 +222,48 @@ def _insert_delivery(dialect: str):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(Delivery).on_conflict_do_nothing().returning(Delivery.id)
+
+
+#: the delivery columns a webhook sets
+_COLUMNS = (
+    "connector_id", "delivery_id", "event_type", "action", "external_id", "occurred_at", "body", "headers",
+    "status", "attempts", "received_at", "enqueued_at",
+)
+
+
+@functools.cache
+def _select_connector(dialect: str):
+    """The connector row; on PostgreSQL with its row version (``xmin``, which every UPDATE changes)."""
+    table = Connector.__table__
+    if dialect == "postgresql":
+        return select(table, cast(literal_column("connector.xmin"), Text).label("row_version")).where(
+            table.c.id == bindparam("id")
+        )
+    return select(table).where(table.c.id == bindparam("id"))
+
+
+@functools.cache
+def _guarded_insert():
+    """``INSERT INTO delivery … SELECT <values> WHERE EXISTS (the connector at the version the webhook was
+    verified with) ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL), built once."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    delivery, connector = Delivery.__table__, Connector.__table__
+    columns = [delivery.c[name] for name in _COLUMNS]
+    unchanged = (
+        select(literal_column("1"))
+        .select_from(connector)
+        .where(
+            connector.c.id == bindparam("guard_id"),
+            cast(literal_column("connector.xmin"), Text) == bindparam("guard_version"),
+        )
+        .exists()
+    )
+    # Each value cast to its column's type: PostgreSQL types a SELECT list's parameters on their own.
+    source = select(*[cast(bindparam(c.name, type_=c.type), c.type) for c in columns]).where(unchanged)
+    return (
+        insert(delivery)
+        .from_select(list(_COLUMNS), source)
+        .on_conflict_do_nothing()
+        .returning(delivery.c.id)
+    )

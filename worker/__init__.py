@@ -11,8 +11,7 @@ def init_app(app: Flask) -> None:
     if settings.broker_url:
         from climate_plugin.worker.celery_app import CeleryQueue, celery_init_app
 
-        celery_init_app(app)
-        app.extensions["climate_plugin.queue"] = CeleryQueue()
+        app.extensions["climate_plugin.queue"] = CeleryQueue(celery_init_app(app))
     else:
         from climate_plugin.worker.embedded import EmbeddedWorker
 

@@ -90,9 +90,116 @@ def _warm_up(**_kwargs) -> None:
 
 
 class CeleryQueue:
-    """The core's queue interface, backed by Celery."""
+    """The core's queue interface, backed by Celery.
+
+    A task due now is published by :class:`RedisPublisher` when the broker is Redis: the same message that
+    ``apply_async`` puts in the queue's Redis list (``tests/test_webhook_hot_path.py`` compares the two), at
+    a fraction of the cost; it is the webhook's hot path. Anything else (a countdown, another broker) goes
+    through ``apply_async``.
+    """
+
+    def __init__(self, celery: Celery | None = None) -> None:
+        self._publisher: RedisPublisher | None = None
+        if celery is not None and str(celery.conf.broker_url or "").startswith(("redis://", "rediss://")):
+            self._publisher = RedisPublisher(celery)
 
     def enqueue(self, task: TaskName, record_id: int, countdown: float = 0) -> None:
+        if self._publisher is not None and not countdown:
+            self._publisher.publish(task, record_id)
+            return
         from climate_plugin.worker import tasks
 
         getattr(tasks, task).apply_async((record_id,), countdown=countdown or None)
+
+
+class RedisPublisher:
+    """Celery's task message for ``task(record_id)``, pushed onto its queue's Redis list with one LPUSH.
+
+    ``apply_async`` spends most of a webhook's publishing time in its own layers (options merged from the
+    task, the router, signals, kombu's producer, channel and retry wrappers) before the one LPUSH that kombu's
+    Redis transport sends. Here Celery still makes the message (``amqp.create_task_message``, once per task
+    and process; each publish fills in its own task id and argument), routed as Celery routes the task, so a
+    worker reads it as its own; only the envelope kombu's Redis transport wraps it in is built here
+    (``tests/test_webhook_hot_path.py`` fails if a Celery or kombu release changes either). Socket timeouts
+    and one retry as the Celery publish has them, so a hung Redis costs a webhook at most about twice the
+    socket timeout; the caller leaves a failure to the sweeper.
+    """
+
+    def __init__(self, celery: Celery) -> None:
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        self._celery = celery
+        options = celery.conf.broker_transport_options or {}
+        self._redis = redis.Redis.from_url(
+            celery.conf.broker_url,
+            socket_timeout=options.get("socket_timeout"),
+            socket_connect_timeout=options.get("socket_connect_timeout"),
+            # one retry, as task_publish_retry_policy allows the Celery publish
+            retry=Retry(NoBackoff(), 1),
+        )
+        self._queues: dict[str, str] = {}
+        self._templates: dict[tuple[str, int], tuple[dict, dict, list]] = {}
+
+    def _queue(self, name: str) -> str:
+        queue = self._queues.get(name)
+        if queue is None:
+            from climate_plugin.worker import tasks  # noqa: F401 - registers the tasks with Celery
+
+            task = self._celery.tasks[name]
+            route = self._celery.amqp.router.route({}, name, (), {}, task)
+            queue = self._queues[name] = route["queue"].name
+        return queue
+
+    def _template(self, name: str) -> tuple[dict, dict, list]:
+        """Celery's own message for ``name`` (headers, properties, body), made once per process."""
+        import os
+
+        key = (name, os.getpid())  # the origin header names the process: a forked worker makes its own
+        template = self._templates.get(key)
+        if template is None:
+            declared = self._celery.tasks[name]  # its options (from the configuration), as apply_async
+            headers, properties, body, _sent = self._celery.amqp.create_task_message(
+                "", name, (0,), {},
+                expires=declared.expires,
+                time_limit=declared.time_limit,
+                soft_time_limit=declared.soft_time_limit,
+                create_sent_event=self._celery.conf.task_send_sent_event,
+                ignore_result=declared.ignore_result,
+            )
+            template = self._templates[key] = (headers, properties, body)
+        return template
+
+    def envelope(self, task: TaskName, record_id: int) -> bytes:
+        """The bytes kombu's Redis transport would LPUSH for ``apply_async((record_id,))`` (ids aside)."""
+        import base64
+        import json
+        import uuid
+
+        name = f"worker.tasks.{task}"
+        queue = self._queue(name)
+        headers, properties, body = self._template(name)
+        task_id = str(uuid.uuid4())
+        args = (record_id,)
+        message = {
+            "body": base64.b64encode(json.dumps([list(args), *body[1:]]).encode()).decode("ascii"),
+            "content-encoding": "utf-8",
+            "content-type": "application/json",
+            "headers": {**headers, "id": task_id, "root_id": task_id, "argsrepr": repr(args)},
+            "properties": {
+                **properties,
+                "correlation_id": task_id,
+                # per thread, as apply_async sends it
+                "reply_to": self._celery.thread_oid,
+                "delivery_mode": 2,
+                "delivery_info": {"exchange": "", "routing_key": queue},
+                "priority": 0,
+                "body_encoding": "base64",
+                "delivery_tag": str(uuid.uuid4()),
+            },
+        }
+        return json.dumps(message).encode()
+
+    def publish(self, task: TaskName, record_id: int) -> None:
+        self._redis.lpush(self._queue(f"worker.tasks.{task}"), self.envelope(task, record_id))

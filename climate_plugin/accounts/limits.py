@@ -1,4 +1,5 @@
-"""Abuse limits (Flask-Limiter): sign-in attempts and webhook floods.
+"""Abuse limits: sign-in attempts (Flask-Limiter's decorators) and webhook floods (:class:`WebhookCounter`,
+counted by the webhook view in the same store, without Flask-Limiter's per-request work).
 
 The limiter lives here, importable without an app, so views can carry its decorators; the app factory
 picks the storage: Redis in production, so every worker process counts together (a per-process
@@ -8,11 +9,17 @@ memory count would multiply the limit by the number of gunicorn workers).
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 # No X-RateLimit headers: Flask-Limiter would also stamp a Retry-After on ordinary answers (a 503
 # with its own Retry-After included); the 429 handler in setup.py sets Retry-After itself.
@@ -104,4 +111,62 @@ def webhook_key() -> str:
 #: decorators for the views (stacked: each limit counts on its own)
 login_per_ip = limiter.limit(login_limit, methods=["POST"], key_func=login_ip_key, scope="login-ip")
 login_per_email = limiter.limit(login_limit, methods=["POST"], key_func=login_email_key, scope="login-email")
-webhook_per_sender = limiter.limit(webhook_limit, methods=["POST"], key_func=webhook_key, scope="webhook")
+
+#: seconds the webhook count stays in this process's memory after the shared store failed, before Redis is
+#: tried again: a hung Redis must not cost every webhook a socket timeout
+STORE_RETRY_AFTER = 5.0
+#: the app's extensions key of this process's webhook counter
+_COUNTER = "climate_plugin.webhook_counter"
+
+
+class WebhookCounter:
+    """The per-sender webhook limit, counted without Flask-Limiter's per-request machinery.
+
+    The same fixed window, in the same store (Redis in production, so every worker process counts together)
+    under the same keys as a ``limiter.limit`` decorator would use, with one store command per webhook. What
+    Flask-Limiter adds around it (resolving the view's limits on every request, twice, and its hooks after the
+    request) cost more than the count itself on the webhook path. While the store fails, the count is kept in
+    this process's memory, as Flask-Limiter's in-memory fallback does, and the store is tried again after
+    STORE_RETRY_AFTER seconds.
+    """
+
+    def __init__(self, store: FixedWindowRateLimiter) -> None:
+        self._store = store
+        self._memory = FixedWindowRateLimiter(MemoryStorage())
+        self._store_failed_at = float("-inf")
+        self._items: dict[str, RateLimitItem] = {}
+
+    def _item(self, limit: str) -> RateLimitItem:
+        item = self._items.get(limit)
+        if item is None:  # parsed once per distinct limit: parsing costs more than the check
+            item = self._items[limit] = parse(limit)
+        return item
+
+    def hit(self, limit: str, key: str) -> int | None:
+        """Count one webhook; None when within the limit, else the seconds until its window resets."""
+        item = self._item(limit)
+        counter = self._store
+        if time.monotonic() - self._store_failed_at < STORE_RETRY_AFTER:
+            counter = self._memory
+        try:
+            allowed = counter.hit(item, key, "webhook")
+        except Exception as exc:  # the store is down or hangs: count here meanwhile, never refuse for it
+            log.warning("webhook rate limit store unreachable (%s); counting in memory", type(exc).__name__)
+            self._store_failed_at = time.monotonic()
+            counter = self._memory
+            allowed = counter.hit(item, key, "webhook")
+        if allowed:
+            return None
+        try:
+            reset_at = counter.get_window_stats(item, key, "webhook").reset_time
+        except Exception:
+            return 60
+        return max(1, int(reset_at - time.time()))
+
+
+def webhook_over_limit() -> int | None:
+    """Count this webhook against its connector's and sender's limit: None, or seconds to wait (a 429)."""
+    counter = current_app.extensions.get(_COUNTER)
+    if counter is None:
+        counter = current_app.extensions[_COUNTER] = WebhookCounter(FixedWindowRateLimiter(limiter.storage))
+    return counter.hit(webhook_limit(), webhook_key())

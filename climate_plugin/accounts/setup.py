@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import timedelta
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 
 from climate_plugin.accounts.limits import limiter, storage_url
 from climate_plugin.web.errors import error_page, json_error, wants_json
@@ -33,6 +35,8 @@ def init_app(app: Flask) -> None:
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
     limiter.init_app(app)
+    _skip_for_webhooks(app, limiter._check_request_limit)
+    app.session_interface = _SessionInterface()
 
     from climate_plugin.accounts.web import bp, too_many_logins
 
@@ -63,3 +67,32 @@ def _retry_after() -> int:
     if current is None:
         return 60
     return max(1, int(current.reset_at - time.time()))
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Signed cookie sessions, except for webhooks: a sender's request is verified by its signature and
+    never carries a person's session, so none is read from a cookie (and none is saved)."""
+
+    def open_session(self, app: Flask, request):  # type: ignore[override]
+        if request.path.startswith("/webhooks/"):
+            return None  # Flask's null session: nothing read, nothing saved
+        return super().open_session(app, request)
+
+
+def _skip_for_webhooks(app: Flask, hook) -> None:
+    """Run the before-request ``hook`` for every request but webhooks.
+
+    Flask-Limiter checks every request for limits that apply to its view; webhooks have none of its limits
+    (their rate is counted in the view, by ``limits.webhook_over_limit``), and resolving that costs a
+    webhook more than its own count. Neither ``limiter.exempt`` nor a request filter avoids that work.
+    """
+    hooks = app.before_request_funcs[None]
+    index = hooks.index(hook)  # fails at start-up, loudly, if Flask-Limiter registers it differently
+
+    @functools.wraps(hook)
+    def unless_webhook():
+        if request.blueprint == "webhooks":
+            return None
+        return hook()
+
+    hooks[index] = unless_webhook

@@ -1,0 +1,215 @@
+"""The webhook hot path on PostgreSQL and Redis, as production runs it: what one webhook sends to each (round
+trips counted from libpq's protocol trace and redis-py's writes, never timed), and that the shortcuts keep
+every guarantee: stored before 202, handed over once with the message Celery itself would send, a changed
+connector seen at once, twins stored once, the sender's rate shared between processes."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from sqlalchemy import func, select, update
+
+from climate_plugin.db import db
+from climate_plugin.models import Connector, Delivery
+from tests.support.app import build_app
+from tests.support.round_trips import counting
+from tests.support.webhooks import event_body, register, signed_headers
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def hot(tmp_path, postgres_url, redis_url, queue_name):
+    """An app on PostgreSQL and Redis, a REST connector; (app, connector id, secret, redis client)."""
+    import redis
+
+    app = build_app(
+        tmp_path, database_url=postgres_url, broker_url=redis_url, queue_name=queue_name,
+        webhook_rate_limit="1000/minute",
+    )
+    with app.app_context():
+        row, secret = register()
+        connector_id = row.id
+    store = redis.Redis.from_url(redis_url)
+    yield app, connector_id, secret, store
+    keys = list(store.scan_iter(match=f"*{queue_name}*", count=1000))
+    if keys:
+        store.delete(*keys)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _post(app, connector_id: int, secret: str, item: str, msg_id: str | None = None):
+    body = event_body(item)
+    return app.test_client().post(
+        f"/webhooks/{connector_id}", data=body, headers=signed_headers(secret, body, msg_id=msg_id)
+    )
+
+
+def _stored(app) -> int:
+    with app.app_context():
+        count = db.session.execute(select(func.count()).select_from(Delivery)).scalar()
+        db.session.remove()
+        return count
+
+
+def _queued(app, store) -> list[dict]:
+    queue = app.extensions["climate_plugin.settings"].queue_name
+    return [json.loads(m) for m in store.lrange(queue, 0, -1)]
+
+
+def test_a_webhook_costs_one_postgresql_and_two_redis_round_trips(hot):
+    app, connector_id, secret, store = hot
+    assert _post(app, connector_id, secret, "warm").status_code == 202  # the connector is read once
+    with app.app_context():
+        engine = db.engine
+    n = 20
+    with counting(engine) as trips:
+        answers = [_post(app, connector_id, secret, f"item-{i}").status_code for i in range(n)]
+    assert answers == [202] * n
+    # One INSERT each, committing itself (before: pre-ping, BEGIN, SELECT connector, INSERT, COMMIT = 5);
+    # one more for the whole batch at most (psycopg prepares the statement once per connection).
+    assert trips.postgresql <= n + 1, trips.statements
+    # the sender's count and the hand-over
+    assert trips.redis == 2 * n
+    assert _stored(app) == n + 1 and len(_queued(app, store)) == n + 1
+
+
+def test_the_message_handed_over_is_the_one_apply_async_sends(hot):
+    app, _connector_id, _secret, store = hot
+    settings = app.extensions["climate_plugin.settings"]
+    queue = app.extensions["climate_plugin.queue"]
+    from climate_plugin.worker import tasks
+
+    def masked(message: dict) -> dict:
+        for key in ("id", "root_id"):
+            message["headers"].pop(key)
+        for key in ("correlation_id", "delivery_tag"):
+            message["properties"].pop(key)
+        return message
+
+    for task, list_name in (
+        ("process_delivery", settings.queue_name),
+        ("poll_connector", settings.queue_name),
+        ("send_write_back", f"{settings.queue_name}.write-backs"),
+    ):
+        store.delete(list_name)
+        with app.app_context():
+            getattr(tasks, task).apply_async((42,))
+            queue.enqueue(task, 42)
+        fast, celery = (json.loads(m) for m in store.lrange(list_name, 0, -1))  # LPUSH: newest first
+        assert fast["headers"]["id"] == fast["properties"]["correlation_id"] == fast["headers"]["root_id"]
+        assert fast["headers"]["id"] != celery["headers"]["id"]
+        assert masked(fast) == masked(celery), task
+        args, kwargs, _embed = json.loads(base64.b64decode(fast["body"]))
+        assert (args, kwargs) == ([42], {})
+
+
+def test_a_twin_delivery_is_stored_and_handed_over_once(hot):
+    app, connector_id, secret, store = hot
+    first = _post(app, connector_id, secret, "twin", msg_id="msg_twin")
+    again = _post(app, connector_id, secret, "twin", msg_id="msg_twin")
+    assert first.status_code == 202
+    assert again.status_code == 200 and again.json["duplicate"] is True
+    assert again.json["delivery"] == first.json["delivery"]
+    assert _stored(app) == 1 and len(_queued(app, store)) == 1
+
+
+def test_a_connector_changed_after_the_process_read_it_is_read_again(hot):
+    from climate_plugin.hosts.connector import rotate_webhook_secret
+
+    app, connector_id, secret, store = hot
+    assert _post(app, connector_id, secret, "before").status_code == 202  # this process keeps the row
+    with app.app_context():
+        row = db.session.get(Connector, connector_id)
+        new_secret = rotate_webhook_secret(row)
+    # signed with the new secret: the kept row (old secret only) would refuse it; the guard sees the change
+    assert _post(app, connector_id, new_secret, "rotated").status_code == 202
+    assert _post(app, connector_id, secret, "previous still valid").status_code == 202
+    with app.app_context():
+        db.session.execute(update(Connector).where(Connector.id == connector_id).values(enabled=False))
+        db.session.commit()
+    disabled = _post(app, connector_id, new_secret, "after disabling")
+    assert disabled.status_code == 410
+    assert _stored(app) == 3 and len(_queued(app, store)) == 3
+
+
+def test_the_senders_rate_is_shared_between_processes(tmp_path, hot):
+    app, connector_id, secret, _store = hot
+    settings = app.extensions["climate_plugin.settings"]
+    with app.app_context():
+        db.session.execute(
+            update(Connector).where(Connector.id == connector_id).values(webhook_rate_limit="3/minute")
+        )
+        db.session.commit()
+    # a second process: another app on the same database and Redis (its own memory, its own pools)
+    other = build_app(
+        tmp_path / "other", database_url=settings.database_url, broker_url=settings.broker_url,
+        queue_name=settings.queue_name,
+    )
+    answers = [
+        _post(app, connector_id, secret, "a1").status_code,
+        _post(other, connector_id, secret, "b1").status_code,
+        _post(app, connector_id, secret, "a2").status_code,
+    ]
+    refused = _post(other, connector_id, secret, "b2")
+    assert answers == [202, 202, 202]
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert _stored(app) == 3
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_a_webhook_reads_no_session_and_resolves_no_flask_limiter_limits(hot, monkeypatch):
+    """A webhook is signed by its sender: no person's session to read, and its one limit is counted in the
+    view, so Flask-Limiter's per-request resolution of limits (twice per webhook before) is not run."""
+    from flask.sessions import SecureCookieSessionInterface
+    from flask_limiter._manager import LimitManager
+
+    app, connector_id, secret, _store = hot
+    calls: list[str] = []
+    resolve = LimitManager.resolve_limits
+    serializer = SecureCookieSessionInterface.get_signing_serializer
+    monkeypatch.setattr(
+        LimitManager, "resolve_limits", lambda *a, **k: calls.append("limits") or resolve(*a, **k)
+    )
+    monkeypatch.setattr(
+        SecureCookieSessionInterface, "get_signing_serializer",
+        lambda *a, **k: calls.append("session") or serializer(*a, **k),
+    )
+    assert _post(app, connector_id, secret, "plain").status_code == 202
+    assert calls == []
+    # the sign-in page still has both
+    app.test_client().get("/admin/login")
+    assert "session" in calls and "limits" in calls
+
+
+def _terminate_other_backends(database_url: str) -> int:
+    """Kill every server process on the app's database (a restart, as far as its pool can tell)."""
+    import psycopg
+
+    from tests.support.services import PG_ADMIN_URL
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
+        return len(killed.fetchall())
+
+
+def test_a_pooled_connection_killed_while_idle_is_replaced_before_use(hot, monkeypatch):
+    """No pre-ping on every check-out: a connection idle over PING_AFTER_IDLE is pinged, and one the server
+    killed meanwhile is replaced, so the webhook is stored as usual."""
+    import climate_plugin.app
+
+    app, connector_id, secret, store = hot
+    assert _post(app, connector_id, secret, "before").status_code == 202
+    assert _terminate_other_backends(app.config["SQLALCHEMY_DATABASE_URI"]) >= 1
+    monkeypatch.setattr(climate_plugin.app, "PING_AFTER_IDLE", -1.0)  # every pooled connection counts as idle
+    assert _post(app, connector_id, secret, "after").status_code == 202
+    assert _stored(app) == 2 and len(_queued(app, store)) == 2
