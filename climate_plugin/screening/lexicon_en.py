@@ -4,6 +4,10 @@ terms are whole words or two-word phrases)."""
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "energy": {
         "strong": (
+            # ski slopes and snowmaking
+            "ski lift",
+            "snowmaking",
+            "ski slope",
             "lighting",
             "led",
             "energy",
@@ -37,6 +41,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            # public transport fares and tickets
+            "bus fare",
+            "bus fares",
+            "fare increase",
+            "concession fare",
+            "bus pass",
+            "ticket price",
             "resurfacing",
             "road resurfacing",
             "footpath",
@@ -95,6 +106,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "pedestrian crossing",
         ),
         "weak": (
+            # fares
+            "=fare",
+            "=fares",
             "road",
             "street",
             "travel",
@@ -107,6 +121,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            # sports halls and pools; indoor air and damp; temporary premises
+            "sports hall",
+            "sports complex",
+            "aquatic centre",
+            "recreation centre",
+            "damp",
+            "mould",
+            "indoor air",
+            "temporary accommodation",
             "demolish",
             "insulation",
             "social housing",
@@ -168,6 +191,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "outline planning",
         ),
         "strong": (
+            # pre-emption of land
+            "pre-emption",
+            "right of first refusal",
             "quarry",
             "mineral extraction",
             "gravel extraction",
@@ -339,6 +365,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "carbon neutral",
         ),
         "strong": (
+            # growth and city deals
+            "city deal",
+            "growth deal",
             "capital budget",
             "capital program",
             "capital works",

@@ -15,6 +15,13 @@ follow-up reports, information items, motions; ``domain``: social, health, educa
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "energy": {
         "strong": (
+            # ski slopes and snowmaking: lifts, pumps and snow guns run on electricity
+            "hiihtohissi",
+            "hiihtokeskus",
+            "laskettelukeskus",
+            "laskettelurinne",
+            "tekolumi",
+            "lumetus",
             "sähköasema",
             "valaistusohjelma",
             "led-valaisin",
@@ -89,6 +96,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            # public transport fares and tickets
+            "seutulippu",
+            "kausilippu",
+            "lipputuote",
+            "lippu hinta",
+            "joukkoliikennetaksa",
+            "joukkoliikenne hinnoittelu",
             "~auto",
             "auto hankinta",
             "ajoneuvon hankinta",
@@ -181,6 +195,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            # indoor air and moisture damage: repairs, replacement premises
+            "sisäilmaongelma",
+            "sisäilmakorjaus",
+            "kosteusvaurio",
+            "homevaurio",
+            "korvaava tila",
+            "korvaavat tilat",
+            "tilaratkaisu",
             "purkulupa",
             "purkamislupa",
             "rakennus purku",
@@ -259,6 +281,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "land_use": {
         "core": ("asemakaava", "yleiskaava", "maakuntakaava", "rakennuslupa", "ranta-asemakaava"),
         "strong": (
+            # pre-emption and deeds of land and plots (also a finance cue)
+            "etuosto-oikeus",
+            "etuosto",
             "ottolupa",
             "maa-aineslupa",
             "maa-aines ottaminen",
@@ -322,6 +347,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "rakennusjärjestys",
         ),
         "weak": (
+            # deeds of sale (a plot, a property)
+            "kauppakirja",
             "maa-aines",
             "maanvuokra",
             "toimenpidelupa",
@@ -528,6 +555,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "=climate",
         ),
         "strong": (
+            # growth and land-use, housing and transport agreements between the state and a city region
+            "kasvusopimus",
+            "mal-sopimus",
             "elinkeino-ohjelma",
             "elinkeinopolitiikka",
             "elinkeinopoliittinen",

@@ -244,6 +244,16 @@ _SUFFIXES = {
             "orna",
             "ernas",
             "arnas",
+            "ornas",
+            # after a vowel: "gata-n", "område-t", "gat-or", "område-na", "program-men" is the lemma's own
+            "n",
+            "t",
+            "r",
+            "or",
+            "ena",
+            "rna",
+            "nas",
+            "ts",
         ]
     ),
     "en": frozenset(),

@@ -88,6 +88,7 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
     features = reading.features
     terms: dict[tuple[str, str], set[str]] = {}
     words: dict[str, set[str]] = {TITLE: set(), DECIDED: set(), PREPARED: set()}
+    domain_parts: set[str] = set()  # parts with a social, health, education or culture word
     has_text = False
     seen: set[tuple[Hit, str]] = set()  # each lexicon entry once per part: features are presence
     for part, source in _sources(title, body, lang, attachments):
@@ -122,6 +123,8 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
         category = hit.category
         if category in (MINOR, ROUTINE):
             _put(features, f"cue|{'minor' if category == MINOR else hit.tier}|{feature_part}", weight)
+            if category == ROUTINE and hit.tier == "domain":
+                domain_parts.add(part)
             continue
         _put(features, f"lex|{category}|{hit.tier}|{feature_part}", weight)
         _put(features, f"term|{lang}|{hit.term}|{'t' if part == TITLE else 'x'}", weight)
@@ -144,6 +147,11 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
         found = {category for category, p in terms if p == part}
         if "steering" in found:
             features[f"steering_with_other|{part}" if len(found) > 1 else f"steering_alone|{part}"] = 1.0
+        # A plan or budget of a social, health, education or culture service ("Äldrepolitiskt program",
+        # "varhaiskasvatussuunnitelma") steers that service, not land, buildings or traffic; a school
+        # building or a library bus is physical whatever service it is for.
+        if part in domain_parts and found:
+            features[f"domain_steering|{part}" if found == {"steering"} else f"domain_physical|{part}"] = 1.0
         if len(found) >= 2:
             features[f"categories2|{part}"] = 1.0
     return reading
