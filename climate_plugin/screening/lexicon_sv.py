@@ -561,6 +561,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "ledamot",
         ),
         "finance": (
+            # operating budgets, budget loans and financial follow-up (as "talouden seuranta", "lainanotto")
+            "driftbudget",
+            "budgetlån",
+            "ekonomisk uppföljning",
+            "tilläggsbudget",
+            "nämndplan",
             "bokslut",
             "delårsrapport",
             "borgen",

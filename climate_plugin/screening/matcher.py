@@ -60,14 +60,12 @@ class _Index:
                 for raw in terms:
                     hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+~"))
                     self._add(raw, hit, compounding)
-        # Every way a two-word key can be cut at a space: a word pair whose lemmas (or surfaces) are not
-        # on both sides of such a cut cannot form a key, so most pairs need no key built (see _token).
-        self.bigram_first: frozenset[str] = frozenset(
-            key[:i] for key in self.bigram for i, ch in enumerate(key) if ch == " "
-        )
-        self.bigram_second: frozenset[str] = frozenset(
-            key[i + 1 :] for key in self.bigram for i, ch in enumerate(key) if ch == " "
-        )
+        # The words that can start a key and those that can follow in one: a run of tokens whose lemmas (or
+        # surfaces) are not among them cannot form a key, so most tokens need no key built (see _token).
+        # Keys run to the longest phrase ("conflict of interest", "right of first refusal").
+        self.bigram_first: frozenset[str] = frozenset(key.split(" ")[0] for key in self.bigram)
+        self.bigram_second: frozenset[str] = frozenset(w for key in self.bigram for w in key.split(" ")[1:])
+        self.phrase_words = max((key.count(" ") + 1 for key in self.bigram), default=2)
         stems = sorted(self.parts, key=lambda t: (-len(t), t))
         # A zero-width lookahead finds a match at every position, so overlapping stems are all seen;
         # alternation order (longest first) picks the longest stem starting at each position.
@@ -369,6 +367,9 @@ word_hits.cache_clear = _cache_clear  # type: ignore[method-assign]
 def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
     """match_sentence() as (hit, start, end) tuples, in the same order: the screening hot path.
 
+    A phrase of two or more words is looked for at each token, longest first, on the lemmas and then on the
+    words as written; its words then give no matches of their own.
+
     One regex split and one dictionary lookup per token; offsets are added up only for sentences with a hit.
     """
     parts = _WORD_SPLIT.split(sentence)  # gap, token, gap, token, ..., gap
@@ -383,21 +384,27 @@ def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
     ends: list[int] = []  # ends[2 * i] and ends[2 * i + 1]: start and end of token i
     covered: set[int] = set()
     candidates = list(compress(range(len(infos)), infos))
-    bigram = _INDEX[lang].bigram
+    index = _INDEX[lang]
+    bigram = index.bigram
     last = len(infos) - 1
     for i in candidates:
         info = infos[i]
         if info[2] and i < last:  # type: ignore[index]
-            nxt = infos[i + 1]
-            if nxt and nxt[3]:  # type: ignore[index]
-                for key in (info[4] + " " + nxt[4], info[5] + " " + nxt[5]):  # type: ignore[index]
-                    if key in bigram:
-                        covered.update((i, i + 1))
-                        if not ends:
-                            ends = list(accumulate(map(len, parts)))
-                        start, end = ends[2 * i], ends[2 * i + 3]
-                        found += [(hit, start, end) for hit in bigram[key]]
-                        break
+            # The longest phrase first: "conflict of interest" before "conflict of".
+            for n in range(min(index.phrase_words, last - i + 1), 1, -1):
+                rest = infos[i + 1 : i + n]
+                if not all(nxt and nxt[3] for nxt in rest):  # type: ignore[index]
+                    continue
+                lemma_key = " ".join([info[4], *(nxt[4] for nxt in rest)])  # type: ignore[index, misc]
+                surface_key = " ".join([info[5], *(nxt[5] for nxt in rest)])  # type: ignore[index, misc]
+                key = lemma_key if lemma_key in bigram else surface_key if surface_key in bigram else ""
+                if key:
+                    covered.update(range(i, i + n))
+                    if not ends:
+                        ends = list(accumulate(map(len, parts)))
+                    start, end = ends[2 * i], ends[2 * (i + n - 1) + 1]
+                    found += [(hit, start, end) for hit in bigram[key]]
+                    break
     for i in candidates:
         if i in covered:
             continue
