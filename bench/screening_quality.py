@@ -129,7 +129,7 @@ def failure_kind(item: sm.Item, predicted: str) -> str:
     if "high" in item.levels:
         if not lex_parts:
             return "missed: no lexicon word anywhere"
-        if not lex_parts & {"t", "d"}:
+        if not lex_parts & {"t", "d", "b"}:
             return "missed: lexicon words only in the preparation text"
         if cues:
             return "missed: a routine or report cue in the title"

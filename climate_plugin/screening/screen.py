@@ -23,8 +23,11 @@ MAX_EVIDENCE_PER_CATEGORY = 3
 SHORT_TEXT = 300
 # Where a word stands, for the model: title, decision (the proposal and the decision), preparation text,
 # attachment. The Evidence location a person sees stays title / body / attachment.
-TITLE, DECIDED, PREPARED, ATTACHED = "t", "d", "p", "a"
-_LOCATION = {TITLE: "title", DECIDED: "body", PREPARED: "body", ATTACHED: "attachment"}
+# A body in which no proposal or decision is recognised (most English and Swedish items, a Finnish text cut
+# before its proposal) is read as one undivided part: its words are all there is, unlike a preparation text
+# next to a decision, so the model weighs it apart from both.
+TITLE, DECIDED, PREPARED, UNDIVIDED, ATTACHED = "t", "d", "p", "b", "a"
+_LOCATION = {TITLE: "title", DECIDED: "body", PREPARED: "body", UNDIVIDED: "body", ATTACHED: "attachment"}
 ATTACHMENT_WEIGHT = 0.5
 ATTACHMENT_TERMS = 2
 # The parts whose words are model features.
@@ -57,9 +60,11 @@ class Reading:
 
 def _sources(title: str, body: str, lang: str, attachments: Sequence[str]) -> list[tuple[str, str]]:
     sources = [(TITLE, title or "")]
-    for zone, part in segments(html_to_text(body or ""), lang):
+    parts = segments(html_to_text(body or ""), lang)
+    divided = any(zone in (PROPOSAL, DECISION) for zone, _ in parts)
+    for zone, part in parts:
         if zone != BOILERPLATE:
-            sources.append((DECIDED if zone in (PROPOSAL, DECISION) else PREPARED, part))
+            sources.append((DECIDED if zone in (PROPOSAL, DECISION) else PREPARED if divided else UNDIVIDED, part))
     for attachment in attachments:
         if attachment:
             for zone, part in segments(html_to_text(attachment), lang):
@@ -231,7 +236,7 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
     return ScreeningResult(relevance, categories, evidence, reading.language)
 
 
-_PART_ORDER = {TITLE: 0, DECIDED: 1, PREPARED: 2, ATTACHED: 3}
+_PART_ORDER = {TITLE: 0, DECIDED: 1, UNDIVIDED: 1, PREPARED: 2, ATTACHED: 3}
 
 
 def _pick_evidence(
