@@ -172,6 +172,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "new school",
         ),
         "weak": (
+            # a planning application is also about the building
+            "planning application",
             "building",
             "build",
             "premises",
@@ -241,6 +243,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "procurement": {
         "weak": (
+            # quotations and requests for proposals buy works
+            "quotation",
+            "rfp",
+            "request for proposal",
             "procurement",
             "tender",
             "contract",
@@ -373,6 +379,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "carbon neutral",
         ),
         "strong": (
+            # plans that steer later decisions
+            "general plan",
+            "local plan",
             # growth and city deals
             "city deal",
             "growth deal",

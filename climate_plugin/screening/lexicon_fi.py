@@ -195,6 +195,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            # a building permit is also about the building (the annotators give both)
+            "rakennuslupa",
             # indoor air and moisture damage: repairs, replacement premises
             "sisäilmaongelma",
             "sisäilmakorjaus",
@@ -257,6 +259,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "muutostyö",
         ),
         "weak": (
+            # an exception from a plan permits building
+            "poikkeamispäätös",
+            "poikkeamislupa",
+            "poikkeuslupa",
+            "suunnittelutarveratkaisu",
             "päiväkoti",
             "=koulu",
             "kenttä",
@@ -358,6 +365,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "procurement": {
         "weak": (
+            # how a project is bought and built
+            "toteuttamistapa",
             "hankinta",
             "kilpailutus",
             "tarjouskilpailu",
@@ -555,6 +564,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "=climate",
         ),
         "strong": (
+            # plans and rules that steer later decisions: general and regional plans, building codes, planning reviews
+            "yleiskaava",
+            "maakuntakaava",
+            "rakennusjärjestys",
+            "kaavoituskatsaus",
+            "liikennejärjestelmäsuunnitelma",
             # growth and land-use, housing and transport agreements between the state and a city region
             "kasvusopimus",
             "mal-sopimus",
@@ -609,6 +624,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "jätehuoltomääräys",
         ),
         "weak": (
+            # criteria that steer later decisions
+            "määräytymisperuste",
             "määräraha",
             "lisämääräraha",
             "periaatepäätös",

@@ -138,6 +138,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            # a building permit is also about the building
+            "bygglov",
             # sports centres and halls; indoor air and moisture damage; replacement premises
             "idrottscentrum",
             "idrottsplats",
@@ -449,6 +451,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "=climate",
         ),
         "strong": (
+            # plans, policies and rules that steer later decisions
+            "översiktsplan",
+            "policy",
+            "planprogram",
             # growth agreements between the state and a city region
             "tillväxtavtal",
             "investeringsbudget",
@@ -480,6 +486,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "miljöpolicy",
         ),
         "weak": (
+            # tariffs steer use (water, waste)
+            "taxa",
             "program",
             "handlingsplan",
             "riktlinje",
