@@ -26,7 +26,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from climate_plugin.screening import CATEGORIES, learned
+from climate_plugin.screening import CATEGORIES, SCREENING_VERSION, learned
 from climate_plugin.screening.categories import pair_rows
 from climate_plugin.screening.screen import Reading, decidable, decide, explicit, read
 
@@ -252,7 +252,7 @@ def _model_dict(
     about: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
-        "version": "4",
+        "version": SCREENING_VERSION,
         "default": DEFAULT_POINT if any(p[0] == DEFAULT_POINT for p in points) else points[0][0],
         "about": about or {},
         "category_thresholds": category_thresholds,

@@ -12,7 +12,7 @@ from .model import CATEGORIES, Evidence, ScreeningResult
 from .screen import screen
 
 #: Stored with each result so stored screenings can be recomputed when the method changes.
-SCREENING_VERSION: str = "4"
+SCREENING_VERSION: str = "5"
 
 
 def screening_version(sensitivity: str | None = None) -> str:
