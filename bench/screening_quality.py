@@ -219,7 +219,8 @@ def seed_table(items: list[sm.Item], seeds: list[int], markdown: bool) -> str:
     default = learned.load().default
     runs = {"reported (GroupKFold)": sm.figures(items, sm.cross_validated(items, points=[default])[default])}
     for seed in seeds:
-        runs[f"seed {seed}"] = sm.figures(items, sm.cross_validated(items, points=[default], seed=seed)[default])
+        predictions = sm.cross_validated(items, points=[default], seed=seed)[default]
+        runs[f"seed {seed}"] = sm.figures(items, predictions)
     return table(runs, markdown)
 
 
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--errors", action="store_true", help="list the cross-validated misses")
     parser.add_argument("--json", metavar="OUT", help="write every figure as JSON")
-    parser.add_argument("--seeds", default="", help="other fold assignments to score the default on, e.g. 1,2,3")
+    parser.add_argument("--seeds", default="", help="other fold assignments for the default, e.g. 1,2,3")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     result = run()

@@ -1,8 +1,9 @@
 """The screening hot path (text.sentence_list, matcher.sentence_matches) gives what the plain algorithm gives.
 
 No stored snapshot: the reference below is the straightforward form of the same rules (split, then collapse
-spaces per part; per token, phrase keys longest first on lemmas then surfaces, then word_hits() with the capitalised-word
-rule), built on the same lemma() and word_hits(), so lexicon changes need no regeneration here.
+spaces per part; per token, phrase keys longest first on lemmas then surfaces, then word_hits() with the
+capitalised-word rule), built on the same lemma() and word_hits(), so lexicon changes need no
+regeneration here.
 """
 
 from __future__ import annotations

@@ -564,7 +564,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "=climate",
         ),
         "strong": (
-            # plans and rules that steer later decisions: general and regional plans, building codes, planning reviews
+            # plans and rules that steer later decisions: general and regional plans, building codes
             "yleiskaava",
             "maakuntakaava",
             "rakennusjärjestys",

@@ -64,7 +64,8 @@ def _sources(title: str, body: str, lang: str, attachments: Sequence[str]) -> li
     divided = any(zone in (PROPOSAL, DECISION) for zone, _ in parts)
     for zone, part in parts:
         if zone != BOILERPLATE:
-            sources.append((DECIDED if zone in (PROPOSAL, DECISION) else PREPARED if divided else UNDIVIDED, part))
+            read_as = DECIDED if zone in (PROPOSAL, DECISION) else PREPARED if divided else UNDIVIDED
+            sources.append((read_as, part))
     for attachment in attachments:
         if attachment:
             for zone, part in segments(html_to_text(attachment), lang):
