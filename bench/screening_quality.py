@@ -10,7 +10,9 @@ by the corpus's own score.py, for:
   This is the figure that predicts what a new municipality sees. Each operating point.
 * **in-fold**: the shipped model (fitted on every item) on the items it was fitted on. The gap to the
   cross-validated figure is how much the fit learned the corpus rather than the task.
-* **previous method**: the screening before this model (the rule-based v2 at commit PREVIOUS), run from
+* **screening v4 as shipped**: the fitted model before this version (commit PREVIOUS_MODEL), run the same
+  way as v2; it was fitted on every corpus item, so its figures are in-fold (compare with in-fold above).
+* **previous method**: the screening before the fitted model (the rule-based v2 at commit PREVIOUS), run from
   git in a subprocess through `climate-plugin screen`'s JSON-lines contract.
 * **keyword baseline**: the core and strong words of the three lexicons as word-initial stems in one regex
   over the lower-case text; "high" when anything matches, with the categories matched.
@@ -44,6 +46,8 @@ from climate_plugin.screening import CATEGORIES, learned, lexicon_en, lexicon_fi
 
 #: The commit whose screening is "the previous method" (rule-based screening v2).
 PREVIOUS = "4366fe5"
+#: The last commit with screening version 4 (the fitted model before this version), for comparison.
+PREVIOUS_MODEL = "09a2a70"
 
 #: The issue's targets: (figure, comparison, bound, column title).
 TARGETS: tuple[tuple[str, str, float, str], ...] = (
@@ -183,6 +187,10 @@ def run(points: list[str] | None = None) -> dict[str, Any]:
     methods["in-fold (shipped model on its own training items), default"] = sm.figures(
         items, sm.predict(model, items, model.default)
     )
+    v4 = previous_predict(items, PREVIOUS_MODEL)
+    if v4 is not None:
+        name = f"screening v4 as shipped ({PREVIOUS_MODEL}; fitted on these items: in-fold)"
+        methods[name] = sm.figures(items, v4)
     previous = previous_predict(items)
     if previous is not None:
         methods[f"previous method (rule-based v2, {PREVIOUS})"] = sm.figures(items, previous)
