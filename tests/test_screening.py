@@ -403,3 +403,11 @@ def test_a_plan_of_a_social_service_is_told_apart_from_a_physical_one() -> None:
     assert "domain_steering|t" in read("Äldrepolitiskt program", "", "sv").features
     physical = read("Kirjastoauton hankinta", "", "fi").features
     assert "domain_physical|t" in physical and "domain_steering|t" not in physical
+
+
+@pytest.mark.parametrize(
+    ("word", "term"), [("rakennuttamispalvelut", "rakennuttaminen"), ("purkamiskustannukset", "purkaminen")]
+)
+def test_a_finnish_nen_word_as_the_first_part_of_a_compound(word: str, term: str) -> None:
+    # -nen becomes -s before the next part ("rakennuttamis|palvelut"), which simplemma leaves unlemmatised.
+    assert term in {hit.term for hit in word_hits(word, "fi")}

@@ -84,6 +84,10 @@ class _Index:
             self.parts.setdefault(term, []).extend(hits)
             if raw.startswith("~"):
                 self.head_only.add(term)
+            # A Finnish -nen word stands as -s before the next part of a compound: rakennuttamis|palvelut,
+            # rakentamis|velvoite, fossiilis|vapaa; simplemma leaves most such compounds unlemmatised.
+            if term.endswith("nen") and len(term) - 2 >= MIN_COMPOUND_PART and not raw.startswith("~"):
+                self.parts.setdefault(term[:-3] + "s", []).extend(hits)
 
 
 def _trie_pattern(words: list[str]) -> str:
