@@ -60,11 +60,17 @@ class _Index:
                 for raw in terms:
                     hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+~"))
                     self._add(raw, hit, compounding)
-        # The words that can start a key and those that can follow in one: a run of tokens whose lemmas (or
-        # surfaces) are not among them cannot form a key, so most tokens need no key built (see _token).
-        # Keys run to the longest phrase ("conflict of interest", "right of first refusal").
+        # The words that can start a key, and those that can end a two-word key: a word pair whose lemmas (or
+        # surfaces) are not among them cannot form one, so most tokens need no key built (see _token). Keys of
+        # three or more words ("conflict of interest") are looked for only after a word that starts one, so
+        # their inner words ("of", "och") need not mark every sentence as a candidate.
         self.bigram_first: frozenset[str] = frozenset(key.split(" ")[0] for key in self.bigram)
-        self.bigram_second: frozenset[str] = frozenset(w for key in self.bigram for w in key.split(" ")[1:])
+        self.bigram_second: frozenset[str] = frozenset(
+            key.split(" ")[1] for key in self.bigram if key.count(" ") == 1
+        )
+        self.long_first: frozenset[str] = frozenset(
+            key.split(" ")[0] for key in self.bigram if key.count(" ") > 1
+        )
         self.phrase_words = max((key.count(" ") + 1 for key in self.bigram), default=2)
         stems = sorted(self.parts, key=lambda t: (-len(t), t))
         # A zero-width lookahead finds a match at every position, so overlapping stems are all seen;
@@ -394,21 +400,22 @@ def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
     for i in candidates:
         info = infos[i]
         if info[2] and i < last:  # type: ignore[index]
-            # The longest phrase first: "conflict of interest" before "conflict of".
-            for n in range(min(index.phrase_words, last - i + 1), 1, -1):
-                rest = infos[i + 1 : i + n]
-                if not all(nxt and nxt[3] for nxt in rest):  # type: ignore[index]
-                    continue
-                lemma_key = " ".join([info[4], *(nxt[4] for nxt in rest)])  # type: ignore[index, misc]
-                surface_key = " ".join([info[5], *(nxt[5] for nxt in rest)])  # type: ignore[index, misc]
-                key = lemma_key if lemma_key in bigram else surface_key if surface_key in bigram else ""
-                if key:
-                    covered.update(range(i, i + n))
-                    if not ends:
-                        ends = list(accumulate(map(len, parts)))
-                    start, end = ends[2 * i], ends[2 * (i + n - 1) + 1]
-                    found += [(hit, start, end) for hit in bigram[key]]
-                    break
+            n, key = 0, ""
+            if info[4] in index.long_first or info[5] in index.long_first:  # type: ignore[index]
+                n, key = _long_phrase(index, info, tokens, i, lang)  # type: ignore[arg-type]
+            if not n:
+                nxt = infos[i + 1]
+                if nxt and nxt[3]:  # type: ignore[index]
+                    for pair in (info[4] + " " + nxt[4], info[5] + " " + nxt[5]):  # type: ignore[index]
+                        if pair in bigram:
+                            n, key = 2, pair
+                            break
+            if n:
+                covered.update(range(i, i + n))
+                if not ends:
+                    ends = list(accumulate(map(len, parts)))
+                start, end = ends[2 * i], ends[2 * (i + n - 1) + 1]
+                found += [(hit, start, end) for hit in bigram[key]]
     for i in candidates:
         if i in covered:
             continue
@@ -419,6 +426,20 @@ def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
             start, end = ends[2 * i], ends[2 * i + 1]
             found += [(hit, start, end) for hit in hits]
     return found
+
+
+def _long_phrase(index: _Index, info: _Token, tokens: list[str], i: int, lang: str) -> tuple[int, str]:
+    """(words, key) of the longest key of three or more words starting at token i, on the lemmas and then on
+    the words as written; (0, "") when there is none."""
+    for n in range(min(index.phrase_words, len(tokens) - i), 2, -1):
+        words = [t.lower() for t in tokens[i + 1 : i + n]]
+        lemma_key = " ".join([info[4], *(lemma(w, lang) for w in words)])
+        if lemma_key in index.bigram:
+            return n, lemma_key
+        surface_key = " ".join([info[5], *words])
+        if surface_key in index.bigram:
+            return n, surface_key
+    return 0, ""
 
 
 def match_sentence(sentence: str, lang: str) -> Iterator[Match]:
