@@ -17,7 +17,7 @@ SCREENING_VERSION: str = "5"
 
 def screening_version(sensitivity: str | None = None) -> str:
     """What a stored screening was computed with: the method's version, and the operating point when it is
-    not the default ("4:strict"), so that choosing another sensitivity screens the items again."""
+    not the default ("5:strict"), so that choosing another sensitivity screens the items again."""
     name = sensitivity or DEFAULT_SENSITIVITY
     return SCREENING_VERSION if name == DEFAULT_SENSITIVITY else f"{SCREENING_VERSION}:{name}"
 
