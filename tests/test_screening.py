@@ -20,6 +20,8 @@ from climate_plugin.screening import (
     screen,
     screen_jsonl,
 )
+from climate_plugin.screening.matcher import match_sentence, word_hits
+from climate_plugin.screening.screen import read
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = ROOT / "tests" / "data" / "screening_dev.jsonl"
@@ -361,3 +363,51 @@ def test_screen_jsonl_accepts_attachments() -> None:
     assert set(record) == {"id", "relevance", "categories", "evidence"}
     assert any(e["location"] == "attachment" for e in record["evidence"])
     assert err.getvalue().count("'attachments' must be a list of strings") == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "term"),
+    [
+        ("Conflicts of interest", "en", "conflict of interest"),
+        ("Approval of the capital works programme", "en", "capital works programme"),
+        ("Utbyggnad av vatten och avlopp i Grelsby", "sv", "vatten och avlopp"),
+    ],
+)
+def test_a_lexicon_phrase_of_three_words_matches(sentence: str, language: str, term: str) -> None:
+    # Phrases were looked up two words at a time, so no lexicon entry of three or more words ever matched.
+    assert term in {m.hit.term for m in match_sentence(sentence, language)}
+
+
+def test_led_as_the_past_tense_of_lead_is_not_lighting() -> None:
+    prayer = match_sentence("The opening prayer was led by the Mayor.", "en")
+    assert "energy" not in {m.hit.category for m in prayer}
+    lights = match_sentence("Street lighting: LED lights in Main Street", "en")
+    assert "led lights" in {m.hit.term for m in lights}
+
+
+@pytest.mark.parametrize(("word", "term"), [("fjärrkylan", "fjärrkyla"), ("cykelstrategin", "strategi")])
+def test_swedish_definite_endings_after_a_vowel_end_a_compound_part(word: str, term: str) -> None:
+    assert term in {hit.term for hit in word_hits(word, "sv")}
+
+
+def test_a_body_without_a_proposal_or_decision_is_read_as_one_undivided_part() -> None:
+    body = "The council will resurface Main Street and add a cycle lane."
+    undivided = read("Main Street", body, "en").features
+    assert any(name.startswith("lex|transport|") and name.endswith("|b") for name in undivided)
+    divided = read("Main Street", body + "\nRecommendation: That the report be noted.", "en").features
+    assert not any(name.endswith("|b") for name in divided)
+    assert any(name.startswith("lex|transport|") and name.endswith("|p") for name in divided)
+
+
+def test_a_plan_of_a_social_service_is_told_apart_from_a_physical_one() -> None:
+    assert "domain_steering|t" in read("Äldrepolitiskt program", "", "sv").features
+    physical = read("Kirjastoauton hankinta", "", "fi").features
+    assert "domain_physical|t" in physical and "domain_steering|t" not in physical
+
+
+@pytest.mark.parametrize(
+    ("word", "term"), [("rakennuttamispalvelut", "rakennuttaminen"), ("purkamiskustannukset", "purkaminen")]
+)
+def test_a_finnish_nen_word_as_the_first_part_of_a_compound(word: str, term: str) -> None:
+    # -nen becomes -s before the next part ("rakennuttamis|palvelut"), which simplemma leaves unlemmatised.
+    assert term in {hit.term for hit in word_hits(word, "fi")}

@@ -1,8 +1,9 @@
 """The screening hot path (text.sentence_list, matcher.sentence_matches) gives what the plain algorithm gives.
 
 No stored snapshot: the reference below is the straightforward form of the same rules (split, then collapse
-spaces per part; per token, two-word keys on lemmas then surfaces, then word_hits() with the capitalised-word
-rule), built on the same lemma() and word_hits(), so lexicon changes need no regeneration here.
+spaces per part; per token, phrase keys longest first on lemmas then surfaces, then word_hits() with the
+capitalised-word rule), built on the same lemma() and word_hits(), so lexicon changes need no
+regeneration here.
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ def _ref_matches(sentence: str, lang: str) -> list[tuple[matcher.Hit, int, int]]
     tokens = [(m.group().lower(), m.start(), m.end()) for m in text.WORD_RE.finditer(sentence)]
     found: list[tuple[matcher.Hit, int, int]] = []
     covered: set[int] = set()
+    longest = max(key.count(" ") + 1 for key in index.bigram)
     for i in range(len(tokens) - 1):
-        (w1, s1, _), (w2, _, e2) = tokens[i], tokens[i + 1]
-        for key in (matcher.lemma(w1, lang) + " " + matcher.lemma(w2, lang), w1 + " " + w2):
-            if key in index.bigram:
-                covered.update((i, i + 1))
-                found.extend((hit, s1, e2) for hit in index.bigram[key])
+        for n in range(min(longest, len(tokens) - i), 1, -1):
+            run = tokens[i : i + n]
+            keys = (" ".join(matcher.lemma(w, lang) for w, _, _ in run), " ".join(w for w, _, _ in run))
+            key = next((k for k in keys if k in index.bigram), None)
+            if key is not None:
+                covered.update(range(i, i + n))
+                found.extend((hit, run[0][1], run[-1][2]) for hit in index.bigram[key])
                 break
     for i, (word, start, end) in enumerate(tokens):
         if i in covered:

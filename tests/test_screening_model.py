@@ -126,6 +126,21 @@ def test_demo_expected_levels_agree_with_the_screening_or_say_why_not() -> None:
             assert item.get("screening_differs"), item["id"]
 
 
+def test_a_demo_note_on_why_the_screening_differs_is_in_every_catalogue_and_only_while_true() -> None:
+    """The demo shows the note to people in their language (demo/run.py): fi, sv and en catalogues hold it for
+    every item whose screening differs, and a note the screening no longer needs is gone from them too."""
+    from climate_plugin.demo.items import DEMO_ITEMS
+    from climate_plugin.i18n import MESSAGES
+
+    for item in DEMO_ITEMS:
+        key = f"demo.differs.{item['id']}"
+        if screen(item["title"], item["body"], item.get("language")).relevance == item["expected"]:
+            assert key not in MESSAGES, key
+        else:
+            assert {lang for lang, text in MESSAGES.get(key, {}).items() if text} >= {"fi", "sv", "en"}, key
+            assert MESSAGES[key]["en"] == item["screening_differs"], key
+
+
 def test_screening_version_names_a_non_default_sensitivity() -> None:
     from climate_plugin.screening import SCREENING_VERSION, screening_version
 

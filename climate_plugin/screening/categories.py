@@ -19,10 +19,10 @@ from typing import Protocol
 
 #: How much a lexicon tier and a part weigh in a category's share of an item's evidence (own_share, own_top).
 _TIER_WEIGHT = {"core": 3.0, "strong": 2.0, "weak": 1.0}
-_PART_WEIGHT = {"t": 3.0, "d": 2.0, "p": 1.0}
+_PART_WEIGHT = {"t": 3.0, "d": 2.0, "b": 1.5, "p": 1.0}
 _MAX_CATEGORIES = 5
 #: Item features that say something about every category at once (cues, plan words alone, a title only).
-_ITEM_PREFIXES = ("cue|", "steering_", "categories2", "title_only")
+_ITEM_PREFIXES = ("cue|", "steering_", "domain_", "categories2", "title_only")
 
 
 class ReadingLike(Protocol):

@@ -4,8 +4,20 @@ terms are whole words or two-word phrases)."""
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "energy": {
         "strong": (
+            # ski slopes and snowmaking
+            "ski lift",
+            "snowmaking",
+            "ski slope",
             "lighting",
-            "led",
+            # "LED" only in a phrase: lower-cased, "led" is also the past tense of "lead" ("prayers led by")
+            "led light",
+            "led lights",
+            "led lamp",
+            "led luminaire",
+            "led streetlight",
+            "led conversion",
+            "led upgrade",
+            "led retrofit",
             "energy",
             "district heating",
             "heating",
@@ -37,6 +49,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            # public transport fares and tickets
+            "bus fare",
+            "bus fares",
+            "fare increase",
+            "concession fare",
+            "bus pass",
+            "ticket price",
             "resurfacing",
             "road resurfacing",
             "footpath",
@@ -95,6 +114,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "pedestrian crossing",
         ),
         "weak": (
+            # fares
+            "=fare",
+            "=fares",
             "road",
             "street",
             "travel",
@@ -107,6 +129,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            # sports halls and pools; indoor air and damp; temporary premises
+            "sports hall",
+            "sports complex",
+            "aquatic centre",
+            "recreation centre",
+            "damp",
+            "mould",
+            "indoor air",
+            "temporary accommodation",
             "demolish",
             "insulation",
             "social housing",
@@ -141,6 +172,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "new school",
         ),
         "weak": (
+            # a planning application is also about the building
+            "planning application",
             "building",
             "build",
             "premises",
@@ -168,6 +201,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "outline planning",
         ),
         "strong": (
+            # pre-emption of land
+            "pre-emption",
+            "right of first refusal",
             "quarry",
             "mineral extraction",
             "gravel extraction",
@@ -207,6 +243,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "procurement": {
         "weak": (
+            # quotations and requests for proposals buy works
+            "quotation",
+            "rfp",
+            "request for proposal",
             "procurement",
             "tender",
             "contract",
@@ -339,6 +379,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "carbon neutral",
         ),
         "strong": (
+            # plans that steer later decisions
+            "general plan",
+            "local plan",
+            # growth and city deals
+            "city deal",
+            "growth deal",
             "capital budget",
             "capital program",
             "capital works",
@@ -447,6 +493,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "grants",
         ),
         "hard": (
+            # opening formalities of a meeting
+            "prayer",
+            "prayers",
+            "invocation",
+            "pledge of allegiance",
+            "call to order",
+            "roll call",
             "minutes",
             "apology",
             "apologies",

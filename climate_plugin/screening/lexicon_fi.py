@@ -15,6 +15,13 @@ follow-up reports, information items, motions; ``domain``: social, health, educa
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "energy": {
         "strong": (
+            # ski slopes and snowmaking: lifts, pumps and snow guns run on electricity
+            "hiihtohissi",
+            "hiihtokeskus",
+            "laskettelukeskus",
+            "laskettelurinne",
+            "tekolumi",
+            "lumetus",
             "sähköasema",
             "valaistusohjelma",
             "led-valaisin",
@@ -89,6 +96,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            # public transport fares and tickets
+            "seutulippu",
+            "kausilippu",
+            "lipputuote",
+            "lippu hinta",
+            "joukkoliikennetaksa",
+            "joukkoliikenne hinnoittelu",
             "~auto",
             "auto hankinta",
             "ajoneuvon hankinta",
@@ -181,6 +195,16 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            # a building permit is also about the building (the annotators give both)
+            "rakennuslupa",
+            # indoor air and moisture damage: repairs, replacement premises
+            "sisäilmaongelma",
+            "sisäilmakorjaus",
+            "kosteusvaurio",
+            "homevaurio",
+            "korvaava tila",
+            "korvaavat tilat",
+            "tilaratkaisu",
             "purkulupa",
             "purkamislupa",
             "rakennus purku",
@@ -235,6 +259,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "muutostyö",
         ),
         "weak": (
+            # an exception from a plan permits building
+            "poikkeamispäätös",
+            "poikkeamislupa",
+            "poikkeuslupa",
+            "suunnittelutarveratkaisu",
             "päiväkoti",
             "=koulu",
             "kenttä",
@@ -259,6 +288,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "land_use": {
         "core": ("asemakaava", "yleiskaava", "maakuntakaava", "rakennuslupa", "ranta-asemakaava"),
         "strong": (
+            # pre-emption and deeds of land and plots (also a finance cue)
+            "etuosto-oikeus",
+            "etuosto",
             "ottolupa",
             "maa-aineslupa",
             "maa-aines ottaminen",
@@ -322,6 +354,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "rakennusjärjestys",
         ),
         "weak": (
+            # deeds of sale (a plot, a property)
+            "kauppakirja",
             "maa-aines",
             "maanvuokra",
             "toimenpidelupa",
@@ -331,6 +365,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "procurement": {
         "weak": (
+            # how a project is bought and built
+            "toteuttamistapa",
             "hankinta",
             "kilpailutus",
             "tarjouskilpailu",
@@ -528,6 +564,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "=climate",
         ),
         "strong": (
+            # plans and rules that steer later decisions: general and regional plans, building codes
+            "yleiskaava",
+            "maakuntakaava",
+            "rakennusjärjestys",
+            "kaavoituskatsaus",
+            "liikennejärjestelmäsuunnitelma",
+            # growth and land-use, housing and transport agreements between the state and a city region
+            "kasvusopimus",
+            "mal-sopimus",
             "elinkeino-ohjelma",
             "elinkeinopolitiikka",
             "elinkeinopoliittinen",
@@ -579,6 +624,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "jätehuoltomääräys",
         ),
         "weak": (
+            # criteria that steer later decisions
+            "määräytymisperuste",
             "määräraha",
             "lisämääräraha",
             "periaatepäätös",

@@ -3,6 +3,12 @@
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     "energy": {
         "strong": (
+            # ski slopes and snowmaking
+            "skidlift",
+            "slalombacke",
+            "skidbacke",
+            "konstsnö",
+            "snötillverkning",
             "elstation",
             "solkraft",
             "energibolag",
@@ -56,6 +62,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            # public transport fares
+            "regionbiljett",
+            "periodbiljett",
+            "kollektivtrafiktaxa",
+            "busstaxa",
             "~bil",
             "~buss",
             "anskaffning av fordon",
@@ -109,6 +120,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "trafikplan",
         ),
         "weak": (
+            # public transport fares and tickets
+            "+biljett",
             "+gatu",
             "=gata",
             "=väg",
@@ -125,6 +138,21 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            # a building permit is also about the building
+            "bygglov",
+            # sports centres and halls; indoor air and moisture damage; replacement premises
+            "idrottscentrum",
+            "idrottsplats",
+            "idrottsanläggning",
+            "sportcentrum",
+            "fritidsanläggning",
+            "badhus",
+            "fuktskada",
+            "mögelskada",
+            "inomhusmiljö",
+            "evakueringslokal",
+            "ersättningslokal",
+            "tillfällig lokal",
             "rivningslov",
             "=riva",
             "idrottshall",
@@ -191,6 +219,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "stranddetaljplan",
         ),
         "strong": (
+            # pre-emption of land
+            "förköpsrätt",
             "täkttillstånd",
             "marktäkt",
             "grustäkt",
@@ -243,6 +273,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "bostadsproduktion",
         ),
         "weak": (
+            # deeds of sale (a plot, a property)
+            "köpebrev",
             "+tomt",
             "marktäkt",
             "avvikelse",
@@ -419,6 +451,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "=climate",
         ),
         "strong": (
+            # plans, policies and rules that steer later decisions
+            "översiktsplan",
+            "policy",
+            "planprogram",
+            # growth agreements between the state and a city region
+            "tillväxtavtal",
             "investeringsbudget",
             "investeringsmedel",
             "investering",
@@ -448,6 +486,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "miljöpolicy",
         ),
         "weak": (
+            # tariffs steer use (water, waste)
+            "taxa",
             "program",
             "handlingsplan",
             "riktlinje",
@@ -529,6 +569,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "ledamot",
         ),
         "finance": (
+            # operating budgets, budget loans and financial follow-up (as "talouden seuranta", "lainanotto")
+            "driftbudget",
+            "budgetlån",
+            "ekonomisk uppföljning",
+            "tilläggsbudget",
+            "nämndplan",
             "bokslut",
             "delårsrapport",
             "borgen",

@@ -60,14 +60,18 @@ class _Index:
                 for raw in terms:
                     hit = None if category == BLOCK else Hit(category, tier, raw.lstrip("=+~"))
                     self._add(raw, hit, compounding)
-        # Every way a two-word key can be cut at a space: a word pair whose lemmas (or surfaces) are not
-        # on both sides of such a cut cannot form a key, so most pairs need no key built (see _token).
-        self.bigram_first: frozenset[str] = frozenset(
-            key[:i] for key in self.bigram for i, ch in enumerate(key) if ch == " "
-        )
+        # The words that can start a key, and those that can end a two-word key: a word pair whose lemmas (or
+        # surfaces) are not among them cannot form one, so most tokens need no key built (see _token). Keys of
+        # three or more words ("conflict of interest") are looked for only after a word that starts one, so
+        # their inner words ("of", "och") need not mark every sentence as a candidate.
+        self.bigram_first: frozenset[str] = frozenset(key.split(" ")[0] for key in self.bigram)
         self.bigram_second: frozenset[str] = frozenset(
-            key[i + 1 :] for key in self.bigram for i, ch in enumerate(key) if ch == " "
+            key.split(" ")[1] for key in self.bigram if key.count(" ") == 1
         )
+        self.long_first: frozenset[str] = frozenset(
+            key.split(" ")[0] for key in self.bigram if key.count(" ") > 1
+        )
+        self.phrase_words = max((key.count(" ") + 1 for key in self.bigram), default=2)
         stems = sorted(self.parts, key=lambda t: (-len(t), t))
         # A zero-width lookahead finds a match at every position, so overlapping stems are all seen;
         # alternation order (longest first) picks the longest stem starting at each position.
@@ -86,6 +90,10 @@ class _Index:
             self.parts.setdefault(term, []).extend(hits)
             if raw.startswith("~"):
                 self.head_only.add(term)
+            # A Finnish -nen word stands as -s before the next part of a compound: rakennuttamis|palvelut,
+            # rakentamis|velvoite, fossiilis|vapaa; simplemma leaves most such compounds unlemmatised.
+            if term.endswith("nen") and len(term) - 2 >= MIN_COMPOUND_PART and not raw.startswith("~"):
+                self.parts.setdefault(term[:-3] + "s", []).extend(hits)
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -244,6 +252,16 @@ _SUFFIXES = {
             "orna",
             "ernas",
             "arnas",
+            "ornas",
+            # after a vowel: "gata-n", "område-t", "gat-or", "område-na", "program-men" is the lemma's own
+            "n",
+            "t",
+            "r",
+            "or",
+            "ena",
+            "rna",
+            "nas",
+            "ts",
         ]
     ),
     "en": frozenset(),
@@ -359,6 +377,9 @@ word_hits.cache_clear = _cache_clear  # type: ignore[method-assign]
 def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
     """match_sentence() as (hit, start, end) tuples, in the same order: the screening hot path.
 
+    A phrase of two or more words is looked for at each token, longest first, on the lemmas and then on the
+    words as written; its words then give no matches of their own.
+
     One regex split and one dictionary lookup per token; offsets are added up only for sentences with a hit.
     """
     parts = _WORD_SPLIT.split(sentence)  # gap, token, gap, token, ..., gap
@@ -373,21 +394,28 @@ def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
     ends: list[int] = []  # ends[2 * i] and ends[2 * i + 1]: start and end of token i
     covered: set[int] = set()
     candidates = list(compress(range(len(infos)), infos))
-    bigram = _INDEX[lang].bigram
+    index = _INDEX[lang]
+    bigram = index.bigram
     last = len(infos) - 1
     for i in candidates:
         info = infos[i]
         if info[2] and i < last:  # type: ignore[index]
-            nxt = infos[i + 1]
-            if nxt and nxt[3]:  # type: ignore[index]
-                for key in (info[4] + " " + nxt[4], info[5] + " " + nxt[5]):  # type: ignore[index]
-                    if key in bigram:
-                        covered.update((i, i + 1))
-                        if not ends:
-                            ends = list(accumulate(map(len, parts)))
-                        start, end = ends[2 * i], ends[2 * i + 3]
-                        found += [(hit, start, end) for hit in bigram[key]]
-                        break
+            n, key = 0, ""
+            if info[4] in index.long_first or info[5] in index.long_first:  # type: ignore[index]
+                n, key = _long_phrase(index, info, tokens, i, lang)  # type: ignore[arg-type]
+            if not n:
+                nxt = infos[i + 1]
+                if nxt and nxt[3]:  # type: ignore[index]
+                    for pair in (info[4] + " " + nxt[4], info[5] + " " + nxt[5]):  # type: ignore[index]
+                        if pair in bigram:
+                            n, key = 2, pair
+                            break
+            if n:
+                covered.update(range(i, i + n))
+                if not ends:
+                    ends = list(accumulate(map(len, parts)))
+                start, end = ends[2 * i], ends[2 * (i + n - 1) + 1]
+                found += [(hit, start, end) for hit in bigram[key]]
     for i in candidates:
         if i in covered:
             continue
@@ -398,6 +426,20 @@ def sentence_matches(sentence: str, lang: str) -> list[tuple[Hit, int, int]]:
             start, end = ends[2 * i], ends[2 * i + 1]
             found += [(hit, start, end) for hit in hits]
     return found
+
+
+def _long_phrase(index: _Index, info: _Token, tokens: list[str], i: int, lang: str) -> tuple[int, str]:
+    """(words, key) of the longest key of three or more words starting at token i, on the lemmas and then on
+    the words as written; (0, "") when there is none."""
+    for n in range(min(index.phrase_words, len(tokens) - i), 2, -1):
+        words = [t.lower() for t in tokens[i + 1 : i + n]]
+        lemma_key = " ".join([info[4], *(lemma(w, lang) for w in words)])
+        if lemma_key in index.bigram:
+            return n, lemma_key
+        surface_key = " ".join([info[5], *words])
+        if surface_key in index.bigram:
+            return n, surface_key
+    return 0, ""
 
 
 def match_sentence(sentence: str, lang: str) -> Iterator[Match]:

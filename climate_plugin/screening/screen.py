@@ -23,8 +23,11 @@ MAX_EVIDENCE_PER_CATEGORY = 3
 SHORT_TEXT = 300
 # Where a word stands, for the model: title, decision (the proposal and the decision), preparation text,
 # attachment. The Evidence location a person sees stays title / body / attachment.
-TITLE, DECIDED, PREPARED, ATTACHED = "t", "d", "p", "a"
-_LOCATION = {TITLE: "title", DECIDED: "body", PREPARED: "body", ATTACHED: "attachment"}
+# A body in which no proposal or decision is recognised (most English and Swedish items, a Finnish text cut
+# before its proposal) is read as one undivided part: its words are all there is, unlike a preparation text
+# next to a decision, so the model weighs it apart from both.
+TITLE, DECIDED, PREPARED, UNDIVIDED, ATTACHED = "t", "d", "p", "b", "a"
+_LOCATION = {TITLE: "title", DECIDED: "body", PREPARED: "body", UNDIVIDED: "body", ATTACHED: "attachment"}
 ATTACHMENT_WEIGHT = 0.5
 ATTACHMENT_TERMS = 2
 # The parts whose words are model features.
@@ -57,9 +60,12 @@ class Reading:
 
 def _sources(title: str, body: str, lang: str, attachments: Sequence[str]) -> list[tuple[str, str]]:
     sources = [(TITLE, title or "")]
-    for zone, part in segments(html_to_text(body or ""), lang):
+    parts = segments(html_to_text(body or ""), lang)
+    divided = any(zone in (PROPOSAL, DECISION) for zone, _ in parts)
+    for zone, part in parts:
         if zone != BOILERPLATE:
-            sources.append((DECIDED if zone in (PROPOSAL, DECISION) else PREPARED, part))
+            read_as = DECIDED if zone in (PROPOSAL, DECISION) else PREPARED if divided else UNDIVIDED
+            sources.append((read_as, part))
     for attachment in attachments:
         if attachment:
             for zone, part in segments(html_to_text(attachment), lang):
@@ -88,6 +94,7 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
     features = reading.features
     terms: dict[tuple[str, str], set[str]] = {}
     words: dict[str, set[str]] = {TITLE: set(), DECIDED: set(), PREPARED: set()}
+    domain_parts: set[str] = set()  # parts with a social, health, education or culture word
     has_text = False
     seen: set[tuple[Hit, str]] = set()  # each lexicon entry once per part: features are presence
     for part, source in _sources(title, body, lang, attachments):
@@ -122,6 +129,8 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
         category = hit.category
         if category in (MINOR, ROUTINE):
             _put(features, f"cue|{'minor' if category == MINOR else hit.tier}|{feature_part}", weight)
+            if category == ROUTINE and hit.tier == "domain":
+                domain_parts.add(part)
             continue
         _put(features, f"lex|{category}|{hit.tier}|{feature_part}", weight)
         _put(features, f"term|{lang}|{hit.term}|{'t' if part == TITLE else 'x'}", weight)
@@ -144,6 +153,11 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
         found = {category for category, p in terms if p == part}
         if "steering" in found:
             features[f"steering_with_other|{part}" if len(found) > 1 else f"steering_alone|{part}"] = 1.0
+        # A plan or budget of a social, health, education or culture service ("Äldrepolitiskt program",
+        # "varhaiskasvatussuunnitelma") steers that service, not land, buildings or traffic; a school
+        # building or a library bus is physical whatever service it is for.
+        if part in domain_parts and found:
+            features[f"domain_steering|{part}" if found == {"steering"} else f"domain_physical|{part}"] = 1.0
         if len(found) >= 2:
             features[f"categories2|{part}"] = 1.0
     return reading
@@ -223,7 +237,7 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
     return ScreeningResult(relevance, categories, evidence, reading.language)
 
 
-_PART_ORDER = {TITLE: 0, DECIDED: 1, PREPARED: 2, ATTACHED: 3}
+_PART_ORDER = {TITLE: 0, DECIDED: 1, UNDIVIDED: 1, PREPARED: 2, ATTACHED: 3}
 
 
 def _pick_evidence(
