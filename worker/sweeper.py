@@ -1,10 +1,15 @@
 """The sweeper: whatever was stored but never handed to a worker (a crash between commit and enqueue, a
 broker outage, a worker killed mid-task) is handed over again. Run by beat (Celery) or periodically by
 the embedded worker; it is what lets every other hand-over be "commit, then try once".
+
+A claim whose worker died is handed over by the same code, sooner: ``take_over_dead_workers`` (beat, every
+few seconds) asks which claim holders still beat their heartbeat (``worker.liveness``) and hands over the
+claims of the others, without waiting for ``STALE_AFTER``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -26,8 +31,17 @@ STALE_AFTER = timedelta(minutes=5)
 BATCH = 500
 
 
+#: each kind of record the sweeper hands over: its task, model, status waiting for a worker, status claimed
+_KINDS = (
+    ("process_delivery", Delivery, delivery_status.RECEIVED, delivery_status.PROCESSING),
+    ("send_write_back", WriteBack, write_back_status.PENDING, write_back_status.SENDING),
+)
+
+
 def sweep(
-    stale_after: timedelta, unclaimed_after: timedelta | None = None
+    stale_after: timedelta,
+    unclaimed_after: timedelta | None = None,
+    dead_holders: Collection[str] | None = None,
 ) -> list[tuple[queue.TaskName, int]]:
     """Hand over again every delivery and write-back that was never handed over (its hand-over failed: a
     broker outage) or has waited longer than ``stale_after`` (a crash between commit and enqueue, a worker
@@ -36,7 +50,10 @@ def sweep(
     ``unclaimed_after`` (default: ``stale_after``) applies to records no worker has claimed yet (a delivery
     still received, a write-back still pending): after a broker lost the messages it held (a Redis restarted
     without persistence), those are handed over at once, while a record a worker is running keeps the long
-    wait so that it is not run twice."""
+    wait so that it is not run twice.
+
+    ``dead_holders``: hand over only the records claimed by these worker processes (their heartbeat is gone:
+    see ``take_over_dead_workers``) longer than ``stale_after`` ago, and nothing else."""
     # One cutoff for the whole sweep: a record handed over in this sweep is newer than it, so it is not
     # taken twice.
     now = utcnow()
@@ -44,7 +61,7 @@ def sweep(
     unclaimed_cutoff = now - (stale_after if unclaimed_after is None else unclaimed_after)
     handed: list[tuple[queue.TaskName, int]] = []
     while True:
-        batch, full = _sweep_batch(cutoff, unclaimed_cutoff)
+        batch, full = _sweep_batch(cutoff, unclaimed_cutoff, dead_holders)
         handed += [item for item, _ in batch]
         # Stop when no batch was full, or when the broker refused: the next sweep tries again.
         if not full or not all(ok for _, ok in batch):
@@ -52,40 +69,86 @@ def sweep(
 
 
 def _sweep_batch(
-    cutoff: datetime, unclaimed_cutoff: datetime
+    cutoff: datetime, unclaimed_cutoff: datetime, dead_holders: Collection[str] | None
 ) -> tuple[list[tuple[tuple[queue.TaskName, int], bool]], bool]:
     waiting: list[tuple[queue.TaskName, int]] = []
     full = False
-    for task, model, unclaimed, claimed in (
-        ("process_delivery", Delivery, delivery_status.RECEIVED, delivery_status.PROCESSING),
-        ("send_write_back", WriteBack, write_back_status.PENDING, write_back_status.SENDING),
-    ):
+    for task, model, unclaimed, claimed in _KINDS:
+        if dead_holders is not None:
+            lost = and_(
+                model.status == claimed,
+                model.claimed_by.in_(sorted(dead_holders)),
+                model.enqueued_at < cutoff,
+            )
+        else:
+            lost = or_(
+                and_(model.status.in_((unclaimed, claimed)), model.enqueued_at.is_(None)),
+                and_(model.status == claimed, model.enqueued_at < cutoff),
+                and_(model.status == unclaimed, model.enqueued_at < unclaimed_cutoff),
+            )
         stmt = (
             select(model)
-            .where(
-                or_(
-                    and_(model.status.in_((unclaimed, claimed)), model.enqueued_at.is_(None)),
-                    and_(model.status == claimed, model.enqueued_at < cutoff),
-                    and_(model.status == unclaimed, model.enqueued_at < unclaimed_cutoff),
-                )
-            )
+            .where(lost)
             .order_by(model.id)
             .limit(BATCH)
-            # Two sweepers (two beat processes by mistake) must not hand the same rows over twice.
+            # Two sweepers (two beat processes by mistake) must not hand the same rows over twice; nor may a
+            # sweep and a redelivered message's claim of the same row both proceed (the row lock orders them,
+            # and the claim's row no longer matches once it is the live worker's).
             .with_for_update(skip_locked=True)
         )
         records = list(db.session.scalars(stmt))
         full = full or len(records) == BATCH
         for record in records:
             record.enqueued_at = utcnow()
-            if record.status == write_back_status.SENDING:
-                # claimed by a sender that died mid-send: waiting again, so one sender can claim it. Its
-                # attempts are kept (never reset here), so the bound holds.
-                record.status = write_back_status.PENDING
+            if record.status == claimed:
+                # claimed by a worker that died mid-task: waiting again, so that one worker claims it (only a
+                # message the broker redelivered may take a record still marked claimed; a live duplicate
+                # message may not). Its attempts are kept (never reset here), so the bound holds.
+                record.status = unclaimed
             waiting.append((task, record.id))
     db.session.commit()
     # still down: the record is marked for the next sweep again
     return [(item, queue.enqueue_or_leave_to_sweeper(*item)) for item in waiting], full
+
+
+def claim_holders(claimed_before: datetime) -> set[str]:
+    """The worker processes named by claims still held (a delivery processing, a write-back sending) that
+    were made before ``claimed_before``."""
+    holders: set[str] = set()
+    for _, model, _, claimed in _KINDS:
+        holders.update(
+            db.session.scalars(
+                select(model.claimed_by)
+                .where(
+                    model.status == claimed,
+                    model.claimed_by.is_not(None),
+                    model.enqueued_at < claimed_before,
+                )
+                .distinct()
+            )
+        )
+    db.session.commit()  # end the read's transaction: the take-over's own locks come next
+    return holders
+
+
+def take_over_dead_workers(
+    alive: Callable[[set[str]], set[str] | None], grace: timedelta
+) -> list[tuple[queue.TaskName, int]]:
+    """Hand over every claim whose holder no longer beats its heartbeat, claimed at least ``grace`` ago (so a
+    just-started process whose first beat has not landed is not taken for dead). ``alive`` answers which of
+    the holders it is given are alive, or None when it cannot tell (Redis away): then nothing is taken.
+
+    A whole worker killed (SIGKILL, OOM, a lost machine) leaves its messages unacknowledged in Redis, which
+    gives them out again only after the visibility timeout (2 hours); without this its claims would wait for
+    ``STALE_AFTER``. The attempt counts are kept, so the retry bound holds across take-overs."""
+    holders = claim_holders(utcnow() - grace)
+    if not holders:
+        return []
+    living = alive(holders)
+    if living is None:
+        return []
+    dead = holders - living
+    return sweep(stale_after=grace, dead_holders=dead) if dead else []
 
 
 def broker_forgot(broker_url: str | None, queue_name: str, timeout: float) -> bool:
