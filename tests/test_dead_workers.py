@@ -180,3 +180,79 @@ def test_a_heartbeat_says_its_process_is_alive_until_it_stops_or_its_key_runs_ou
     assert liveness.alive(redis_url, queue_name, {beat.holder}, 2.0) == set()
     # Redis unreachable: not known, so no one is taken for dead
     assert liveness.alive("redis://127.0.0.1:9/0", queue_name, {beat.holder}, 0.5) is None
+
+
+class HeldMessages:
+    """Stands for liveness.Unstarted: the messages workers received and never acknowledged."""
+
+    def __init__(self, found: dict[str, dict[int, str]] | None) -> None:
+        self.found = found
+        self.forgotten: list[str] = []
+
+    def find(self, older_than: float) -> dict[str, dict[int, str]] | None:
+        return self.found
+
+    def forget(self, tags) -> None:
+        self.forgotten += list(tags)
+
+
+def test_a_message_a_dead_worker_received_and_never_started_has_its_record_handed_over(app, handed):
+    """A dead worker also held messages it had not started: one it had just received, a retry waiting for its
+    countdown. Their records wait unclaimed; found among the unacknowledged messages, a record due long ago is
+    handed over and its message forgotten; one not due yet, or claimed, is left; a finished one's message is
+    forgotten."""
+    with app.app_context():
+        received = _claimed(DeliveryFactory, "received", None, LONG_AGO, attempts=1)
+        retry_not_due = _claimed(DeliveryFactory, "received", None, -timedelta(minutes=5))
+        running = _claimed(DeliveryFactory, "processing", "host:12:alive", LONG_AGO)
+        pending = _claimed(WriteBackFactory, "pending", None, LONG_AGO, attempts=0)
+        sent = _claimed(WriteBackFactory, "sent", None, LONG_AGO)
+        held = HeldMessages(
+            {
+                "process_delivery": {received.id: "t1", retry_not_due.id: "t2", running.id: "t3"},
+                "send_write_back": {pending.id: "t4", sent.id: "t5"},
+            }
+        )
+        taken = sweeper.take_over_dead_workers(_only("host:12:alive"), GRACE, unstarted=held)
+        assert taken == [("process_delivery", received.id), ("send_write_back", pending.id)]
+        assert sorted(held.forgotten) == ["t1", "t4", "t5"]
+        db.session.expire_all()
+        assert db.session.get(Delivery, received.id).attempts == 1  # counts kept
+        assert [db.session.get(Delivery, i).status for i in (retry_not_due.id, running.id)] == [
+            "received",
+            "processing",
+        ]
+        # Redis away: nothing known, nothing taken
+        alive = _only("host:12:alive")
+        assert sweeper.take_over_dead_workers(alive, GRACE, unstarted=HeldMessages(None)) == []
+    assert handed.tasks == taken
+
+
+@pytest.mark.services
+def test_the_messages_a_worker_received_and_never_acknowledged_are_read_as_kombu_keeps_them(
+    redis_url, queue_name
+):
+    """Celery's own message, taken from the queue by a consumer that never acknowledges it (a worker that
+    died), is found with its task and record; another deployment's queue is not ours. Key names of the test's
+    own, so nothing touches the shared Redis's real set of unacknowledged messages."""
+    from celery import Celery
+    from kombu import Connection, Queue
+
+    options = {"unacked_key": f"{queue_name}:unacked", "unacked_index_key": f"{queue_name}:unacked_index"}
+    celery = Celery(broker=redis_url, broker_transport_options=options, task_serializer="json")
+    other = f"{queue_name}-other"
+    celery.send_task("worker.tasks.send_write_back", (42,), queue=queue_name)
+    celery.send_task("worker.tasks.process_delivery", (7,), queue=other)
+    with Connection(redis_url, transport_options=options) as conn:
+        queues = [conn.SimpleQueue(Queue(name, routing_key=name)) for name in (queue_name, other)]
+        taken = [q.get(timeout=10) for q in queues]
+        unstarted = liveness.Unstarted(redis_url, [queue_name], 2.0, options)
+        found = unstarted.find(older_than=0)
+        assert found is not None and set(found) == {"send_write_back"}
+        assert list(found["send_write_back"]) == [42]
+        assert unstarted.find(older_than=3600) == {}  # received just now: a live worker may be starting it
+        unstarted.forget(found["send_write_back"].values())
+        assert unstarted.find(older_than=0) == {}
+        for message in taken:
+            message.ack()
+    celery.close()

@@ -16,11 +16,14 @@ pids again, from looking like the one that died.
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -129,6 +132,86 @@ def alive(broker_url: str, queue_name: str, holders: Iterable[str], timeout: flo
         return None
     finally:
         client.close()
+
+
+#: kombu's Redis transport keeps each message it gave a worker, until acknowledged, in a hash (delivery tag
+#: → [message, exchange, routing key]) indexed by a sorted set of delivery times; their names unless the
+#: broker's transport options override them (kombu.transport.redis.Channel.unacked_key, unacked_index_key)
+UNACKED_KEY, UNACKED_INDEX_KEY = "unacked", "unacked_index"
+
+#: the tasks whose record a message stands for
+RECORD_TASKS = {
+    "worker.tasks.process_delivery": "process_delivery",
+    "worker.tasks.send_write_back": "send_write_back",
+}
+
+
+class Unstarted:
+    """Messages that workers received from Redis longer than ``older_than`` seconds ago and never
+    acknowledged, for this deployment's queues: a record among them that is still waiting (never claimed,
+    due long ago) was received by a worker that died before starting it, or holds it for a retry's countdown
+    it will never see. A live worker does neither for long: it takes a message only when one of its processes
+    is free (``worker_prefetch_multiplier=1``) and starts a due retry at once."""
+
+    def __init__(
+        self, broker_url: str, queues: Iterable[str], timeout: float, transport_options: dict | None = None
+    ) -> None:
+        options = transport_options or {}
+        prefix = options.get("global_keyprefix", "")
+        self.hash_key = prefix + options.get("unacked_key", UNACKED_KEY)
+        self.index_key = prefix + options.get("unacked_index_key", UNACKED_INDEX_KEY)
+        self.queues = set(queues)
+        self.broker_url, self.timeout = broker_url, timeout
+
+    def find(self, older_than: float, limit: int = 1000) -> dict[str, dict[int, str]] | None:
+        """task → {record id: delivery tag}; None when Redis cannot be asked."""
+        import redis
+
+        client = _redis(self.broker_url, self.timeout)
+        try:
+            tags = client.zrangebyscore(self.index_key, "-inf", time.time() - older_than, start=0, num=limit)
+            found: dict[str, dict[int, str]] = {}
+            for tag, raw in zip(tags, client.hmget(self.hash_key, tags) if tags else [], strict=True):
+                record = self._record(raw)
+                if record is not None:
+                    found.setdefault(record[0], {})[record[1]] = tag.decode()
+            return found
+        except redis.RedisError as exc:
+            log.warning("cannot read the messages workers hold (%s: %s)", type(exc).__name__, exc)
+            return None
+        finally:
+            client.close()
+
+    def _record(self, raw: bytes | None) -> tuple[str, int] | None:
+        """The task and record id of one stored message of this deployment's queues, else None."""
+        try:
+            message, _exchange, routing_key = json.loads(raw or b"null")
+            task = RECORD_TASKS.get(message["headers"]["task"])
+            if task is None or routing_key not in self.queues:
+                return None  # another task, or another deployment sharing this Redis database
+            body = message["body"]
+            if message.get("properties", {}).get("body_encoding") == "base64":
+                body = base64.b64decode(body)
+            args = json.loads(body)[0]  # Celery's message protocol 2: [args, kwargs, embed]
+            return task, int(args[0])
+        except (ValueError, KeyError, IndexError, TypeError):
+            return None  # not a message as Celery writes them: not ours to judge
+
+    def forget(self, tags: Iterable[str]) -> None:
+        """Acknowledge these messages on behalf of the dead worker that held them (as kombu's ack does), once
+        their records were handed over: otherwise they would be found again at every take-over."""
+        import redis
+
+        tags = list(tags)
+        if not tags:
+            return
+        client = _redis(self.broker_url, self.timeout)
+        try:
+            client.pipeline().zrem(self.index_key, *tags).hdel(self.hash_key, *tags).execute()
+        except redis.RedisError:
+            pass  # found again next time; handing a record over twice is harmless (claims)
+        finally:
+            client.close()
 
 
 def holders_alive(broker_url: str, queue_name: str, timeout: float) -> list[str]:

@@ -20,6 +20,7 @@ from climate_plugin.models import Delivery, WriteBack
 from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models import write_back as write_back_status
 from climate_plugin.models._types import utcnow
+from climate_plugin.worker import liveness
 
 #: a record still waiting this long after it was last handed over (or after its retry was due)
 #: was lost on the way: a crash before the enqueue, a broker outage, a worker killed mid-task.
@@ -42,6 +43,7 @@ def sweep(
     stale_after: timedelta,
     unclaimed_after: timedelta | None = None,
     dead_holders: Collection[str] | None = None,
+    unstarted: dict[str, Collection[int]] | None = None,
 ) -> list[tuple[queue.TaskName, int]]:
     """Hand over again every delivery and write-back that was never handed over (its hand-over failed: a
     broker outage) or has waited longer than ``stale_after`` (a crash between commit and enqueue, a worker
@@ -53,7 +55,8 @@ def sweep(
     wait so that it is not run twice.
 
     ``dead_holders``: hand over only the records claimed by these worker processes (their heartbeat is gone:
-    see ``take_over_dead_workers``) longer than ``stale_after`` ago, and nothing else."""
+    see ``take_over_dead_workers``) longer than ``stale_after`` ago, and nothing else. ``unstarted`` (task →
+    record ids): hand over only these records, if still waiting and due longer than ``stale_after`` ago."""
     # One cutoff for the whole sweep: a record handed over in this sweep is newer than it, so it is not
     # taken twice.
     now = utcnow()
@@ -61,7 +64,7 @@ def sweep(
     unclaimed_cutoff = now - (stale_after if unclaimed_after is None else unclaimed_after)
     handed: list[tuple[queue.TaskName, int]] = []
     while True:
-        batch, full = _sweep_batch(cutoff, unclaimed_cutoff, dead_holders)
+        batch, full = _sweep_batch(cutoff, unclaimed_cutoff, dead_holders, unstarted)
         handed += [item for item, _ in batch]
         # Stop when no batch was full, or when the broker refused: the next sweep tries again.
         if not full or not all(ok for _, ok in batch):
@@ -69,12 +72,24 @@ def sweep(
 
 
 def _sweep_batch(
-    cutoff: datetime, unclaimed_cutoff: datetime, dead_holders: Collection[str] | None
+    cutoff: datetime,
+    unclaimed_cutoff: datetime,
+    dead_holders: Collection[str] | None,
+    unstarted: dict[str, Collection[int]] | None,
 ) -> tuple[list[tuple[tuple[queue.TaskName, int], bool]], bool]:
     waiting: list[tuple[queue.TaskName, int]] = []
     full = False
     for task, model, unclaimed, claimed in _KINDS:
-        if dead_holders is not None:
+        if unstarted is not None:
+            ids = sorted(unstarted.get(task, ()))
+            if not ids:
+                continue
+            lost = and_(
+                model.id.in_(ids),
+                model.status == unclaimed,
+                or_(model.enqueued_at.is_(None), model.enqueued_at < cutoff),
+            )
+        elif dead_holders is not None:
             lost = and_(
                 model.status == claimed,
                 model.claimed_by.in_(sorted(dead_holders)),
@@ -132,7 +147,9 @@ def claim_holders(claimed_before: datetime) -> set[str]:
 
 
 def take_over_dead_workers(
-    alive: Callable[[set[str]], set[str] | None], grace: timedelta
+    alive: Callable[[set[str]], set[str] | None],
+    grace: timedelta,
+    unstarted: liveness.Unstarted | None = None,
 ) -> list[tuple[queue.TaskName, int]]:
     """Hand over every claim whose holder no longer beats its heartbeat, claimed at least ``grace`` ago (so a
     just-started process whose first beat has not landed is not taken for dead). ``alive`` answers which of
@@ -140,15 +157,45 @@ def take_over_dead_workers(
 
     A whole worker killed (SIGKILL, OOM, a lost machine) leaves its messages unacknowledged in Redis, which
     gives them out again only after the visibility timeout (2 hours); without this its claims would wait for
-    ``STALE_AFTER``. The attempt counts are kept, so the retry bound holds across take-overs."""
+    ``STALE_AFTER``. The attempt counts are kept, so the retry bound holds across take-overs.
+
+    ``unstarted``: the messages workers received and never acknowledged (see ``liveness.Unstarted``). A dead
+    worker also held messages it had not started (one just received; a retry waiting for its countdown):
+    their records are not claims, so they are found there. A record still waiting, due longer than ``grace``
+    ago, that a worker received a message for longer than ``grace`` ago is handed over, and that message
+    forgotten. Handing over a record a live worker also holds is harmless: one of them claims it, the other
+    finds it taken."""
+    handed: list[tuple[queue.TaskName, int]] = []
     holders = claim_holders(utcnow() - grace)
-    if not holders:
-        return []
-    living = alive(holders)
-    if living is None:
-        return []
-    dead = holders - living
-    return sweep(stale_after=grace, dead_holders=dead) if dead else []
+    living = alive(holders) if holders else set()
+    if living is not None and holders - living:
+        handed += sweep(stale_after=grace, dead_holders=holders - living)
+    if unstarted is not None:
+        found = unstarted.find(grace.total_seconds())
+        if found:
+            ids = {task: set(records) for task, records in found.items()}
+            taken = sweep(stale_after=grace, unstarted=ids)
+            handed += taken
+            # forgotten: the messages whose records went on now, and those of records already finished
+            done = set(taken) | _finished(ids)
+            unstarted.forget(
+                tag for task, records in found.items() for i, tag in records.items() if (task, i) in done
+            )
+    return handed
+
+
+def _finished(ids: dict[str, Collection[int]]) -> set[tuple[queue.TaskName, int]]:
+    finished: set[tuple[queue.TaskName, int]] = set()
+    for task, model, unclaimed, claimed in _KINDS:
+        if ids.get(task):
+            rows = db.session.scalars(
+                select(model.id).where(
+                    model.id.in_(sorted(ids[task])), model.status.not_in((unclaimed, claimed))
+                )
+            )
+            finished.update((task, i) for i in rows)
+    db.session.commit()
+    return finished
 
 
 def broker_forgot(broker_url: str | None, queue_name: str, timeout: float) -> bool:

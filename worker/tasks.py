@@ -78,4 +78,12 @@ def take_over_dead_workers() -> None:
     def alive(holders: set[str]) -> set[str] | None:
         return liveness.alive(settings.broker_url, settings.queue_name, holders, settings.broker_timeout)
 
-    sweeper.take_over_dead_workers(alive, grace=liveness.CLAIM_GRACE)
+    from celery import current_app as celery
+
+    unstarted = liveness.Unstarted(
+        settings.broker_url,
+        [q.name for q in celery.conf.task_queues],  # this deployment's: deliveries' and write-backs'
+        settings.broker_timeout,
+        celery.conf.broker_transport_options,
+    )
+    sweeper.take_over_dead_workers(alive, grace=liveness.CLAIM_GRACE, unstarted=unstarted)
