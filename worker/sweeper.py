@@ -9,6 +9,7 @@ claims of the others, without waiting for ``STALE_AFTER``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
@@ -21,6 +22,8 @@ from climate_plugin.models import delivery as delivery_status
 from climate_plugin.models import write_back as write_back_status
 from climate_plugin.models._types import utcnow
 from climate_plugin.worker import liveness
+
+log = logging.getLogger(__name__)
 
 #: a record still waiting this long after it was last handed over (or after its retry was due)
 #: was lost on the way: a crash before the enqueue, a broker outage, a worker killed mid-task.
@@ -169,13 +172,18 @@ def take_over_dead_workers(
     holders = claim_holders(utcnow() - grace)
     living = alive(holders) if holders else set()
     if living is not None and holders - living:
-        handed += sweep(stale_after=grace, dead_holders=holders - living)
+        dead = holders - living
+        handed += sweep(stale_after=grace, dead_holders=dead)
+        # one line per take-over: the operator's trace of a worker that died
+        log.warning("took over %d claims of dead worker processes %s", len(handed), ", ".join(sorted(dead)))
     if unstarted is not None:
         found = unstarted.find(grace.total_seconds())
         if found:
             ids = {task: set(records) for task, records in found.items()}
             taken = sweep(stale_after=grace, unstarted=ids)
             handed += taken
+            if taken:
+                log.warning("handed over %d records whose messages a dead worker held unstarted", len(taken))
             # forgotten: the messages whose records went on now, and those of records already finished
             done = set(taken) | _finished(ids)
             unstarted.forget(
