@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def fault() -> None:
             if args.scenario == "redis":
-                events["fault"] = time.monotonic()
+                events["fault"], events["fault_wall"] = time.monotonic(), time.time()
                 redis.stop()
             else:
                 # Killed while it holds work (at 20 items/s a worker is idle about half of the time, and a
@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                 while not claims_of(run.app, pids) and time.monotonic() < until:
                     time.sleep(0.01)
                 events["fault"] = time.monotonic()
+                events["fault_wall"] = time.time()  # to find the take-over in the workers' logs
                 stack.kill("worker-1", signal.SIGKILL)
                 events["claims_left"] = claims_of(run.app, pids)
             time.sleep(args.outage)
@@ -217,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "waiting_at_return": events["waiting"],
             "claims_left_by_the_killed_worker": events.get("claims_left"),
+            "fault_at_utc": time.strftime("%H:%M:%S", time.gmtime(events.get("fault_wall", time.time()))),
             "p95_s_of_items_sent_after_return": round(percentile(after_back, 95), 2) if after_back else None,
             "load_before": load_before,
             "load_after": load_average(),

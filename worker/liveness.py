@@ -85,15 +85,16 @@ class Heartbeat:
             return False
 
     def start(self) -> Heartbeat:
-        # The first beat before the name goes into any claim, so a claim never names a process unknown to
-        # Redis (unless Redis is away: then CLAIM_GRACE and the next beats cover it).
-        self.beat()
+        # Every beat in the thread, the first one too: a pool child must finish its start-up within Celery's
+        # few seconds whatever Redis does (a hung Redis holds each try for the socket timeout). A claim made
+        # before the first beat lands is covered by CLAIM_GRACE.
         claims.announce_holder(self.holder)
         self._thread = threading.Thread(target=self._run, name="climate-plugin-heartbeat", daemon=True)
         self._thread.start()
         return self
 
     def _run(self) -> None:
+        self.beat()
         while not self._stop.wait(self.every):
             self.beat()
 
@@ -252,7 +253,7 @@ def _stop() -> None:
 def _pool_process_started(**_kwargs) -> None:
     # A prefork pool child, just forked, or the main process of a solo pool: where the tasks run. (A thread
     # started here outlives the handler; Celery only asks that the handler itself return quickly, which the
-    # one first beat, bounded by the broker timeout, does.)
+    # heartbeat's start does: it only starts the thread.)
     _start()
 
 
