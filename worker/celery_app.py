@@ -7,7 +7,10 @@ from flask import Flask
 from kombu import Queue
 
 from climate_plugin.queue import TaskName
-from climate_plugin.worker import liveness  # noqa: F401 - connects the heartbeat to the worker's signals
+from climate_plugin.worker import (
+    kombu_fixes,
+    liveness,  # noqa: F401 - connects the heartbeat to the worker's signals
+)
 
 #: how often beat has the claims of dead workers taken over (worker.liveness): with the heartbeat's TTL
 #: (20 s) a claim of a killed worker goes to another within about half a minute
@@ -25,6 +28,7 @@ def write_back_queue(queue_name: str) -> str:
 
 def celery_init_app(app: Flask) -> Celery:
     settings = app.extensions["climate_plugin.settings"]
+    kombu_fixes.apply()  # a worker that loses Redis while it holds a message reconnects (see the module)
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
