@@ -1,6 +1,8 @@
 """Which worker processes are alive: each beats a heartbeat key in Redis, and a claim whose holder's key is
-gone was left by a worker that died (SIGKILL, OOM, a lost machine), so it is taken over at once
-(``worker.tasks.take_over_dead_workers``) instead of after the sweeper's 5 minutes.
+gone was left by a worker that died (SIGKILL, OOM, a lost machine), so it is taken over within seconds
+(``worker.tasks.take_over_dead_workers``) instead of after the sweeper's 5 minutes. What a dead worker held
+without a claim (a message just received, a retry kept for its countdown) is found among the messages Redis
+gave out and never had acknowledged (``Unstarted``).
 
 Why a heartbeat and not the broker: a whole worker killed leaves its messages unacknowledged in Redis, which
 gives them out again only after the visibility timeout (2 hours); nothing else tells the others it is gone.
