@@ -7,6 +7,14 @@ from flask import Flask
 from kombu import Queue
 
 from climate_plugin.queue import TaskName
+from climate_plugin.worker import (
+    kombu_fixes,
+    liveness,  # noqa: F401 - connects the heartbeat to the worker's signals
+)
+
+#: how often beat has the claims of dead workers taken over (worker.liveness): with the heartbeat's TTL
+#: (20 s) a claim of a killed worker goes to another within about half a minute
+TAKE_OVER_EVERY = 10.0
 
 #: soft limit raises inside the task so it can record why; the hard limit kills a stuck worker child
 SOFT_TIME_LIMIT = 120
@@ -20,6 +28,7 @@ def write_back_queue(queue_name: str) -> str:
 
 def celery_init_app(app: Flask) -> Celery:
     settings = app.extensions["climate_plugin.settings"]
+    kombu_fixes.apply()  # a worker that loses Redis while it holds a message reconnects (see the module)
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
@@ -35,7 +44,11 @@ def celery_init_app(app: Flask) -> Celery:
         # turn): a backlog of deliveries must not hold back the blocks people wait to see in their agenda.
         # A worker started with `-Q <queue>.write-backs` serves only them.
         task_queues=(Queue(settings.queue_name), Queue(write_backs)),
-        task_routes={"worker.tasks.send_write_back": {"queue": write_backs}},
+        # The take-over of dead workers' claims too: it must run while a backlog of deliveries waits.
+        task_routes={
+            "worker.tasks.send_write_back": {"queue": write_backs},
+            "worker.tasks.take_over_dead_workers": {"queue": write_backs},
+        },
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
@@ -72,6 +85,12 @@ def celery_init_app(app: Flask) -> Celery:
             "sweep": {"task": "worker.tasks.sweep", "schedule": settings.sweep_interval},
             "reminders": {"task": "worker.tasks.send_reminders", "schedule": 24 * 3600.0},
             "poll": {"task": "worker.tasks.poll_due", "schedule": 60.0},
+            "take-over": {
+                "task": "worker.tasks.take_over_dead_workers",
+                "schedule": TAKE_OVER_EVERY,
+                # while every worker is down, one waiting take-over is enough: older ones expire unrun
+                "options": {"expires": 3 * TAKE_OVER_EVERY},
+            },
         },
         include=["climate_plugin.worker.tasks"],
     )

@@ -57,13 +57,16 @@ def run_task(
     database), so the bound holds whoever hands the record over (a retry, the sweeper, a redelivered message
     after a worker died). ``attempt`` (from 0) is only the count of a poll, which has no record of its own.
     ``max_retries`` defaults to ``CLIMATE_PLUGIN_TASK_MAX_RETRIES``. ``redelivered``: the broker handed the
-    task's message out again after the run that had it died (see writeback.send.send_write_back).
+    task's message out again after the run that had it died: only then may the task take a record still marked
+claimed (see writeback.send.send_write_back and deliveries.pipeline.process_delivery).
     """
     if max_retries is None:
         max_retries = current_app.extensions["climate_plugin.settings"].task_max_retries
     try:
         if redelivered and task == "send_write_back":
             send.send_write_back(record_id, redelivered=True)
+        elif redelivered and task == "process_delivery":
+            pipeline.process_delivery(record_id, redelivered=True)
         else:
             TASKS[task](record_id)
     except RETRYABLE as exc:

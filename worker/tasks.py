@@ -8,7 +8,7 @@ from celery import shared_task
 from flask import current_app
 
 from climate_plugin.queue import TaskName
-from climate_plugin.worker import sweeper
+from climate_plugin.worker import liveness, sweeper
 from climate_plugin.worker.runner import run_task
 
 
@@ -66,3 +66,24 @@ def sweep() -> None:
     # handed over now, not after the five minutes a lost message otherwise waits (see broker_forgot).
     forgot = sweeper.broker_forgot(settings.broker_url, settings.queue_name, settings.broker_timeout)
     sweeper.sweep(stale_after=sweeper.STALE_AFTER, unclaimed_after=timedelta(0) if forgot else None)
+
+
+@shared_task(name="worker.tasks.take_over_dead_workers")
+def take_over_dead_workers() -> None:
+    """Hand over the claims of worker processes whose heartbeat is gone (beat, every TAKE_OVER_EVERY s)."""
+    settings = current_app.extensions["climate_plugin.settings"]
+    if not (settings.broker_url or "").startswith(("redis://", "rediss://")):
+        return  # no heartbeats without Redis; the sweeper's limit covers such claims
+
+    def alive(holders: set[str]) -> set[str] | None:
+        return liveness.alive(settings.broker_url, settings.queue_name, holders, settings.broker_timeout)
+
+    from celery import current_app as celery
+
+    unstarted = liveness.Unstarted(
+        settings.broker_url,
+        [q.name for q in celery.conf.task_queues],  # this deployment's: deliveries' and write-backs'
+        settings.broker_timeout,
+        celery.conf.broker_transport_options,
+    )
+    sweeper.take_over_dead_workers(alive, grace=liveness.CLAIM_GRACE, unstarted=unstarted)

@@ -40,8 +40,13 @@ class ItemMissing(TransientError):
     """
 
 
-def process_delivery(delivery_id: int) -> None:
-    """Run one delivery to its end; raise TransientError to have it retried."""
+def process_delivery(delivery_id: int, redelivered: bool = False) -> None:
+    """Run one delivery to its end; raise TransientError to have it retried.
+
+    ``redelivered``: the broker handed this task's message out again, which it does when the run that had
+    it is gone (its worker process died; messages are acknowledged late). Only such a message may take a
+    delivery still marked "processing": any other message for it (a duplicate hand-over) finds it claimed
+    and leaves it to the run that is at it."""
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None or delivery.status in (delivery_status.DONE, delivery_status.FAILED):
         return  # already handled: this is a repeat
@@ -55,8 +60,11 @@ def process_delivery(delivery_id: int) -> None:
         db.session.commit()
         return
     # Counted in the database, so the bound holds across re-enqueues. A delivery left "processing" by a worker
-    # that died is claimed again (the message is redelivered); running one twice is harmless.
-    waiting = (delivery_status.RECEIVED, delivery_status.PROCESSING)
+    # that died is claimed again by its redelivered message, or put back to "received" by the sweeper's
+    # take-over (worker.sweeper.take_over_dead_workers) and claimed by the message that hands it over.
+    waiting: tuple[str, ...] = (delivery_status.RECEIVED,)
+    if redelivered:
+        waiting += (delivery_status.PROCESSING,)
     attempts = claim(Delivery, delivery_id, waiting, delivery_status.PROCESSING)
     if attempts is None:
         return

@@ -37,5 +37,8 @@ class Delivery(db.Model):
     #: when it was last handed to the queue; the sweeper re-enqueues old ones still waiting
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the worker process that claimed it last (climate_plugin.claims.holder); a claim whose holder no
+    #: longer beats its heartbeat is taken over (worker.liveness). None: claimed by a process without one
+    claimed_by: Mapped[str | None] = mapped_column(db.String(300))
 
     connector: Mapped[Connector] = relationship()

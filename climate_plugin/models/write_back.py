@@ -29,6 +29,9 @@ class WriteBack(db.Model):
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the worker process that claimed it last (climate_plugin.claims.holder); a claim whose holder no
+    #: longer beats its heartbeat is taken over (worker.liveness). None: claimed by a process without one
+    claimed_by: Mapped[str | None] = mapped_column(db.String(300))
 
     item = relationship("AgendaItem")
     assessment = relationship("Assessment")

@@ -67,6 +67,15 @@ def session_pids(leaders: list[subprocess.Popen]) -> set[int]:
     return found
 
 
+def session_of(pid: int) -> int | None:
+    """The session a process belongs to (for a worker's pool child: its worker's main process)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rpartition(")")[2].split()[3])
+    except OSError:
+        return None
+
+
 def holder_of_connection(local_port: int, candidates: set[int]) -> int | None:
     """The process among ``candidates`` whose socket has the TCP local port ``local_port`` (IPv4)."""
     inodes = set()
