@@ -176,11 +176,16 @@ def test_a_heartbeat_says_its_process_is_alive_until_it_stops_or_its_key_runs_ou
         holders = {beat.holder, "host:11:dead"}
         wait_for(lambda: liveness.alive(redis_url, queue_name, holders, 2.0) == {beat.holder})
         assert beat.holder in liveness.holders_alive(redis_url, queue_name, 2.0)
+        # registered, so that it is known dead even if it never holds a claim
+        assert liveness.Registry(redis_url, queue_name, 2.0).dead() == set()
+        registered = redis.Redis.from_url(redis_url).hkeys(liveness.registry_key(queue_name))
+        assert registered == [beat.holder.encode()]
         assert 0 < redis.Redis.from_url(redis_url).ttl(liveness.key(queue_name, beat.holder)) <= 5
     finally:
         beat.stop()
     assert claims.holder() is None
     assert liveness.alive(redis_url, queue_name, {beat.holder}, 2.0) == set()
+    assert redis.Redis.from_url(redis_url).hkeys(liveness.registry_key(queue_name)) == []  # stopped in order
     # Redis unreachable: not known, so no one is taken for dead
     assert liveness.alive("redis://127.0.0.1:9/0", queue_name, {beat.holder}, 0.5) is None
 
@@ -259,3 +264,148 @@ def test_the_messages_a_worker_received_and_never_acknowledged_are_read_as_kombu
         for message in taken:
             message.ack()
     celery.close()
+
+
+# --- a message Redis handed to a worker in the instant it died --------------------------------------------
+# kombu takes a message off the queue (BRPOP) and only then records it as unacknowledged: a worker killed in
+# between (or whose socket Redis still served a moment after the kill) leaves a record whose message is
+# nowhere. The take-over finds it once a registered holder is dead.
+
+DEAD = "host:11:dead"
+
+
+class Broker:
+    """The deployment's two queues and its own unacked keys on the test Redis (names of the test's own, so
+    nothing touches the shared Redis's real keys), with Celery's messages put where a test wants them."""
+
+    def __init__(self, redis_url: str, queue_name: str) -> None:
+        import redis
+        from celery import Celery
+
+        self.url, self.queue_name = redis_url, queue_name
+        self.queues = [queue_name, write_back_queue(queue_name)]
+        self.options = {
+            "unacked_key": f"{queue_name}:unacked",
+            "unacked_index_key": f"{queue_name}:unacked_index",
+        }
+        self.celery = Celery(broker=redis_url, broker_transport_options=self.options, task_serializer="json")
+        self.client = redis.Redis.from_url(redis_url)
+        self.unstarted = liveness.Unstarted(redis_url, self.queues, 2.0, self.options)
+        self.registry = liveness.Registry(redis_url, queue_name, 2.0)
+
+    def queued(self, task: str, record_id: int, priority: int | None = None) -> None:
+        queue = self.queues[1] if task == "send_write_back" else self.queues[0]
+        self.celery.send_task(f"worker.tasks.{task}", (record_id,), queue=queue, priority=priority)
+
+    def held(self, task: str, record_id: int):
+        """A message a (live) worker took from the queue and has not acknowledged yet."""
+        from kombu import Connection, Queue
+
+        self.queued(task, record_id)
+        queue = self.queues[1] if task == "send_write_back" else self.queues[0]
+        with Connection(self.url, transport_options=self.options) as conn:
+            message = conn.SimpleQueue(Queue(queue, routing_key=queue)).get(timeout=10)
+            # not acknowledged: closing the connection would put it back, so keep it in the hash by hand
+            message.channel.qos._delivered.clear()
+        return message
+
+    def register(self, holder: str, beating: bool) -> None:
+        self.client.hset(liveness.registry_key(self.queue_name), holder, 0)
+        if beating:
+            self.client.set(liveness.key(self.queue_name, holder), "1", ex=60)
+
+    def registered(self) -> set[str]:
+        return {name.decode() for name in self.client.hkeys(liveness.registry_key(self.queue_name))}
+
+    def close(self) -> None:
+        keys = [*self.unstarted.queue_keys(), *self.options.values(), liveness.registry_key(self.queue_name)]
+        keys += [k for k in self.client.scan_iter(match=f"climate-plugin:alive:{self.queue_name}:*")]
+        self.client.delete(*keys)
+        self.client.close()
+        self.celery.close()
+
+
+@pytest.fixture
+def broker(redis_url, queue_name):
+    broker = Broker(redis_url, queue_name)
+    yield broker
+    broker.close()
+
+
+@pytest.mark.services
+def test_a_dead_workers_record_whose_message_is_nowhere_is_handed_over_once_it_is_known_dead(
+    app, handed, broker
+):
+    """A registered holder without heartbeat (it held no claim: a worker idle in BRPOP when killed) makes the
+    take-over look for waiting records whose message is in no queue and not held unacknowledged: those are
+    handed over, their counts kept. One whose message waits in a queue (a priority list too) or is held by a
+    worker, one handed over within the grace and a retry not due yet are left. Searched at two take-overs,
+    then the dead holder is forgotten."""
+    with app.app_context():
+        lost = _claimed(DeliveryFactory, "received", None, LONG_AGO, attempts=2)
+        lost_write_back = _claimed(WriteBackFactory, "pending", None, LONG_AGO, attempts=0)
+        queued = _claimed(DeliveryFactory, "received", None, LONG_AGO)
+        queued_write_back = _claimed(WriteBackFactory, "pending", None, LONG_AGO)
+        prioritised = _claimed(DeliveryFactory, "received", None, LONG_AGO)
+        held = _claimed(WriteBackFactory, "pending", None, LONG_AGO)
+        _claimed(DeliveryFactory, "received", None, GRACE / 3)
+        _claimed(DeliveryFactory, "received", None, -timedelta(minutes=5))
+        broker.queued("process_delivery", queued.id)
+        broker.queued("send_write_back", queued_write_back.id)
+        broker.queued("process_delivery", prioritised.id, priority=5)  # kombu's list "<queue>\x06\x163"
+        broker.held("send_write_back", held.id)
+
+        def take_over() -> list[tuple[str, int]]:
+            return sweeper.take_over_dead_workers(
+                _only(), GRACE, unstarted=broker.unstarted, registry=broker.registry
+            )
+
+        # every registered holder beating: nobody dead, nothing searched
+        broker.register("host:12:alive", beating=True)
+        assert take_over() == []
+        broker.register(DEAD, beating=False)
+        assert broker.registry.dead() == {DEAD}
+        taken = take_over()
+        assert taken == [("process_delivery", lost.id), ("send_write_back", lost_write_back.id)]
+        db.session.expire_all()
+        assert (db.session.get(Delivery, lost.id).status, db.session.get(Delivery, lost.id).attempts) == (
+            "received",
+            2,
+        )
+        assert broker.registered() == {"host:12:alive", DEAD}  # searched once: a message may come late
+        assert take_over() == []  # the second search: handed over just now, not again
+        assert broker.registered() == {"host:12:alive"}  # forgotten: a death costs two searches
+        assert take_over() == []
+    assert handed.tasks == taken
+
+
+@pytest.mark.services
+def test_beyond_the_scan_limit_the_lost_messages_are_left_to_the_sweeper(app, handed, broker):
+    with app.app_context():
+        lost = _claimed(DeliveryFactory, "received", None, LONG_AGO)
+        for _ in range(3):
+            broker.queued("process_delivery", lost.id + 1000)
+        assert sweeper.hand_over_lost_messages(broker.unstarted, GRACE, limit=2) is None
+        assert sweeper.hand_over_lost_messages(broker.unstarted, GRACE, limit=3) == [
+            ("process_delivery", lost.id)
+        ]
+
+
+@pytest.mark.services
+def test_when_redis_cannot_be_asked_nobody_is_taken_for_dead_and_nothing_handed_over(app, handed, broker):
+    away = "redis://127.0.0.1:9/0"
+    with app.app_context():
+        _claimed(DeliveryFactory, "received", None, LONG_AGO)
+        broker.register(DEAD, beating=False)
+        assert liveness.Registry(away, broker.queue_name, 0.5).dead() is None
+        assert liveness.Unstarted(away, broker.queues, 0.5).present() is None
+        unreachable = liveness.Unstarted(away, broker.queues, 0.5, broker.options)
+        for unstarted, registry in (
+            (unreachable, liveness.Registry(away, broker.queue_name, 0.5)),  # Redis away
+            (unreachable, broker.registry),  # its messages unreadable: the dead holder stays to search again
+        ):
+            assert (
+                sweeper.take_over_dead_workers(_only(), GRACE, unstarted=unstarted, registry=registry) == []
+            )
+        assert broker.registered() == {DEAD}
+    assert handed.tasks == []

@@ -49,6 +49,16 @@ def key(queue_name: str, holder: str) -> str:
     return f"climate-plugin:alive:{queue_name}:{holder}"
 
 
+def registry_key(queue_name: str) -> str:
+    """The registry of this deployment's holders: a hash, holder → how many take-overs have seen it dead.
+
+    A heartbeat key that is gone says nothing by itself: a holder that named no claim (a worker idle in
+    ``BRPOP`` when killed) left nothing to look for it by. Each beat registers its holder here (0: alive);
+    a clean stop removes it; the take-over counts a registered holder without heartbeat as dead
+    (``Registry``)."""
+    return f"climate-plugin:holders:{queue_name}"
+
+
 def new_holder() -> str:
     """This process's name in its claims and its heartbeat key."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -67,6 +77,7 @@ class Heartbeat:
         self, broker_url: str, queue_name: str, timeout: float, every: float = BEAT_EVERY, ttl: int = TTL
     ) -> None:
         self.holder = new_holder()
+        self.queue_name = queue_name
         self.key = key(queue_name, self.holder)
         self.every = every
         self.ttl = ttl
@@ -78,7 +89,12 @@ class Heartbeat:
         import redis
 
         try:
-            self._client.set(self.key, "1", ex=self.ttl)
+            # One transaction: a registered holder has had a heartbeat, so it is never taken for dead before
+            # its first beat landed. Re-registered at each beat (0: alive again), so a process taken for dead
+            # while cut off from Redis, and forgotten, is known again once it is back.
+            self._client.pipeline(transaction=True).set(self.key, "1", ex=self.ttl).hset(
+                registry_key(self.queue_name), self.holder, 0
+            ).execute()
             return True
         except redis.RedisError as exc:
             # Redis away: the broker is too, so this process gets no new work either. Beyond the TTL its
@@ -109,9 +125,12 @@ class Heartbeat:
         if self._thread is not None:
             self._thread.join(self.every + 1)
         try:
-            self._client.delete(self.key)
+            # stopped in order: nothing of its own can be lost, so it leaves the registry too
+            self._client.pipeline(transaction=True).delete(self.key).hdel(
+                registry_key(self.queue_name), self.holder
+            ).execute()
         except redis.RedisError:
-            pass  # the key runs out by itself
+            pass  # the key runs out by itself; the registry entry goes at the take-over after
         finally:
             self._client.close()
 
@@ -142,6 +161,14 @@ def alive(broker_url: str, queue_name: str, holders: Iterable[str], timeout: flo
 #: broker's transport options override them (kombu.transport.redis.Channel.unacked_key, unacked_index_key)
 UNACKED_KEY, UNACKED_INDEX_KEY = "unacked", "unacked_index"
 
+#: kombu's Redis transport: a queue's list for each priority step (its default steps unless the transport
+#: options set others), and the separator of a step's list name (kombu.transport.redis.Channel.sep)
+PRIORITY_STEPS, PRIORITY_SEP = (0, 3, 6, 9), "\x06\x16"
+
+#: at most this many messages (queued and unacknowledged) are read to find the records whose message is
+#: nowhere: a few MB, read once per worker death; beyond it the sweeper's 5 minutes find them
+SCAN_LIMIT = 20_000
+
 #: the tasks whose record a message stands for
 RECORD_TASKS = {
     "worker.tasks.process_delivery": "process_delivery",
@@ -160,9 +187,10 @@ class Unstarted:
         self, broker_url: str, queues: Iterable[str], timeout: float, transport_options: dict | None = None
     ) -> None:
         options = transport_options or {}
-        prefix = options.get("global_keyprefix", "")
+        self.prefix = prefix = options.get("global_keyprefix", "")
         self.hash_key = prefix + options.get("unacked_key", UNACKED_KEY)
         self.index_key = prefix + options.get("unacked_index_key", UNACKED_INDEX_KEY)
+        self.priority_steps = sorted(options.get("priority_steps", PRIORITY_STEPS))
         self.queues = set(queues)
         self.broker_url, self.timeout = broker_url, timeout
 
@@ -186,9 +214,16 @@ class Unstarted:
             client.close()
 
     def _record(self, raw: bytes | None) -> tuple[str, int] | None:
-        """The task and record id of one stored message of this deployment's queues, else None."""
+        """The task and record id of one message as the unacked hash stores it, else None."""
         try:
             message, _exchange, routing_key = json.loads(raw or b"null")
+        except (ValueError, TypeError):
+            return None  # not as kombu stores it: not ours to judge
+        return self._message_record(message, routing_key)
+
+    def _message_record(self, message: dict, routing_key: str) -> tuple[str, int] | None:
+        """The task and record id of one Celery message of this deployment's queues, else None."""
+        try:
             task = RECORD_TASKS.get(message["headers"]["task"])
             if task is None or routing_key not in self.queues:
                 return None  # another task, or another deployment sharing this Redis database
@@ -197,8 +232,64 @@ class Unstarted:
                 body = base64.b64decode(body)
             args = json.loads(body)[0]  # Celery's message protocol 2: [args, kwargs, embed]
             return task, int(args[0])
-        except (ValueError, KeyError, IndexError, TypeError):
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             return None  # not a message as Celery writes them: not ours to judge
+
+    def queue_keys(self) -> dict[str, str]:
+        """Redis list → queue, for this deployment's queues, named as kombu's Redis transport names them: a
+        message of priority 0 (every message of this service) goes to the queue's own list, one of a higher
+        priority step to ``<queue>\\x06\\x16<step>`` (``Channel._q_for_pri``); all behind the global
+        prefix."""
+        keys: dict[str, str] = {}
+        for queue in self.queues:
+            for step in self.priority_steps:
+                keys[self.prefix + (f"{queue}{PRIORITY_SEP}{step}" if step else queue)] = queue
+        return keys
+
+    def present(self, limit: int = SCAN_LIMIT) -> dict[str, set[int]] | None:
+        """task → the record ids that have a message somewhere in Redis: waiting in one of this deployment's
+        queues or held unacknowledged by a worker. None when Redis cannot be asked, or when it holds more than
+        ``limit`` messages (reading them all would cost the take-over too much under a backlog; the sweeper
+        finds what is lost then)."""
+        import redis
+
+        keys = self.queue_keys()
+        client = _redis(self.broker_url, self.timeout)
+        try:
+            pipe = client.pipeline(transaction=False)
+            for list_key in keys:
+                pipe.llen(list_key)
+            pipe.hlen(self.hash_key)
+            if sum(pipe.execute()) > limit:
+                log.warning("more than %d messages in Redis: lost ones are left to the sweeper", limit)
+                return None
+            # One transaction, so that a message a worker moves from a queue to the unacked hash meanwhile is
+            # seen in one of them. (kombu's own move is not atomic: a message popped by a live worker in the
+            # instant of this read is seen nowhere, and its record handed over a second time; harmless, as the
+            # claim lets one of the two messages run it.)
+            pipe = client.pipeline(transaction=True)
+            for list_key in keys:
+                pipe.lrange(list_key, 0, limit)
+            pipe.hvals(self.hash_key)
+            *lists, held = pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("cannot read the queued messages (%s: %s)", type(exc).__name__, exc)
+            return None
+        finally:
+            client.close()
+        present: dict[str, set[int]] = {}
+        records = [self._record(raw) for raw in held]
+        for queue, raws in zip(keys.values(), lists, strict=True):
+            for raw in raws:
+                try:
+                    message = json.loads(raw)  # a queue holds the message itself (kombu's _put)
+                except ValueError:
+                    continue
+                records.append(self._message_record(message, queue))
+        for record in records:
+            if record is not None:
+                present.setdefault(record[0], set()).add(record[1])
+        return present
 
     def forget(self, tags: Iterable[str]) -> None:
         """Acknowledge these messages on behalf of the dead worker that held them (as kombu's ack does), once
@@ -213,6 +304,57 @@ class Unstarted:
             client.pipeline().zrem(self.index_key, *tags).hdel(self.hash_key, *tags).execute()
         except redis.RedisError:
             pass  # found again next time; handing a record over twice is harmless (claims)
+        finally:
+            client.close()
+
+
+class Registry:
+    """The holders registered for this deployment's queue (``registry_key``) and which of them are dead."""
+
+    #: take-overs that search for a dead holder's lost message before it is forgotten: Redis may hand a
+    #: message to a killed worker's socket a moment after the kill (0.7 s measured), so a record handed over
+    #: just then may still be inside CLAIM_GRACE at the first take-over that sees the holder dead; the second,
+    #: TAKE_OVER_EVERY later, finds it
+    SEARCHES = 2
+
+    def __init__(self, broker_url: str, queue_name: str, timeout: float) -> None:
+        self.broker_url, self.queue_name, self.timeout = broker_url, queue_name, timeout
+
+    def dead(self) -> set[str] | None:
+        """The registered holders whose heartbeat is gone; None when that cannot be known (Redis
+        unreachable): then nobody may be taken for dead."""
+        import redis
+
+        client = _redis(self.broker_url, self.timeout)
+        try:
+            registered = sorted(name.decode() for name in client.hkeys(registry_key(self.queue_name)))
+        except redis.RedisError as exc:
+            log.warning("cannot read the registered workers (%s: %s)", type(exc).__name__, exc)
+            return None
+        finally:
+            client.close()
+        living = alive(self.broker_url, self.queue_name, registered, self.timeout)
+        return None if living is None else set(registered) - living
+
+    def searched(self, holders: Iterable[str]) -> None:
+        """Count one search for these dead holders' lost messages; forget those searched ``SEARCHES`` times,
+        so that a death costs a few searches, not one at every take-over."""
+        import redis
+
+        names = sorted(holders)
+        if not names:
+            return
+        key_ = registry_key(self.queue_name)
+        client = _redis(self.broker_url, self.timeout)
+        try:
+            pipe = client.pipeline(transaction=False)
+            for name in names:
+                pipe.hincrby(key_, name, 1)
+            done = [name for name, n in zip(names, pipe.execute(), strict=True) if n >= self.SEARCHES]
+            if done:
+                client.hdel(key_, *done)
+        except redis.RedisError:
+            pass  # searched again next time: harmless
         finally:
             client.close()
 

@@ -153,6 +153,7 @@ def take_over_dead_workers(
     alive: Callable[[set[str]], set[str] | None],
     grace: timedelta,
     unstarted: liveness.Unstarted | None = None,
+    registry: liveness.Registry | None = None,
 ) -> list[tuple[queue.TaskName, int]]:
     """Hand over every claim whose holder no longer beats its heartbeat, claimed at least ``grace`` ago (so a
     just-started process whose first beat has not landed is not taken for dead). ``alive`` answers which of
@@ -167,7 +168,11 @@ def take_over_dead_workers(
     their records are not claims, so they are found there. A record still waiting, due longer than ``grace``
     ago, that a worker received a message for longer than ``grace`` ago is handed over, and that message
     forgotten. Handing over a record a live worker also holds is harmless: one of them claims it, the other
-    finds it taken."""
+    finds it taken.
+
+    ``registry`` (with ``unstarted``): the worker processes registered for this deployment, whether or not
+    they held a claim. When one of them is dead, the messages Redis handed it in the instant it died are found
+    too (``hand_over_lost_messages``), at the next ``Registry.SEARCHES`` take-overs; then it is forgotten."""
     handed: list[tuple[queue.TaskName, int]] = []
     holders = claim_holders(utcnow() - grace)
     living = alive(holders) if holders else set()
@@ -189,7 +194,58 @@ def take_over_dead_workers(
             unstarted.forget(
                 tag for task, records in found.items() for i, tag in records.items() if (task, i) in done
             )
+    if registry is not None and unstarted is not None:
+        dead = registry.dead()  # None: Redis cannot tell, so nobody is taken for dead
+        if dead:
+            lost = hand_over_lost_messages(unstarted, grace)
+            if lost is not None:  # else not known this time (Redis away, a backlog): searched again next time
+                handed += lost
+                registry.searched(dead)
     return handed
+
+
+def hand_over_lost_messages(
+    unstarted: liveness.Unstarted, grace: timedelta, limit: int = liveness.SCAN_LIMIT
+) -> list[tuple[queue.TaskName, int]] | None:
+    """Hand over every record still waiting (never claimed), handed over (and due) longer than ``grace``
+    ago, whose message is nowhere in Redis: neither in this deployment's queues nor held unacknowledged by a
+    worker. None when that cannot be known (Redis away, or more than ``limit`` messages to read).
+
+    Why: kombu's Redis transport takes a message off the queue with ``BRPOP`` and only then records it as
+    unacknowledged; a worker killed while it waited in ``BRPOP`` can be handed a message (even a moment after
+    the kill, before its socket closes) that it never reads, and that is then in neither place. Its record
+    would wait for the sweeper's 5 minutes. Run only when a registered worker died (rare), because it reads
+    every queued message. A record handed over twice (its message was on its way from the queue to a live
+    worker's unacked hash in the instant of the read) is harmless: the claim lets one run, the other finds it
+    taken. The attempt counts are kept (the sweeper's own hand-over)."""
+    # The cutoff before reading Redis: a record handed over before it had its message published before the
+    # read (a hand-over commits, then publishes at once; the grace covers the gap and clocks apart).
+    cutoff = utcnow() - grace
+    present = unstarted.present(limit)
+    if present is None:
+        return None
+    lost: dict[str, set[int]] = {}
+    for task, model, unclaimed, _claimed in _KINDS:
+        waiting = db.session.scalars(
+            select(model.id)
+            .where(
+                model.status == unclaimed,
+                or_(model.enqueued_at.is_(None), model.enqueued_at < cutoff),
+            )
+            .order_by(model.id)
+            .limit(limit)
+        )
+        ids = set(waiting) - present.get(task, set())
+        if ids:
+            lost[task] = ids
+    db.session.commit()  # end the read's transaction: the sweep's own locks come next
+    if not lost:
+        return []
+    # through the sweeper's hand-over, which checks each record again under its row lock
+    taken = sweep(stale_after=grace, unstarted=lost)
+    if taken:
+        log.warning("handed over %d records whose messages were lost with a dead worker", len(taken))
+    return taken
 
 
 def _finished(ids: dict[str, Collection[int]]) -> set[tuple[queue.TaskName, int]]:

@@ -86,4 +86,5 @@ def take_over_dead_workers() -> None:
         settings.broker_timeout,
         celery.conf.broker_transport_options,
     )
-    sweeper.take_over_dead_workers(alive, grace=liveness.CLAIM_GRACE, unstarted=unstarted)
+    registry = liveness.Registry(settings.broker_url, settings.queue_name, settings.broker_timeout)
+    sweeper.take_over_dead_workers(alive, grace=liveness.CLAIM_GRACE, unstarted=unstarted, registry=registry)
