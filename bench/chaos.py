@@ -7,7 +7,10 @@ Scenarios (``--scenario``):
   again ``--outage`` seconds later (empty, as after a restart without persistence);
 - ``worker``: one whole Celery worker (its main process and pool) is SIGKILLed ``--fault-at`` seconds in,
   as when its machine or container dies; the other worker goes on, and the killed one is started again
-  ``--outage`` seconds later.
+  ``--outage`` seconds later. With ``--freeze S`` the worker is first stopped (SIGSTOP) for S seconds, as a
+  machine that hangs before it is lost: Redis then hands the pending ``BRPOP`` of its frozen consumer a
+  message it never reads (kombu's race, which a plain kill hits only now and then); the fault and the
+  recovery are counted from the freeze.
 
 Webhooks start once every worker process beats its heartbeat (``worker.liveness``), so the fault never hits
 a worker still loading its dictionaries, and go on at ``--rate`` for ``--seconds`` (each sent once, no sender
@@ -20,7 +23,7 @@ worker held, taken over by beat's ``take_over_dead_workers``). The target of iss
 recovery within 60 s of the dependency's return (of the fault, for a killed worker: nothing "returns").
 
     python bench/chaos.py --scenario redis|worker [--rate 20] [--seconds 90] [--fault-at 20]
-                          [--outage 30] [--drain 480] [--json OUT]
+                          [--outage 30] [--drain 480] [--freeze S] [--json OUT]
 
 Exit codes: 0 done and correct (answers, nothing lost or duplicated), 1 a check failed, 2 no PostgreSQL.
 """
@@ -115,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sweep-interval", default="60", help="CLIMATE_PLUGIN_SWEEP_INTERVAL (production: 60)"
     )
+    parser.add_argument(
+        "--freeze", type=float, default=0.0, help="worker scenario: SIGSTOP this many seconds before the kill"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--corpus", type=Path)
@@ -158,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(0.01)
                 events["fault"] = time.monotonic()
                 events["fault_wall"] = time.time()  # to find the take-over in the workers' logs
+                if args.freeze:
+                    os.killpg(stack.procs["worker-1"].pid, signal.SIGSTOP)
+                    time.sleep(args.freeze)
                 stack.kill("worker-1", signal.SIGKILL)
                 events["claims_left"] = claims_of(run.app, pids)
             time.sleep(args.outage)
