@@ -3,6 +3,7 @@ when present. Helpers that tests import live in tests/support/ and tests/factori
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,13 @@ from tests.support.services import redis_test_url, scratch_database, unique_queu
 #: tests that run for many seconds each: started first, so that the parallel workers finish together instead
 #: of one of them running a long test alone at the end
 LONG_RUNNING = ("services", "browser", "slow")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two test workers per CPU this process may use. The longest tests mostly wait (real Celery workers
+    killed and taken over, Redis restarted, a browser's pages), and with one worker per CPU a core idles
+    while they do: on 2 cores, 4 workers ran the suite in 5:06 and 5:21 against 5:43 with 2."""
+    return 2 * len(os.sched_getaffinity(0))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
