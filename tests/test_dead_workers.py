@@ -24,6 +24,7 @@ from climate_plugin.worker import liveness, sweeper
 from climate_plugin.worker.celery_app import write_back_queue
 from climate_plugin.worker.runner import run_task
 from tests.factories import DeliveryFactory, WriteBackFactory
+from tests.support.api import RecordingQueue
 from tests.support.app import build_app
 from tests.support.samples import SCHOOL
 from tests.support.waiting import wait_for
@@ -33,17 +34,9 @@ GRACE = liveness.CLAIM_GRACE
 LONG_AGO = timedelta(minutes=1)  # past the grace, far inside the sweeper's 5 minutes
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.tasks: list[tuple[str, int]] = []
-
-    def enqueue(self, task, record_id, countdown=0) -> None:
-        self.tasks.append((task, record_id))
-
-
 @pytest.fixture
-def handed(app) -> Recorder:
-    recorder = Recorder()
+def handed(app) -> RecordingQueue:
+    recorder = RecordingQueue()
     app.extensions["climate_plugin.queue"] = recorder
     return recorder
 
@@ -138,7 +131,7 @@ def test_only_a_redelivered_message_takes_a_delivery_still_processing(tmp_path):
     takes it over and runs it once more."""
     with SampleHost(retry_delays=()) as host:
         app = build_app(tmp_path)
-        app.extensions["climate_plugin.queue"] = Recorder()
+        app.extensions["climate_plugin.queue"] = RecordingQueue()
         with app.app_context():
             row, _ = register(host.base_url)
             host.add(SCHOOL)

@@ -18,6 +18,7 @@ from climate_plugin.models._types import utcnow
 from climate_plugin.worker.embedded import EmbeddedWorker
 from climate_plugin.worker.runner import run_task
 from tests.fake_poller import END, PermanentError, TransientError, install, make_connector
+from tests.support.api import RecordingQueue
 
 DAY = timedelta(days=1)
 
@@ -27,19 +28,10 @@ def fake_kinds(monkeypatch):
     install(monkeypatch)
 
 
-class Recorder:
-    """Stands in for the task queue: remembers what was handed over."""
-
-    def __init__(self) -> None:
-        self.tasks: list[tuple[str, int]] = []
-
-    def enqueue(self, task, record_id, countdown=0) -> None:
-        self.tasks.append((task, record_id))
-
 
 @pytest.fixture
 def recorder(app):
-    recorder = Recorder()
+    recorder = RecordingQueue()
     app.extensions["climate_plugin.queue"] = recorder
     return recorder
 
@@ -481,7 +473,7 @@ def test_polls_leases_and_health_on_postgresql(tmp_path, postgres_url):
     from tests.support.app import build_app
 
     app = build_app(tmp_path, database_url=postgres_url)
-    recorder = Recorder()
+    recorder = RecordingQueue()
     app.extensions["climate_plugin.queue"] = recorder
     with app.app_context():
         row, host = make_connector()
