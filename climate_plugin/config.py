@@ -27,6 +27,12 @@ PASSWORD_HASHING = ("rfc9106-low-memory", "insecure-fast")
 RESERVED_PREFIXES = (PREFIX + "TEST_",)
 
 
+def is_redis_url(url: str | None) -> bool:
+    """Whether ``url`` names a Redis server (``redis://`` or ``rediss://``): the broker and the abuse-limit
+    store work differently there (heartbeats, the direct publish, the sweep's marker, shared counts)."""
+    return bool(url) and str(url).startswith(("redis://", "rediss://"))
+
+
 class ConfigError(Exception):
     """One or more settings are wrong; ``problems`` has one message per setting."""
 

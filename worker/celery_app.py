@@ -6,6 +6,7 @@ from celery import Celery, Task, signals
 from flask import Flask
 from kombu import Queue
 
+from climate_plugin.config import is_redis_url
 from climate_plugin.queue import TaskName
 from climate_plugin.worker import (
     kombu_fixes,
@@ -119,7 +120,7 @@ class CeleryQueue:
 
     def __init__(self, celery: Celery | None = None) -> None:
         self._publisher: RedisPublisher | None = None
-        if celery is not None and str(celery.conf.broker_url or "").startswith(("redis://", "rediss://")):
+        if celery is not None and is_redis_url(celery.conf.broker_url):
             self._publisher = RedisPublisher(celery)
 
     def enqueue(self, task: TaskName, record_id: int, countdown: float = 0) -> None:

@@ -32,6 +32,7 @@ from datetime import timedelta
 from celery import signals
 
 from climate_plugin import claims
+from climate_plugin.config import is_redis_url
 
 log = logging.getLogger(__name__)
 
@@ -378,7 +379,7 @@ def _start() -> None:
     from celery import current_app as celery
 
     broker_url = celery.conf.broker_url or ""
-    if not broker_url.startswith(("redis://", "rediss://")):
+    if not is_redis_url(broker_url):
         return  # another broker: no heartbeat, and claims name no holder (the sweeper's limit covers them)
     if _heartbeat is not None and claims.holder() == _heartbeat.holder:
         return  # already beating in this process

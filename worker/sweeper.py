@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 
 from climate_plugin import queue
+from climate_plugin.config import is_redis_url
 from climate_plugin.db import db
 from climate_plugin.models import Delivery, WriteBack
 from climate_plugin.models import delivery as delivery_status
@@ -269,7 +270,7 @@ def broker_forgot(broker_url: str | None, queue_name: str, timeout: float) -> bo
     a task whose record is already claimed or done does nothing). False for brokers other than Redis
     (RabbitMQ keeps durable queues) and when Redis cannot be reached (the sweep's own hand-overs then fail
     and leave the records marked for the next sweep)."""
-    if not broker_url or not broker_url.startswith(("redis://", "rediss://")):
+    if not is_redis_url(broker_url):
         return False
     import redis
 

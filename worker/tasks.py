@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from flask import current_app
 
+from climate_plugin.config import is_redis_url
 from climate_plugin.queue import TaskName
 from climate_plugin.worker import liveness, sweeper
 from climate_plugin.worker.runner import run_task
@@ -72,7 +73,7 @@ def sweep() -> None:
 def take_over_dead_workers() -> None:
     """Hand over the claims of worker processes whose heartbeat is gone (beat, every TAKE_OVER_EVERY s)."""
     settings = current_app.extensions["climate_plugin.settings"]
-    if not (settings.broker_url or "").startswith(("redis://", "rediss://")):
+    if not is_redis_url(settings.broker_url):
         return  # no heartbeats without Redis; the sweeper's limit covers such claims
 
     def alive(holders: set[str]) -> set[str] | None:

@@ -19,6 +19,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
+from climate_plugin.config import is_redis_url
+
 log = logging.getLogger(__name__)
 
 # No X-RateLimit headers: Flask-Limiter would also stamp a Retry-After on ordinary answers (a 503
@@ -34,9 +36,8 @@ def storage_url(settings) -> str:
     """Where counts are kept: the explicit setting, else a Redis broker, else this process's memory."""
     if settings.ratelimit_storage_url:
         return settings.ratelimit_storage_url
-    broker = settings.broker_url or ""
-    if broker.startswith(("redis://", "rediss://")):
-        return broker
+    if is_redis_url(settings.broker_url):
+        return settings.broker_url
     return "memory://"
 
 

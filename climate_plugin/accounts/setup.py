@@ -10,6 +10,7 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
 from climate_plugin.accounts.limits import limiter, storage_url
+from climate_plugin.config import is_redis_url
 from climate_plugin.web.errors import error_page, json_error, wants_json
 
 
@@ -27,7 +28,7 @@ def init_app(app: Flask) -> None:
         # a hung Redis must not hold a request either: give up quickly and count in memory (below)
         RATELIMIT_STORAGE_OPTIONS=(
             {"socket_timeout": settings.broker_timeout, "socket_connect_timeout": settings.broker_timeout}
-            if storage_url(settings).startswith(("redis://", "rediss://"))
+            if is_redis_url(storage_url(settings))
             else {}
         ),
         # A Redis outage must not turn away webhooks or sign-ins: count in memory meanwhile.
