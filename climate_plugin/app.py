@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
-from climate_plugin import migrations
+from climate_plugin import migrations, python_fixes
 from climate_plugin.config import Settings, load_settings, unknown_variables
 from climate_plugin.db import db, migrate
 from climate_plugin.encryption import Encryptor, development_key
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     Raises :class:`climate_plugin.config.ConfigError` listing every wrong setting.
     """
+    python_fixes.apply()  # threads that log exceptions together lose no record (see the module)
     app = Flask("climate_plugin", instance_relative_config=True)
     # before any route is added: every <int:…> in a URL stays within the integer id columns
     app.url_map.converters["int"] = edge.BoundedInt

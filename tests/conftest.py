@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from climate_plugin import python_fixes
 from climate_plugin.assessments.links import checklist_token
 from tests.factories import ScreenedItemFactory
 from tests.support.admin import towns as towns  # noqa: F401 - a fixture for the admin tests
@@ -24,6 +25,9 @@ from tests.support.services import redis_test_url, scratch_database, unique_queu
 # inherit it.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
+
+# Before any test's thread can log: see the module (a CI run failed on this CPython bug).
+python_fixes.apply()
 
 #: tests that run for many seconds each: started first, so that the parallel workers finish together instead
 #: of one of them running a long test alone at the end

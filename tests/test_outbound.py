@@ -10,6 +10,7 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -56,6 +57,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     routes: dict[str, tuple[int, float, dict[str, str]]]
     seen: list[tuple[str, dict[str, str]]]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # the client gave up on /sleep: expected
+            super().handle_error(request, client_address)
 
 
 def _serve(ssl_context: ssl.SSLContext | None = None) -> Iterator[_Server]:
