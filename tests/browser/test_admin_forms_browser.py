@@ -150,3 +150,26 @@ def test_an_administrator_uses_the_admin_forms(live, page, browser):
     phone.goto(link)  # once only
     assert phone.locator("#password-error").inner_text() == t("auth.password.unusable", "fi")
     invited.close()
+
+
+def test_a_kind_chosen_before_the_forms_script_has_loaded_still_shows_its_settings(live, page):
+    """The select presses "choose kind" from a deferred script; a choice made while that script was still on
+    its way (a slow line, a quick hand) fired no listener, and the form kept showing another kind's settings
+    (seen in a loaded CI run). The script, once there, presses for it."""
+    with live.app.app_context():
+        hollola = db.session.scalar(select(Municipality).where(Municipality.slug == "hollola"))
+        create_user(hollola, EMAIL, "Anna Admin", "municipality_admin", PASSWORD)
+        db.session.commit()
+    _sign_in(page, live.base_url, EMAIL, PASSWORD)
+    held = []
+    page.route("**/admin-form.js", lambda route: held.append(route))  # held until the choice is made
+    page.goto(f"{live.base_url}/admin/m/hollola/connectors/new?lang=fi", wait_until="commit")
+    kind = page.get_by_label(t("admin.connector.kind_label", "fi"))
+    kind.wait_for()
+    assert page.locator("#cfg-system-url").count() == 0  # the first kind is not OParl
+    kind.select_option("oparl")
+    page.wait_for_timeout(100)
+    assert held, "the page did not ask for its script"
+    held[0].continue_()
+    page.locator("#cfg-system-url").wait_for()
+    assert page.locator('input[name="shown_kind"]').get_attribute("value") == "oparl"
