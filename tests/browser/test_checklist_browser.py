@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from climate_plugin.checklist import CATEGORIES_BY_CODE
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES, t
@@ -96,7 +98,8 @@ def test_only_flagged_categories_one_tick_and_the_switch_keeps_input_in_three_la
         page.locator('input[name="ratings.energy.rating"][value="+"]').check()
         page.locator("#f-ratings-energy-justification").fill(TYPED[lang])
         page.get_by_role("button", name=_name(after), exact=True).click()
-        page.wait_for_function(f"document.documentElement.lang === '{after}'")
+        # retried until the new page is there (while it loads there may be no document element at all)
+        expect(page.locator("html")).to_have_attribute("lang", after)
         assert page.locator("#f-ratings-energy-justification").input_value() == TYPED[lang]
         assert page.locator('input[name="ratings.energy.rating"][value="+"]').is_checked()
         with live.app.app_context():
