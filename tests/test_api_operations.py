@@ -209,6 +209,21 @@ def test_the_openapi_document_validates_and_lists_every_resource(client):
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
+def test_the_document_is_built_when_first_read_the_same_from_concurrent_readers(app, client):
+    """Creating the app does not build the OpenAPI document (two thirds of its cost); the first reader does,
+    once, even when several threads ask at the same time, and every operation is in it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = app.extensions["climate_plugin.api"]
+    assert api._spec is None
+    with ThreadPoolExecutor(4) as pool:
+        documents = list(pool.map(lambda _: app.test_client().get("/api/v1/openapi.json").json, range(4)))
+    assert all(document == documents[0] for document in documents)
+    operations = sum(len(methods) for methods in documents[0]["paths"].values())
+    assert operations > 25 and len(documents[0]["tags"]) == 13
+    assert api.spec is api.spec  # built once
+
+
 @pytest.mark.parametrize("lang, title", [("fi", "Ylläpidon rajapinta"), ("sv", "Administrationens"),
                                          ("en", "Administration API")])
 def test_the_docs_page_lists_the_operations(client, lang, title):
