@@ -13,6 +13,7 @@ import pytest
 from climate_plugin import python_fixes
 from climate_plugin.assessments.links import checklist_token
 from tests.factories import ScreenedItemFactory
+from tests.support import routing_cache
 from tests.support.admin import towns as towns  # noqa: F401 - a fixture for the admin tests
 from tests.support.app import build_app
 from tests.support.auth import AuthActions
@@ -28,6 +29,7 @@ sys.dont_write_bytecode = False
 
 # Before any test's thread can log: see the module (a CI run failed on this CPython bug).
 python_fixes.apply()
+routing_cache.install()  # each test builds an app; each distinct URL rule is compiled once (see the module)
 
 #: tests that run for many seconds each: started first, so that the parallel workers finish together instead
 #: of one of them running a long test alone at the end
@@ -42,11 +44,52 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def long_running(item: pytest.Item) -> bool:
-        browser = "tests/browser/" in item.nodeid.replace("\\", "/")  # marked by tests/browser/conftest.py
-        return browser or any(item.get_closest_marker(name) for name in LONG_RUNNING)
+    """Long tests first, and shared out among the parallel workers.
 
-    items.sort(key=lambda item: not long_running(item))  # stable: the rest keep their order
+    ``--dist worksteal`` hands each worker one contiguous part of this order (sizes as in ``parts``) and
+    later lets an idle worker steal from the end of a busy one's part. With all long tests at the front they
+    all fell into the first worker's part and were stolen late, in chunks: one worker ran 35 s after the
+    others. Browsers started together on 2 cores took three times as long each (an accessibility run 58 s
+    against 20 s). So the first part starts with the browser tests, one after another; each other part
+    starts with its share of the other long tests (each to the lightest part); all parts end with short
+    ones, which are what stealing takes."""
+    def browser(item: pytest.Item) -> bool:
+        return "tests/browser/" in item.nodeid.replace("\\", "/")  # marked by tests/browser/conftest.py
+
+    def weight(item: pytest.Item) -> int:
+        return sum(1 for name in LONG_RUNNING if item.get_closest_marker(name))
+
+    browser_tests = [item for item in items if browser(item)]
+    long_tests = [item for item in items if weight(item) and not browser(item)]
+    long_tests.sort(key=weight, reverse=True)
+    short_tests = [item for item in items if not weight(item) and not browser(item)]
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        items[:] = browser_tests + long_tests + short_tests
+        return
+    sizes = parts(len(items), workers)
+    shares: list[list[pytest.Item]] = [browser_tests] + [[] for _ in sizes[1:]]
+    for item in long_tests:
+        lightest = min(
+            (index for index in range(1, len(shares)) if len(shares[index]) < sizes[index]),
+            key=lambda index: sum(map(weight, shares[index])),
+        )
+        shares[lightest].append(item)
+    ordered: list[pytest.Item] = []
+    for share, size in zip(shares, sizes, strict=True):
+        fill = max(0, size - len(share))
+        ordered += share + short_tests[:fill]
+        del short_tests[:fill]
+    items[:] = ordered + short_tests
+
+
+def parts(count: int, workers: int) -> list[int]:
+    """The sizes of the contiguous parts worksteal first hands the workers (xdist's WorkStealingScheduling
+    .check_schedule: each idle worker gets what is left divided by the workers still without a part)."""
+    sizes = []
+    for remaining_workers in range(workers, 0, -1):
+        sizes.append((count - sum(sizes)) // remaining_workers)
+    return sizes
 
 
 @pytest.fixture

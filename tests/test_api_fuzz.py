@@ -23,6 +23,8 @@ from tests.factories import AssessedItemFactory, DeliveryFactory, WriteBackFacto
 from tests.support.app import build_app
 from tests.support.services import scratch_database
 
+pytestmark = pytest.mark.slow  # about 45 s: started first (tests/conftest.py)
+
 #: examples per operation and generation mode (valid, invalid)
 EXAMPLES = 12
 
