@@ -16,13 +16,14 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from climate_plugin.commitments.service import commitment_text
-from climate_plugin.dates import DueWithin, format_date, zone_of
+from climate_plugin.dates import DueWithin, format_date
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.mail import MailRefused, send_mail
-from climate_plugin.models import AgendaItem, Commitment, Municipality
+from climate_plugin.models import AgendaItem, Commitment
 from climate_plugin.models._types import utcnow
 from climate_plugin.models.commitment import OPEN
+from climate_plugin.municipalities.service import time_zone
 from climate_plugin.outbound import TransientError
 from climate_plugin.writeback.plan import plan_write_back
 
@@ -45,7 +46,7 @@ def send_due_reminders(now: datetime | None = None) -> ReminderRun:
     now = now or utcnow()
     days = current_app.extensions["climate_plugin.settings"].reminder_days
     # "Due within 14 days" by the commitment's municipality's calendar, not the server's.
-    due_within = DueWithin(days, now, lambda town: zone_of(db.session.get(Municipality, town)))
+    due_within = DueWithin(days, now, time_zone)
     candidates = db.session.execute(
         select(Commitment.id, Commitment.municipality_id, Commitment.due_date)
         .where(

@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from climate_plugin.commitments.service import close_commitment
-from climate_plugin.dates import DueWithin, format_date, local_today, zone_of
+from climate_plugin.dates import DueWithin, format_date, local_today
 from climate_plugin.db import db
 from climate_plugin.i18n import t
 from climate_plugin.mail import MailRefused, send_mail
@@ -31,6 +31,7 @@ from climate_plugin.models._types import utcnow
 from climate_plugin.models.commitment import KEPT, NOT_KEPT
 from climate_plugin.models.commitment import OPEN as COMMITMENT_OPEN
 from climate_plugin.models.follow_up import MET, NOT_MET, OPEN, RESULTS
+from climate_plugin.municipalities.service import time_zone
 from climate_plugin.outbound import TransientError
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def record_result(follow_up: FollowUp, data: Mapping[str, Any], lang: str) -> di
 
 def follow_up_json(follow_up: FollowUp, lang: str, today: date | None = None) -> dict[str, Any]:
     # Overdue by the municipality's calendar: just after midnight there it is already the next day.
-    today = today or local_today(zone_of(db.session.get(Municipality, follow_up.municipality_id)))
+    today = today or local_today(time_zone(follow_up.municipality_id))
     return {
         "id": follow_up.id,
         "item": follow_up.item.external_id,
@@ -195,7 +196,7 @@ def send_follow_up_reminders(now: datetime | None = None) -> FollowUpReminders:
     """
     now = now or utcnow()
     days = current_app.extensions["climate_plugin.settings"].reminder_days
-    due_within = DueWithin(days, now, lambda town: zone_of(db.session.get(Municipality, town)))
+    due_within = DueWithin(days, now, time_zone)
     due = db.session.execute(
         select(FollowUp.id, FollowUp.municipality_id, FollowUp.due_date)
         .where(

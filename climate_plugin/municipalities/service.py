@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import tzinfo
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from climate_plugin.accounts.audit import audit
-from climate_plugin.dates import DEFAULT_TIME_ZONE, is_time_zone
+from climate_plugin.dates import DEFAULT_TIME_ZONE, is_time_zone, zone_of
 from climate_plugin.db import db
 from climate_plugin.i18n import LANGUAGES
 from climate_plugin.models import Municipality
@@ -123,3 +124,8 @@ def change_settings(
         audit("municipality.settings", _target(row), row.id, details)
     db.session.commit()
     return row
+
+
+def time_zone(municipality_id: int | None) -> tzinfo:
+    """The time zone of the municipality with this id (the default for None or an id not stored)."""
+    return zone_of(db.session.get(Municipality, municipality_id) if municipality_id is not None else None)
