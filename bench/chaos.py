@@ -98,7 +98,8 @@ def wait_for_workers(redis_url: str, queue_name: str, processes: int, timeout: f
     """Wait until ``processes`` worker processes beat their heartbeat (each pool process beats once it has
     started, after the worker loaded its dictionaries); seconds waited."""
     start = time.monotonic()
-    while len(liveness.holders_alive(redis_url, queue_name, 2.0)) < processes:
+    registry = liveness.Registry(redis_url, queue_name, 2.0)
+    while len(registry.alive() or ()) < processes:
         if time.monotonic() - start > timeout:
             raise SystemExit(f"fewer than {processes} worker processes beat after {timeout:.0f} s")
         time.sleep(0.2)

@@ -168,7 +168,7 @@ def test_a_heartbeat_says_its_process_is_alive_until_it_stops_or_its_key_runs_ou
         # the first beat comes from the thread, at once
         holders = {beat.holder, "host:11:dead"}
         wait_for(lambda: liveness.alive(redis_url, queue_name, holders, 2.0) == {beat.holder})
-        assert beat.holder in liveness.holders_alive(redis_url, queue_name, 2.0)
+        assert beat.holder in liveness.Registry(redis_url, queue_name, 2.0).alive()
         # registered, so that it is known dead even if it never holds a claim
         assert liveness.Registry(redis_url, queue_name, 2.0).dead() == set()
         registered = redis.Redis.from_url(redis_url).hkeys(liveness.registry_key(queue_name))

@@ -146,15 +146,20 @@ def alive(broker_url: str, queue_name: str, holders: Iterable[str], timeout: flo
         return set()
     client = _redis(broker_url, timeout)
     try:
-        pipe = client.pipeline(transaction=False)
-        for name in names:
-            pipe.exists(key(queue_name, name))
-        return {name for name, found in zip(names, pipe.execute(), strict=True) if found}
+        return _beating(client, queue_name, names)
     except redis.RedisError as exc:
         log.warning("cannot tell which workers are alive (%s: %s)", type(exc).__name__, exc)
         return None
     finally:
         client.close()
+
+
+def _beating(client, queue_name: str, names: list[str]) -> set[str]:
+    """Which of ``names`` have their heartbeat key, in one round trip."""
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        pipe.exists(key(queue_name, name))
+    return {name for name, found in zip(names, pipe.execute(), strict=True) if found}
 
 
 #: kombu's Redis transport keeps each message it gave a worker, until acknowledged, in a hash (delivery tag
@@ -324,18 +329,29 @@ class Registry:
     def dead(self) -> set[str] | None:
         """The registered holders whose heartbeat is gone; None when that cannot be known (Redis
         unreachable): then nobody may be taken for dead."""
+        read = self._read()
+        return None if read is None else read[0] - read[1]
+
+    def alive(self) -> set[str] | None:
+        """The registered holders that beat their heartbeat (for a bench or an operator); None when Redis
+        cannot be asked."""
+        read = self._read()
+        return None if read is None else read[1]
+
+    def _read(self) -> tuple[set[str], set[str]] | None:
+        """(registered holders, those of them with a heartbeat), over one connection."""
         import redis
 
         client = _redis(self.broker_url, self.timeout)
         try:
             registered = sorted(name.decode() for name in client.hkeys(registry_key(self.queue_name)))
+            living = _beating(client, self.queue_name, registered) if registered else set()
+            return set(registered), living
         except redis.RedisError as exc:
             log.warning("cannot read the registered workers (%s: %s)", type(exc).__name__, exc)
             return None
         finally:
             client.close()
-        living = alive(self.broker_url, self.queue_name, registered, self.timeout)
-        return None if living is None else set(registered) - living
 
     def searched(self, holders: Iterable[str]) -> None:
         """Count one search for these dead holders' lost messages; forget those searched ``SEARCHES`` times,
@@ -358,16 +374,6 @@ class Registry:
             pass  # searched again next time: harmless
         finally:
             client.close()
-
-
-def holders_alive(broker_url: str, queue_name: str, timeout: float) -> list[str]:
-    """Every process beating a heartbeat for this deployment's queue (for a bench or an operator)."""
-    client = _redis(broker_url, timeout)
-    try:
-        prefix = key(queue_name, "")
-        return sorted(k.decode()[len(prefix) :] for k in client.scan_iter(match=f"{prefix}*", count=500))
-    finally:
-        client.close()
 
 
 # --- wiring: the Celery worker's processes ------------------------------------------------------------
