@@ -70,10 +70,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     sizes = parts(len(items), workers)
     shares: list[list[pytest.Item]] = [browser_tests] + [[] for _ in sizes[1:]]
     for item in long_tests:
-        lightest = min(
-            (index for index in range(1, len(shares)) if len(shares[index]) < sizes[index]),
-            key=lambda index: sum(map(weight, shares[index])),
-        )
+        # A part with room left; when a run holds little but long tests (one file of them), any part.
+        room = [index for index in range(1, len(shares)) if len(shares[index]) < sizes[index]]
+        lightest = min(room or range(len(shares)), key=lambda index: sum(map(weight, shares[index])))
         shares[lightest].append(item)
     ordered: list[pytest.Item] = []
     for share, size in zip(shares, sizes, strict=True):
