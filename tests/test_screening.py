@@ -411,3 +411,28 @@ def test_a_plan_of_a_social_service_is_told_apart_from_a_physical_one() -> None:
 def test_a_finnish_nen_word_as_the_first_part_of_a_compound(word: str, term: str) -> None:
     # -nen becomes -s before the next part ("rakennuttamis|palvelut"), which simplemma leaves unlemmatised.
     assert term in {hit.term for hit in word_hits(word, "fi")}
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "category"),
+    [
+        ("tuulipuiston", "fi", "energy"),
+        ("merituulipuisto", "fi", "energy"),
+        ("aurinkopuisto", "fi", "energy"),
+        ("havsvindspark", "sv", "energy"),
+        ("vindkraftparken", "sv", "energy"),
+        ("solparken", "sv", "energy"),
+        ("verksamhetsparker", "sv", "land_use"),
+        ("handelspark", "sv", "land_use"),
+    ],
+)
+def test_a_wind_solar_or_business_park_is_not_a_green_park(word: str, language: str, category: str) -> None:
+    # The longer stem hides the compound's head ("puisto", "park": carbon sinks), as a wind farm is no park.
+    categories = {hit.category for hit in word_hits(word, language)}
+    assert category in categories
+    assert "carbon_sinks" not in categories
+
+
+def test_a_town_park_is_still_a_park() -> None:
+    assert "carbon_sinks" in {hit.category for hit in word_hits("stadsparken", "sv")}
+    assert "carbon_sinks" in {hit.category for hit in word_hits("puistosuunnitelma", "fi")}

@@ -58,6 +58,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "datakeskus",
             "hukkalämpö",
             "tuulivoimapuisto",
+            # a wind or solar park is a power plant, not a park: the longer stem hides "puisto" (carbon sinks)
+            "voimapuisto",
+            "tuulipuisto",
+            "aurinkopuisto",
+            "energiapuisto",
             "aurinkovoimapuisto",
             "energiankulutus",
             "energiatehokkuus",
