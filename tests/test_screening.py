@@ -436,3 +436,17 @@ def test_a_wind_solar_or_business_park_is_not_a_green_park(word: str, language: 
 def test_a_town_park_is_still_a_park() -> None:
     assert "carbon_sinks" in {hit.category for hit in word_hits("stadsparken", "sv")}
     assert "carbon_sinks" in {hit.category for hit in word_hits("puistosuunnitelma", "fi")}
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "category"),
+    [
+        ("kiinteistönomistajille", "fi", "buildings"),  # kiinteistö-n-omistaja: a genitive links the parts
+        ("asemakaavanmuutos", "fi", "land_use"),
+        ("rakentamiskustannukset", "fi", "buildings"),  # rakentamis- of rakentaminen
+        ("kirjastoauton", "fi", "transport"),  # a compound the dictionary does not know, of words it knows
+        ("bygglovsansökan", "sv", "land_use"),
+    ],
+)
+def test_real_compounds_keep_their_parts(word: str, language: str, category: str) -> None:
+    assert category in {hit.category for hit in word_hits(word, language)}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from climate_plugin.screening import CATEGORIES, learned, screen, sensitivities
+from climate_plugin.screening import CATEGORIES, SCREENING_VERSION, learned, screen, sensitivities
 from climate_plugin.screening.learned import UnknownSensitivity, kind_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,9 @@ def test_model_was_fitted_on_the_corpus_as_it_is() -> None:
     about = learned.load().about
     assert about["fitted_on"] == {name: len(_jsonl(CORPUS / f"{name}.jsonl")) for name in SETS}
     assert about["command"] == "python bench/screening_fit.py"
+    # Fitted by the method of this version (a lexicon or matcher change bumps the version, then refits).
+    stored = json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))
+    assert stored["version"] == SCREENING_VERSION
 
 
 def test_score_py_scores_screen_output() -> None:
