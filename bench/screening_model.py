@@ -8,7 +8,7 @@ Honesty rules (bench/corpus/README.md): whatever is fitted (weights, thresholds)
 municipalities or sources and scored on others. Folds are grouped by municipality or council (by source
 document where neither is given), across the four sets, so a municipality's titles and texts fall in the
 same fold. Thresholds of the operating points are chosen inside each training part by an inner
-cross-validation, never on the items they are scored on.
+cross-validation (averaged over THRESHOLD_SEEDS assignments), never on the items they are scored on.
 """
 
 from __future__ import annotations
@@ -269,11 +269,16 @@ def _model_dict(
     }
 
 
-def _oof(items: Sequence[Item], folds: int) -> list[dict[str, float]]:
+#: Inner fold assignments whose thresholds are averaged (None: GroupKFold's balanced one)
+THRESHOLD_SEEDS: tuple[int | None, ...] = (None, 1, 2)
+
+
+def _oof(items: Sequence[Item], folds: int, seed: int | None = None) -> list[dict[str, float]]:
     """Out-of-fold probabilities: each item scored by heads fitted without its group."""
     out: list[dict[str, float]] = [{} for _ in items]
     groups = [i.group for i in items]
-    for train, test in GroupKFold(n_splits=folds).split(list(items), groups=groups):
+    splitter = GroupKFold(n_splits=folds, shuffle=seed is not None, random_state=seed)
+    for train, test in splitter.split(list(items), groups=groups):
         heads = fit_heads([items[j] for j in train])
         for j, probs in zip(test, _probabilities(heads, [items[j] for j in test]), strict=True):
             out[j] = probs
@@ -369,8 +374,15 @@ def choose_thresholds(
 def fit_model(items: Sequence[Item], folds: int = INNER_FOLDS) -> dict[str, Any]:
     """A complete model (heads, category thresholds, operating points) from these items alone."""
     read_all(items)
-    probs = _oof(items, folds)
-    category_thresholds, points = choose_thresholds(items, probs)
+    runs = [choose_thresholds(items, _oof(items, folds, seed)) for seed in THRESHOLD_SEEDS]
+    category_thresholds = {c: round(float(np.mean([r[0][c] for r in runs])), 4) for c in CATEGORIES}
+    points = []
+    for index, (name, rule, _) in enumerate(runs[0][1]):
+        per_kind = {
+            kind: tuple(round(float(np.mean([r[1][index][2][kind][k] for r in runs])), 4) for k in (0, 1))
+            for kind in learned.KINDS
+        }
+        points.append((name, rule, per_kind))
     heads = fit_heads(items)
     return _model_dict(heads, category_thresholds, [(n, r, t, {}) for n, r, t in points])
 
