@@ -17,7 +17,7 @@ by the corpus's own score.py, for:
 * **keyword baseline**: the core and strong words of the three lexicons as word-initial stems in one regex
   over the lower-case text; "high" when anything matches, with the categories matched.
 
-Takes about half a minute. --errors lists the cross-validated misses by kind; --json writes every figure;
+Takes under a minute. --errors lists the cross-validated misses by kind; --json writes every figure;
 --seeds repeats the cross-validated default with the municipalities dealt into the five folds by other seeds
 (how much the figures depend on which municipalities are scored together).
 """

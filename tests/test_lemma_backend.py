@@ -104,3 +104,23 @@ def test_prepare_without_a_writable_cache_keeps_the_low_memory_dictionaries(
     monkeypatch.setattr(lemmas, "_READY", {})
     assert lemmas.prepare() == {"fi": False, "sv": False, "en": False}  # a warning, no exception
     assert lemmas.lemmatize("kaavoituksen", "fi") == lemmatize("kaavoituksen", lang="fi")
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [
+        ("kokousmateriaalin", "fi"),
+        ("elinvoimalautakunta", "fi"),
+        ("kontraktsskrivning", "sv"),
+        ("xyzzy", "en"),
+    ],
+)
+def test_known_prefixes_are_the_same_from_the_trie_and_from_lookups(word: str, lang: str) -> None:
+    # A compound's first parts come from one walk down the trie (matcher.is_word); before the trie is
+    # built, from a lookup per length. Both must find the same words.
+    lemmas.prepare((lang,))
+    assert lemmas.ready(lang)
+    walked = lemmas.known_prefix_lengths(word, lang, matcher.MIN_PART)
+    looked_up = [n for n in range(matcher.MIN_PART, len(word) + 1) if lemmas.is_known(word[:n], lang)]
+    assert walked == looked_up
+    assert lang == "en" or walked  # the probe words start with real words

@@ -439,6 +439,25 @@ def test_a_town_park_is_still_a_park() -> None:
 
 
 @pytest.mark.parametrize(
+    ("word", "language", "wrong"),
+    [
+        ("elinvoimalautakunnan", "fi", "energy"),  # elinvoima|lautakunta, not "voimala" + "utakunta"
+        ("kokousmateriaalin", "fi", "consumption"),  # kokous|materiaali, not "ateria" (a meal)
+        ("matkailupalveluiden", "fi", "transport"),  # tourism, not travel
+        ("kontraktsskrivning", "sv", "buildings"),  # kontrakts|skrivning, not "rivning" (demolition)
+        ("yhteistoiminta-alueilla", "fi", "adaptation"),  # a cooperation area, not a water utility's area
+    ],
+)
+def test_a_compound_part_needs_real_words_around_it(word: str, language: str, wrong: str) -> None:
+    assert wrong not in {hit.category for hit in word_hits(word, language)}
+
+
+def test_a_short_nen_form_does_not_split_another_compound() -> None:
+    # yhteistyö|sopimus (a cooperation agreement), not yhteis|työsopimus (an employment contract: routine)
+    assert not word_hits("yhteistyösopimuksen", "fi")
+
+
+@pytest.mark.parametrize(
     ("word", "language", "category"),
     [
         ("kiinteistönomistajille", "fi", "buildings"),  # kiinteistö-n-omistaja: a genitive links the parts

@@ -96,6 +96,17 @@ def is_known(word: str, lang: str) -> bool:
     return simplemma.is_known(word, lang, low_memory=True)
 
 
+def known_prefix_lengths(word: str, lang: str, shortest: int) -> list[int]:
+    """The lengths (at least ``shortest``) of the prefixes of a lower-case ``word`` that are words the
+    dictionary knows, shortest first: one walk down the trie instead of a lookup per length (a compound's
+    parts are looked for this way, matcher.is_word). Without the trie, a lookup per length."""
+    if ready(lang):
+        trie = getattr(_trie_factory().get_dictionary(lang), "_trie", None)  # simplemma's TrieWrapDict
+        if trie is not None:
+            return sorted(n for n in map(len, trie.prefixes(word)) if n >= shortest)
+    return [n for n in range(shortest, len(word) + 1) if is_known(word[:n], lang)]
+
+
 def prepare(languages: tuple[str, ...] = LANGUAGES) -> dict[str, bool]:
     """Build the missing tries, each in a child process, one process per machine at a time (a file lock).
 

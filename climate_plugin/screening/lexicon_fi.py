@@ -867,6 +867,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "_block": {
         "cue": (
+            # a cooperation area of services, not a water utility's "toiminta-alue" (yhteis|toiminta-alue)
+            "yhteistoiminta-alue",
             "sähköposti",
             "sähköinen",
             "päästötodistus",

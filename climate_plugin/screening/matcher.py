@@ -169,9 +169,10 @@ def word_hits(word: str, lang: str) -> tuple[Hit, ...]:
     return tuple(dict.fromkeys(found))
 
 
-# Linking elements between compound parts: Swedish "bygglov-s-ansökan", "kommun-al-"; Finnish parts are whole
-# (often genitive) words, so they need none.
-_LINKS = {"fi": ("",), "sv": ("", "s", "e", "a", "u", "o"), "en": ("",)}
+# Linking elements between compound parts: Swedish "bygglov-s-ansökan", "kommun-al-"; a Finnish part is a
+# whole word, often a genitive, whose -n follows a stem that is the lexicon's nominative
+# ("asemakaava-n-muutos", "kiinteistö-n-omistaja").
+_LINKS = {"fi": ("", "n"), "sv": ("", "s", "e", "a", "u", "o"), "en": ("",)}
 # Endings that make a word of a stem without being a word themselves ("kaavoitukse-", "energia-n").
 # (And the case and number endings of a word as written, for when the lemmatiser did not know the compound:
 # "katusuunnitelma-t", "detaljplane-rna".)
@@ -269,18 +270,56 @@ _SUFFIXES = {
 MIN_PART = 3
 
 
-# An unknown part this long is taken as a word: most are compounds themselves ("kirjastoauto"), and each
-# dictionary probe costs a first-seen word about 0.1 ms (docs/performance.md).
+# An unknown part this long may be a compound the dictionary does not know ("kirjastoauto"): it is a word when
+# it splits into words.
 LONG_PART = 7
 
 
 @lru_cache(maxsize=131_072)
 def is_word(part: str, lang: str) -> bool:
-    """A real word of the language (simplemma's dictionary knows it), or a part long enough to be one."""
+    """A real word of the language: one simplemma's dictionary knows, a Finnish -nen word's compound form
+    ("rakentamis" of "rakentaminen"), or a compound of such words ("kirjasto|auto").
+
+    A long remainder is not taken as a word for its length alone: "elinvoima|lautakunta" holds "voimala" (a
+    power plant) only if "utakunta" were a word, "kokous|materiaali" holds "ateria" (a meal) only if "kokousm"
+    and "aali" were.
+    """
     part = part.strip("-")
     if len(part) < MIN_PART:
         return False
-    return len(part) >= LONG_PART or lemmas.is_known(part, lang)
+    if lemmas.is_known(part, lang):
+        return True
+    if len(part) < LONG_PART:
+        return False
+    if lang == "fi" and _nen_form(part):
+        return True
+    if "-" in part:  # written apart already ("kirjasto-monipalveluauto"): each piece was a word to its writer
+        return True
+    return _splits_into_words(part, lang)
+
+
+def _nen_form(part: str) -> bool:
+    """A Finnish -nen word as the first part of a compound: "rakentamis-", "kotouttamis-". Only long ones:
+    a short one is too often the start of another word ("yhteis|työsopimus" is "yhteistyö|sopimus")."""
+    return len(part) >= LONG_PART and part.endswith("s") and lemmas.is_known(part[:-1] + "nen", "fi")
+
+
+def _splits_into_words(part: str, lang: str) -> bool:
+    """A known first part, a linking element, and a word (or another such compound) for the rest."""
+    cuts = lemmas.known_prefix_lengths(part[: len(part) - MIN_PART], lang, MIN_PART)
+    if lang == "fi":  # and the long -nen forms among the first parts ("rakentamis|investointi")
+        last = len(part) - MIN_PART
+        cuts += [n for n in range(LONG_PART, last + 1) if part[n - 1] == "s" and _nen_form(part[:n])]
+    for cut in cuts:
+        rest = part[cut:]
+        # Inside a longer part a short -nen form is safe to take: "osa|yleis|kaava".
+        if lang == "fi" and rest.endswith("s") and lemmas.is_known(rest[:-1] + "nen", "fi"):
+            return True
+        for link in _LINKS.get(lang, ("",)):
+            word = rest[len(link) :]
+            if rest.startswith(link) and len(word) >= MIN_PART and is_word(word, lang):
+                return True
+    return False
 
 
 def _valid_part(text: str, start: int, end: int, lang: str) -> bool:
