@@ -469,3 +469,12 @@ def test_a_short_nen_form_does_not_split_another_compound() -> None:
 )
 def test_real_compounds_keep_their_parts(word: str, language: str, category: str) -> None:
     assert category in {hit.category for hit in word_hits(word, language)}
+
+
+@pytest.mark.parametrize("word", ["rakennus" * 600 + "lautakunta", "katu" * 1000 + "valo"])
+def test_a_run_of_thousands_of_letters_is_screened(word: str) -> None:
+    # Splitting such a "word" into known words recursed once per part until Python gave up (RecursionError):
+    # a run of letters longer than any word is no word.
+    result = screen("Kaukolämpö " + word, word, "fi")
+    assert result.relevance == "high"
+    assert "energy" in result.categories

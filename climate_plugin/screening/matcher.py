@@ -273,6 +273,9 @@ MIN_PART = 3
 # An unknown part this long may be a compound the dictionary does not know ("kirjastoauto"): it is a word when
 # it splits into words.
 LONG_PART = 7
+# Longer than any real word (Finnish compounds in agendas stay under 50 letters): a run of letters this long
+# is no word, and splitting it would cost time and recursion for nothing.
+MAX_WORD = 64
 
 
 @lru_cache(maxsize=131_072)
@@ -285,7 +288,7 @@ def is_word(part: str, lang: str) -> bool:
     and "aali" were.
     """
     part = part.strip("-")
-    if len(part) < MIN_PART:
+    if not MIN_PART <= len(part) <= MAX_WORD:
         return False
     if lemmas.is_known(part, lang):
         return True
