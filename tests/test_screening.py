@@ -478,3 +478,25 @@ def test_a_run_of_thousands_of_letters_is_screened(word: str) -> None:
     result = screen("Kaukolämpö " + word, word, "fi")
     assert result.relevance == "high"
     assert "energy" in result.categories
+
+
+@pytest.mark.parametrize(
+    ("title", "language"),
+    [
+        ("Lisätalousarvioesitys ruokasalin rakentamiseen", "fi"),
+        ("Budgetändring daghemsbygget", "sv"),
+    ],
+)
+def test_a_projects_money_is_not_steering(title: str, language: str) -> None:
+    # A budget beside a building is that building's money, not a plan steering later decisions.
+    result = screen(title, "", language)
+    assert result.relevance != "none"
+    assert "buildings" in result.categories
+    assert "steering" not in result.categories
+
+
+@pytest.mark.parametrize(
+    ("title", "language"), [("Talousarvio 2026", "fi"), ("Investeringsprogram 2026–2030", "sv")]
+)
+def test_a_budget_or_an_investment_programme_still_steers(title: str, language: str) -> None:
+    assert "steering" in screen(title, "", language).categories

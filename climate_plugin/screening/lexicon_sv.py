@@ -735,3 +735,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         )
     },
 }
+
+# Steering terms that name money for something (an appropriation, a budget or its line, an investment),
+# not a plan that steers many later decisions: with a physical category beside them they are that
+# project's money (screen.py's steering_money_with_other feature).
+MONEY: tuple[str, ...] = (
+    "investering",
+    "investeringsmedel",
+    "investeringsbudget",
+    "budget",
+)

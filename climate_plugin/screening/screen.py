@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import language as lang_mod
-from . import learned
+from . import learned, lexicon_en, lexicon_fi, lexicon_sv
 from .matcher import MINOR, ROUTINE, Hit, sentence_lemmas, sentence_matches
 from .model import CATEGORIES, Evidence, ScreeningResult
 from .structure import BOILERPLATE, DECISION, PROPOSAL, segments
@@ -89,6 +89,14 @@ def read(title: str, body: str = "", language: str | None = None, attachments: S
     return reading
 
 
+#: Per language, the steering terms that name money for something rather than a plan (lexicon_*.MONEY).
+_MONEY = {
+    "fi": frozenset(lexicon_fi.MONEY),
+    "sv": frozenset(lexicon_sv.MONEY),
+    "en": frozenset(lexicon_en.MONEY),
+}
+
+
 def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Reading:
     reading = Reading(lang)
     features = reading.features
@@ -153,6 +161,10 @@ def _read(title: str, body: str, lang: str, attachments: Sequence[str]) -> Readi
         found = {category for category, p in terms if p == part}
         if "steering" in found:
             features[f"steering_with_other|{part}" if len(found) > 1 else f"steering_alone|{part}"] = 1.0
+            # A budget or an investment beside a building, a street or a vehicle is that project's money; a
+            # plan or a programme steers many later decisions (the labelling guide's "steering").
+            if len(found) > 1 and terms[("steering", part)] <= _MONEY.get(lang, frozenset()):
+                features[f"steering_money_with_other|{part}"] = 1.0
         # A plan or budget of a social, health, education or culture service ("Äldrepolitiskt program",
         # "varhaiskasvatussuunnitelma") steers that service, not land, buildings or traffic; a school
         # building or a library bus is physical whatever service it is for.
@@ -231,10 +243,19 @@ def decide(reading: Reading, model: learned.Model, sensitivity: str | None = Non
     # own with at least two distinct strong words for it (a whole plan mentions much in passing).
     attached = {c for c, terms in reading.attached.items() if len(terms) >= ATTACHMENT_TERMS}
     categories = tuple(c for c in CATEGORIES if c in likely or c in attached)
+    if "steering" in categories and len(categories) > 1 and _money_for_a_project(reading):
+        categories = tuple(c for c in categories if c != "steering")
     if not categories:  # a flagged item touches something: the likeliest
         categories = (max(CATEGORIES, key=lambda c: scores[c]),)
     evidence = _pick_evidence(reading, categories, model)
     return ScreeningResult(relevance, categories, evidence, reading.language)
+
+
+def _money_for_a_project(reading: Reading) -> bool:
+    """The title's or the decision's only steering words are money (a budget, an investment) beside another
+    category's words: the money of that project, which the labelling guide's "steering" (plans, strategies,
+    budgets and rules that steer later decisions) does not cover."""
+    return any(reading.features.get(f"steering_money_with_other|{part}") for part in (TITLE, DECIDED))
 
 
 _PART_ORDER = {TITLE: 0, DECIDED: 1, UNDIVIDED: 1, PREPARED: 2, ATTACHED: 3}
