@@ -77,6 +77,26 @@ def test_a_webhook_costs_one_postgresql_and_two_redis_round_trips(hot):
     assert _stored(app) == n + 1 and len(_queued(app, store)) == n + 1
 
 
+def test_a_backlog_allowance_is_counted_in_leases(hot):
+    """A connector's own rate of 2000 or more per window is counted in leases (accounts.limits): the store is
+    asked twice per lease (count, window's end), not once per webhook; the hand-over stays one each."""
+    app, connector_id, secret, store = hot
+    with app.app_context():
+        db.session.execute(
+            update(Connector).where(Connector.id == connector_id).values(webhook_rate_limit="100000/minute")
+        )
+        db.session.commit()
+    assert _post(app, connector_id, secret, "warm").status_code == 202
+    with app.app_context():
+        engine = db.engine
+    n = 20  # within the first lease of 100
+    with counting(engine) as trips:
+        answers = [_post(app, connector_id, secret, f"item-{i}").status_code for i in range(n)]
+    assert answers == [202] * n
+    assert trips.redis == n  # the hand-overs only
+    assert _stored(app) == n + 1 and len(_queued(app, store)) == n + 1
+
+
 def test_the_message_handed_over_is_the_one_apply_async_sends(hot):
     app, _connector_id, _secret, store = hot
     settings = app.extensions["climate_plugin.settings"]
