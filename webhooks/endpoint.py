@@ -73,20 +73,22 @@ def receive(connector_id: int, resource: str | None = None):
     if resource is not None and not RESOURCE.fullmatch(resource):
         return json_error(404, "no such webhook URL: a resource is 1 to 40 of a-z and _")
     body: bytes | None = None
+    # A connector this process has read: the webhook is stored on a pooled connection's driver directly
+    # (see _insert_guarded); only PostgreSQL's connectors are kept.
+    known = current_app.extensions.get(_KNOWN, {}).get(connector_id)
+    if known is not None:
+        row, version = known
+        body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
+        outcome = _accept(None, row, body, resource, version, quiet=True)
+        if isinstance(outcome, int):
+            return _answer(outcome)
+        # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
+        # for a changed config, a disabled connector. The row as it is now decides.
     with db.engine.connect() as conn:
         postgresql = conn.dialect.name == "postgresql"
         if postgresql:
             # Each statement commits itself: no BEGIN and COMMIT round trips around the one INSERT.
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            known = current_app.extensions.get(_KNOWN, {}).get(connector_id)
-            if known is not None:
-                row, version = known
-                body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-                outcome = _accept(conn, row, body, resource, version, quiet=True)
-                if isinstance(outcome, int):
-                    return _answer(outcome)
-                # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
-                # for a changed config, a disabled connector. The row as it is now decides.
 
         row = conn.execute(_select_connector(conn.dialect.name), {"id": connector_id}).first()
         if row is None:
@@ -111,12 +113,18 @@ def receive(connector_id: int, resource: str | None = None):
         return _answer(outcome)
 
 
-def _answer(outcome: int | Response) -> Any:
+def _answer(outcome: int | Response) -> Response:
     if isinstance(outcome, Response):
         return outcome
     # Committed above: hand it over now (the sweeper covers a failure).
     queue.enqueue_or_leave_to_sweeper("process_delivery", outcome)
-    return {"delivery": outcome, "status": "received", "duplicate": False}, 202
+    # The bytes Flask's jsonify makes of {"delivery": id, "status": "received", "duplicate": False} (keys
+    # sorted, compact, a newline), without its JSON encoder on every webhook.
+    return current_app.response_class(_RECEIVED % outcome, status=202, mimetype="application/json")
+
+
+#: the 202 answer's body; an int id is all that varies
+_RECEIVED = b'{"delivery":%d,"duplicate":false,"status":"received"}\n'
 
 
 @dataclass(frozen=True)
@@ -128,10 +136,17 @@ class NotStored:
 
 
 def _accept(
-    conn: Connection, row: Row, body: bytes, resource: str | None, version: str | None, quiet: bool = False
+    conn: Connection | None,
+    row: Row,
+    body: bytes,
+    resource: str | None,
+    version: str | None,
+    quiet: bool = False,
 ) -> int | Response | NotStored:
     """Verify, parse and store one webhook for connector ``row``: the new delivery's id, an error answer,
-    or :class:`NotStored`. ``quiet``: log nothing (a refusal is decided again on the row as it is now)."""
+    or :class:`NotStored`. With a row ``version`` the insert is guarded by it and runs on a pooled driver
+    connection (``conn`` unused), else on ``conn``. ``quiet``: log nothing (a refusal is decided again on
+    the row as it is now)."""
     try:
         connector, secrets = inbound_connector(row)
     except UnknownConnectorKind:
@@ -176,7 +191,7 @@ def _accept(
         external_id=event.external_id,
         occurred_at=event.occurred_at,
         body=body,
-        headers={k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS},
+        headers=_kept_headers(request.environ),
         status="received",
         attempts=0,
         received_at=now,
@@ -186,12 +201,87 @@ def _accept(
     )
     # The unique constraint, not a check-then-insert, decides: twin deliveries arrive together.
     if version is None:
+        assert conn is not None
         delivery_id = conn.execute(_insert_delivery(conn.dialect.name), values).scalar()
+        conn.commit()  # in autocommit (PostgreSQL) nothing is sent: the INSERT committed itself
     else:
-        guard = {"guard_id": row.id, "guard_version": version}
-        delivery_id = conn.execute(_guarded_insert(), {**values, **guard}).scalar()
-    conn.commit()  # in autocommit (PostgreSQL) nothing is sent: the INSERT committed itself
+        delivery_id = _insert_guarded(values, row.id, version)
     return NotStored(event.delivery_id) if delivery_id is None else delivery_id
+
+
+#: (WSGI environ key, header name as ``request.headers`` gives it) of each of KEPT_HEADERS
+_KEPT_ENVIRON = tuple(
+    ("CONTENT_TYPE" if name == "content-type" else "HTTP_" + name.upper().replace("-", "_"), name.title())
+    for name in KEPT_HEADERS
+)
+
+
+def _kept_headers(environ: dict[str, Any]) -> dict[str, str]:
+    """The KEPT_HEADERS the request has, as ``request.headers`` names them, read from the WSGI environ
+    (iterating ``request.headers`` decodes every header the request has)."""
+    return {name: environ[key] for key, name in _KEPT_ENVIRON if key in environ}
+
+
+#: ``INSERT INTO delivery … SELECT <values> WHERE EXISTS (the connector at the version the webhook was
+#: verified with) ON CONFLICT DO NOTHING RETURNING id``, for psycopg: each value cast to its column's type
+#: (PostgreSQL types a SELECT list's parameters on their own)
+_GUARDED_SQL = (
+    "INSERT INTO delivery (connector_id, delivery_id, event_type, action, external_id, occurred_at, body,"
+    " headers, status, attempts, received_at, enqueued_at)"
+    " SELECT %s::integer, %s::varchar(200), %s::varchar(100), %s::varchar(16), %s::varchar(500),"
+    " %s::timestamptz, %s::bytea, %s::json, 'received', 0, %s::timestamptz, %s::timestamptz"
+    " WHERE EXISTS (SELECT 1 FROM connector WHERE connector.id = %s AND connector.xmin::text = %s)"
+    " ON CONFLICT DO NOTHING RETURNING id"
+)
+_OCCURRED_AT = Delivery.__table__.c.occurred_at.type
+
+
+def _insert_guarded(values: dict[str, Any], guard_id: int, version: str) -> int | None:
+    """Run the guarded insert on a pooled connection's psycopg connection, in autocommit; the new id, or
+    None when nothing was stored (a twin, or the connector changed).
+
+    It is the whole of a webhook's database work, so it skips SQLAlchemy's Connection and statement layers
+    (about a third of its CPU time); the pool still checks the connection out (with its ping after idling)
+    and takes it back. A driver error is raised as SQLAlchemy would raise it (the app answers 503 to an
+    OperationalError), and a lost connection invalidates the pool as SQLAlchemy's Connection does.
+    """
+    import json
+
+    from sqlalchemy.exc import DBAPIError
+
+    engine = db.engine
+    dialect = engine.dialect
+    params = (
+        values["connector_id"], values["delivery_id"], values["event_type"], values["action"],
+        values["external_id"], _OCCURRED_AT.process_bind_param(values["occurred_at"], dialect),
+        values["body"], json.dumps(values["headers"]), values["received_at"], values["enqueued_at"],
+        guard_id, version,
+    )  # fmt: skip
+    pooled = engine.raw_connection()
+    driver = pooled.driver_connection
+    try:
+        driver.autocommit = True  # the INSERT commits itself: no BEGIN, no COMMIT
+        found = driver.execute(_GUARDED_SQL, params, prepare=True).fetchone()
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(exc, driver, None)
+        if lost:
+            # Every connection older than this one is replaced at its next check-out (the server went
+            # away: they are gone too), as SQLAlchemy's Connection does on a disconnect.
+            engine.pool._invalidate(pooled, exc)
+        else:
+            pooled.invalidate(exc)  # not back to the pool in autocommit, or after a failed statement
+        raise DBAPIError.instance(
+            _GUARDED_SQL, params, exc, dialect.loaded_dbapi.Error,
+            hide_parameters=engine.hide_parameters, connection_invalidated=lost, dialect=dialect,
+        ) from exc  # fmt: skip
+    except BaseException:
+        pooled.invalidate()  # whatever happened, its autocommit must not reach the pool's next user
+        raise
+    else:
+        driver.autocommit = False  # as the pool hands connections out
+    finally:
+        pooled.close()
+    return None if found is None else found[0]
 
 
 def _check_storable(event: WebhookEvent) -> None:
@@ -224,13 +314,6 @@ def _insert_delivery(dialect: str):
     return insert(Delivery).on_conflict_do_nothing().returning(Delivery.id)
 
 
-#: the delivery columns a webhook sets
-_COLUMNS = (
-    "connector_id", "delivery_id", "event_type", "action", "external_id", "occurred_at", "body", "headers",
-    "status", "attempts", "received_at", "enqueued_at",
-)
-
-
 @functools.cache
 def _select_connector(dialect: str):
     """The connector row; on PostgreSQL with its row version (``xmin``, which every UPDATE changes)."""
@@ -240,30 +323,3 @@ def _select_connector(dialect: str):
             table.c.id == bindparam("id")
         )
     return select(table).where(table.c.id == bindparam("id"))
-
-
-@functools.cache
-def _guarded_insert():
-    """``INSERT INTO delivery … SELECT <values> WHERE EXISTS (the connector at the version the webhook was
-    verified with) ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL), built once."""
-    from sqlalchemy.dialects.postgresql import insert
-
-    delivery, connector = Delivery.__table__, Connector.__table__
-    columns = [delivery.c[name] for name in _COLUMNS]
-    unchanged = (
-        select(literal_column("1"))
-        .select_from(connector)
-        .where(
-            connector.c.id == bindparam("guard_id"),
-            cast(literal_column("connector.xmin"), Text) == bindparam("guard_version"),
-        )
-        .exists()
-    )
-    # Each value cast to its column's type: PostgreSQL types a SELECT list's parameters on their own.
-    source = select(*[cast(bindparam(c.name, type_=c.type), c.type) for c in columns]).where(unchanged)
-    return (
-        insert(delivery)
-        .from_select(list(_COLUMNS), source)
-        .on_conflict_do_nothing()
-        .returning(delivery.c.id)
-    )
