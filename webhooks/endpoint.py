@@ -284,14 +284,23 @@ def _insert_guarded(values: dict[str, Any], guard_id: int, version: str) -> int 
     return None if found is None else found[0]
 
 
+#: (what, the column's length) of the event's delivery id, item id and event type, read from the model once
+_STORABLE_LENGTHS = tuple(
+    (name, Delivery.__table__.c[column].type.length)
+    for name, column in (
+        ("the delivery id (webhook-id)", "delivery_id"),
+        ("the item id", "external_id"),
+        ("the event type", "event_type"),
+    )
+)
+
+
 def _check_storable(event: WebhookEvent) -> None:
     """Refuse what the database cannot store, whatever the connector accepted (a 400, not a 500): ids too
     long or with a NUL or a lone surrogate, an event time with no UTC equivalent. A sender retries a 5xx
     for ever; a 400 tells it the content itself is wrong."""
-    for name, value, limit in (
-        ("the delivery id (webhook-id)", event.delivery_id, Delivery.delivery_id.type.length),
-        ("the item id", event.external_id, Delivery.external_id.type.length),
-        ("the event type", event.event_type, Delivery.event_type.type.length),
+    for (name, limit), value in zip(
+        _STORABLE_LENGTHS, (event.delivery_id, event.external_id, event.event_type), strict=True
     ):
         if len(value) > limit:
             raise PayloadError(f"{name} is longer than {limit} characters")
