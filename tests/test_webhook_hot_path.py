@@ -233,3 +233,26 @@ def test_a_pooled_connection_killed_while_idle_is_replaced_before_use(hot, monke
     monkeypatch.setattr(climate_plugin.app, "PING_AFTER_IDLE", -1.0)  # every pooled connection counts as idle
     assert _post(app, connector_id, secret, "after").status_code == 202
     assert _stored(app) == 2 and len(_queued(app, store)) == 2
+
+
+def test_a_connection_lost_under_the_kept_connector_is_a_503_then_the_next_reconnects(hot, monkeypatch):
+    """The kept connector's insert runs on the pooled connection's driver (webhooks.endpoint._insert_guarded):
+    a connection the server dropped is answered 503 as SQLAlchemy's own error (the sender retries), the pool
+    replaces it, and a pooled connection never goes back in autocommit."""
+    import climate_plugin.app
+
+    app, connector_id, secret, store = hot
+    assert _post(app, connector_id, secret, "before").status_code == 202  # reads and keeps the connector
+    assert _post(app, connector_id, secret, "kept").status_code == 202  # the driver-level insert
+    with app.app_context():
+        pooled = db.engine.raw_connection()
+        try:
+            assert pooled.driver_connection.autocommit is False
+        finally:
+            pooled.close()
+    monkeypatch.setattr(climate_plugin.app, "PING_AFTER_IDLE", 1e9)  # no ping: the insert meets the loss
+    assert _terminate_other_backends(app.config["SQLALCHEMY_DATABASE_URI"]) >= 1
+    lost = _post(app, connector_id, secret, "lost")
+    assert lost.status_code == 503 and lost.is_json
+    assert _post(app, connector_id, secret, "after").status_code == 202
+    assert _stored(app) == 3 and len(_queued(app, store)) == 3
