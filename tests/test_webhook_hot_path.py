@@ -9,7 +9,7 @@ import base64
 import json
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from climate_plugin.db import db
 from climate_plugin.models import Connector, Delivery
@@ -256,3 +256,80 @@ def test_a_connection_lost_under_the_kept_connector_is_a_503_then_the_next_recon
     assert lost.status_code == 503 and lost.is_json
     assert _post(app, connector_id, secret, "after").status_code == 202
     assert _stored(app) == 3 and len(_queued(app, store)) == 3
+
+
+def test_webhooks_arriving_together_are_stored_by_one_statement_each_answered_after_it(monkeypatch):
+    """Group commit (webhooks.endpoint._GroupInsert): those that arrive while another is being stored wait
+    and are stored together by the next statement; each gets its own outcome; a statement that fails on its
+    content has each stored by itself, so only the bad one fails."""
+    import threading
+
+    from webhooks import endpoint
+
+    statements: list[list[tuple]] = []
+    first_started, release = threading.Event(), threading.Event()
+
+    def run_insert(_engine, rows):
+        statements.append(rows)
+        if len(statements) == 1:
+            first_started.set()
+            assert release.wait(10)
+        if len(rows) > 1 and any(row[0] == "bad" for row in rows):
+            raise endpoint._StoreAlone()
+        if rows[0][0] == "bad":
+            raise ValueError("refused")
+        return [hash(row) % 1000 for row in rows]
+
+    monkeypatch.setattr(endpoint, "_run_insert", run_insert)
+    group = endpoint._GroupInsert()
+    outcomes: dict[tuple, object] = {}
+
+    def insert(row: tuple) -> None:
+        try:
+            outcomes[row] = group.insert(None, row)
+        except ValueError as exc:
+            outcomes[row] = exc
+
+    first = threading.Thread(target=insert, args=(("a", 0),))
+    first.start()
+    assert first_started.wait(10)  # the first is being stored: the next ones wait for it
+    others = [threading.Thread(target=insert, args=(row,)) for row in (("b", 1), ("c", 2), ("bad", 3))]
+    for thread in others:
+        thread.start()
+    while len(group._waiting) < 3:
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert [len(rows) for rows in statements[:2]] == [1, 3]  # the three that waited: one statement
+    assert sorted(len(rows) for rows in statements[2:]) == [1, 1, 1]  # ... refused: each alone
+    assert isinstance(outcomes[("bad", 3)], ValueError)
+    for row in (("a", 0), ("b", 1), ("c", 2)):
+        assert outcomes[row] == hash(row) % 1000
+    assert not group._busy and not group._waiting
+
+
+def test_twins_in_one_statement_are_stored_once(hot):
+    """Two deliveries with the same id stored by one statement: one row, its id to the first, nothing to the
+    second (which then takes the full path and is answered as a duplicate)."""
+    from datetime import UTC, datetime
+
+    from webhooks.endpoint import _run_insert
+
+    app, connector_id, _secret, _store = hot
+    with app.app_context():
+        version = db.session.execute(
+            text("SELECT xmin::text FROM connector WHERE id = :id"), {"id": connector_id}
+        ).scalar()
+        db.session.remove()
+        now = datetime.now(UTC)
+
+        def row(delivery_id: str, guard: str) -> tuple:
+            return (connector_id, delivery_id, "agenda_item.drafted", "upsert", "item", now, b"{}", "{}", now,
+                    now, connector_id, guard)  # fmt: skip
+
+        ids = _run_insert(db.engine, [row("twin", version), row("twin", version), row("other", version)])
+        assert ids[0] is not None and ids[1] is None and ids[2] is not None and ids[0] != ids[2]
+        # a changed connector (another row version) stores nothing
+        assert _run_insert(db.engine, [row("third", "0"), row("fourth", version)])[0] is None
+    assert _stored(app) == 3

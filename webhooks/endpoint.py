@@ -4,19 +4,24 @@ The delivery is committed before it is enqueued, and a sweeper re-enqueues deliv
 so a crash or a broker outage between the two loses nothing.
 
 This is the hot path (hosts send bursts, and duplicates). On PostgreSQL a webhook costs one Redis command
-before (the sender's rate), one statement, and one Redis command after (the hand-over):
+before (the sender's rate; far fewer under a large allowance, see below), at most one statement, and one
+Redis command after (the hand-over):
 
 - the connector row is kept per process with its row version (PostgreSQL's ``xmin``, which every UPDATE of
   the row changes), so it is not read again for each webhook;
 - the delivery is stored by one ``INSERT … SELECT … WHERE EXISTS (the connector row at that version)
   ON CONFLICT DO NOTHING RETURNING id`` in autocommit: the statement commits itself (no BEGIN, no COMMIT),
-  and it stores nothing if the connector changed meanwhile (disabled, secret rotated, config edited);
+  and it stores nothing if the connector changed meanwhile (disabled, secret rotated, config edited). It runs
+  on the pooled connection's psycopg connection, not through SQLAlchemy's Connection (``_run_insert``), and
+  webhooks that reach it while another thread of the process is storing are stored with the next statement,
+  together (group commit, ``_GroupInsert``); each is answered once the statement that stored it committed;
 - when it stored nothing or refused the webhook (a twin delivery, a bad signature, a changed connector) the
   webhook takes the full path: the connector read afresh, verified and parsed again, an unguarded insert,
   the duplicate looked up. A refusal never rests on a row this process kept.
 
 The per-sender rate limit is counted directly in the limiter's store (``accounts.limits.webhook_over_limit``),
-not through Flask-Limiter's per-request machinery, which cost more than the count itself.
+not through Flask-Limiter's per-request machinery, which cost more than the count itself; a limit of 2000 or
+more per window (a backlog's allowance) is counted in leases, so most webhooks skip that round trip.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,46 +228,156 @@ def _kept_headers(environ: dict[str, Any]) -> dict[str, str]:
     return {name: environ[key] for key, name in _KEPT_ENVIRON if key in environ}
 
 
-#: ``INSERT INTO delivery … SELECT <values> WHERE EXISTS (the connector at the version the webhook was
-#: verified with) ON CONFLICT DO NOTHING RETURNING id``, for psycopg: each value cast to its column's type
-#: (PostgreSQL types a SELECT list's parameters on their own)
-_GUARDED_SQL = (
-    "INSERT INTO delivery (connector_id, delivery_id, event_type, action, external_id, occurred_at, body,"
-    " headers, status, attempts, received_at, enqueued_at)"
-    " SELECT %s::integer, %s::varchar(200), %s::varchar(100), %s::varchar(16), %s::varchar(500),"
-    " %s::timestamptz, %s::bytea, %s::json, 'received', 0, %s::timestamptz, %s::timestamptz"
-    " WHERE EXISTS (SELECT 1 FROM connector WHERE connector.id = %s AND connector.xmin::text = %s)"
-    " ON CONFLICT DO NOTHING RETURNING id"
-)
 _OCCURRED_AT = Delivery.__table__.c.occurred_at.type
 
 
 def _insert_guarded(values: dict[str, Any], guard_id: int, version: str) -> int | None:
-    """Run the guarded insert on a pooled connection's psycopg connection, in autocommit; the new id, or
-    None when nothing was stored (a twin, or the connector changed).
+    """Store one webhook by the guarded insert, in autocommit, together with whatever other webhooks this
+    process is storing at the moment (see :class:`_GroupInsert`); the new id, or None when nothing was
+    stored (a twin, or the connector changed)."""
+    import json
+
+    engine = db.engine
+    row = (
+        values["connector_id"], values["delivery_id"], values["event_type"], values["action"],
+        values["external_id"], _OCCURRED_AT.process_bind_param(values["occurred_at"], engine.dialect),
+        values["body"], json.dumps(values["headers"]), values["received_at"], values["enqueued_at"],
+        guard_id, version,
+    )  # fmt: skip
+    group = current_app.extensions.get(_GROUP)
+    if group is None:
+        group = current_app.extensions.setdefault(_GROUP, _GroupInsert())
+    return group.insert(engine, row)
+
+
+#: the app's extensions key of this process's :class:`_GroupInsert`
+_GROUP = "climate_plugin.webhook_group_insert"
+#: webhooks stored by one statement at most
+GROUP_MAX = 32
+
+
+class _Slot:
+    """One webhook waiting in a :class:`_GroupInsert`: its row, then its outcome."""
+
+    __slots__ = ("row", "done", "lead", "result", "error", "alone")
+
+    def __init__(self, row: tuple) -> None:
+        self.row = row
+        self.done = threading.Event()
+        self.lead = False  # woken to store the ones waiting, not because it was stored
+        self.result: int | None = None
+        self.error: BaseException | None = None
+        self.alone = False  # the group's statement failed: store it by itself
+
+
+class _GroupInsert:
+    """Group commit: webhooks that reach the insert while another thread of this process is storing are
+    stored together by one statement, committed once, when it is done.
+
+    The first to arrive stores (it leads); those arriving meanwhile wait, and the leader hands over to the
+    first of them, which stores all that waited. Nobody waits for anyone to arrive: a webhook alone is
+    stored at once, by itself. Each is answered only after the statement that stored it committed, as
+    before. If the statement fails on something else than a lost connection (a row the database refused),
+    each of its webhooks is stored again by itself, so one bad row fails only its own webhook.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: list[_Slot] = []
+        self._busy = False
+
+    def insert(self, engine: Any, row: tuple) -> int | None:
+        slot = _Slot(row)
+        with self._lock:
+            self._waiting.append(slot)
+            lead = not self._busy
+            self._busy = True
+        if not lead:
+            slot.done.wait()
+            lead = slot.lead
+        if lead:
+            self._lead(engine)
+        if slot.alone:
+            return _run_insert(engine, [slot.row])[0]
+        if slot.error is not None:
+            raise slot.error
+        return slot.result
+
+    def _lead(self, engine: Any) -> None:
+        with self._lock:
+            batch, self._waiting = self._waiting[:GROUP_MAX], self._waiting[GROUP_MAX:]
+        try:
+            results = _run_insert(engine, [s.row for s in batch])
+        except _StoreAlone:
+            for s in batch:
+                s.alone = True
+        except BaseException as exc:
+            for s in batch:
+                s.error = exc
+        else:
+            for s, result in zip(batch, results, strict=True):
+                s.result = result
+        finally:
+            with self._lock:
+                if self._waiting:  # arrived meanwhile: the first of them stores them all
+                    following = self._waiting[0]
+                    following.lead = True
+                    following.done.set()
+                else:
+                    self._busy = False
+            for s in batch:
+                s.done.set()
+
+
+class _StoreAlone(Exception):
+    """A group's statement failed on its content: each of its webhooks is stored by itself."""
+
+
+@functools.cache
+def _group_sql(rows: int) -> str:
+    """The guarded insert of ``rows`` webhooks: ``INSERT INTO delivery … SELECT … FROM (VALUES …) WHERE EXISTS
+    (each one's connector at the version it was verified with) ON CONFLICT DO NOTHING RETURNING``."""
+    values = ", ".join([_ROW_SQL] * rows)
+    return (
+        "INSERT INTO delivery (connector_id, delivery_id, event_type, action, external_id, occurred_at, body,"
+        " headers, status, attempts, received_at, enqueued_at)"
+        " SELECT v.connector_id, v.delivery_id, v.event_type, v.action, v.external_id, v.occurred_at, v.body,"
+        " v.headers, 'received', 0, v.received_at, v.enqueued_at"
+        f" FROM (VALUES {values}) AS v(connector_id, delivery_id, event_type, action, external_id,"
+        " occurred_at, body, headers, received_at, enqueued_at, guard_id, guard_version)"
+        " WHERE EXISTS (SELECT 1 FROM connector"
+        " WHERE connector.id = v.guard_id AND connector.xmin::text = v.guard_version)"
+        " ON CONFLICT DO NOTHING RETURNING id, connector_id, delivery_id"
+    )
+
+
+#: one webhook's values, each cast to its column's type (PostgreSQL types a VALUES list's parameters alone)
+_ROW_SQL = (
+    "(%s::integer, %s::varchar(200), %s::varchar(100), %s::varchar(16), %s::varchar(500), %s::timestamptz,"
+    " %s::bytea, %s::json, %s::timestamptz, %s::timestamptz, %s::integer, %s::text)"
+)
+
+
+def _run_insert(engine: Any, rows: list[tuple]) -> list[int | None]:
+    """Run the guarded insert of ``rows`` on a pooled connection's psycopg connection, in autocommit; per
+    row the new id, or None when nothing was stored. Raises :class:`_StoreAlone` when a statement of several
+    rows failed on its content.
 
     It is the whole of a webhook's database work, so it skips SQLAlchemy's Connection and statement layers
     (about a third of its CPU time); the pool still checks the connection out (with its ping after idling)
     and takes it back. A driver error is raised as SQLAlchemy would raise it (the app answers 503 to an
     OperationalError), and a lost connection invalidates the pool as SQLAlchemy's Connection does.
     """
-    import json
-
     from sqlalchemy.exc import DBAPIError
 
-    engine = db.engine
     dialect = engine.dialect
-    params = (
-        values["connector_id"], values["delivery_id"], values["event_type"], values["action"],
-        values["external_id"], _OCCURRED_AT.process_bind_param(values["occurred_at"], dialect),
-        values["body"], json.dumps(values["headers"]), values["received_at"], values["enqueued_at"],
-        guard_id, version,
-    )  # fmt: skip
+    sql = _group_sql(len(rows))
+    params = [value for row in rows for value in row]
     pooled = engine.raw_connection()
     driver = pooled.driver_connection
     try:
         driver.autocommit = True  # the INSERT commits itself: no BEGIN, no COMMIT
-        found = driver.execute(_GUARDED_SQL, params, prepare=True).fetchone()
+        stored = driver.execute(sql, params, prepare=True).fetchall()
     except dialect.loaded_dbapi.Error as exc:
         lost = dialect.is_disconnect(exc, driver, None)
         if lost:
@@ -270,8 +386,10 @@ def _insert_guarded(values: dict[str, Any], guard_id: int, version: str) -> int 
             engine.pool._invalidate(pooled, exc)
         else:
             pooled.invalidate(exc)  # not back to the pool in autocommit, or after a failed statement
+            if len(rows) > 1:
+                raise _StoreAlone() from exc
         raise DBAPIError.instance(
-            _GUARDED_SQL, params, exc, dialect.loaded_dbapi.Error,
+            sql, params, exc, dialect.loaded_dbapi.Error,
             hide_parameters=engine.hide_parameters, connection_invalidated=lost, dialect=dialect,
         ) from exc  # fmt: skip
     except BaseException:
@@ -281,7 +399,9 @@ def _insert_guarded(values: dict[str, Any], guard_id: int, version: str) -> int 
         driver.autocommit = False  # as the pool hands connections out
     finally:
         pooled.close()
-    return None if found is None else found[0]
+    ids = {(connector_id, delivery_id): id_ for id_, connector_id, delivery_id in stored}
+    # Twins in one statement: one row is stored; its id goes to the first of them, the others stored nothing.
+    return [ids.pop((row[0], row[1]), None) for row in rows]
 
 
 #: (what, the column's length) of the event's delivery id, item id and event type, read from the model once
