@@ -196,3 +196,64 @@ def test_limits_count_in_redis(tmp_path, redis_url, queue_name):
     finally:
         if keys:
             store.delete(*keys)
+
+
+def _shared_counters(processes: int):
+    """``processes`` webhook counters sharing one store, as gunicorn's workers share Redis."""
+    from limits.storage import MemoryStorage
+    from limits.strategies import FixedWindowRateLimiter
+
+    from climate_plugin.accounts.limits import WebhookCounter
+
+    store = FixedWindowRateLimiter(MemoryStorage())
+    return store, [WebhookCounter(store) for _ in range(processes)]
+
+
+def test_a_large_limit_is_counted_in_leases_and_never_exceeded():
+    """A limit of 2000 or more per window is reserved in leases of 1/1000 of it (at most 100) per process:
+    the store is asked once per lease, the limit is never exceeded, and the webhooks refused early are at
+    most (lease - 1) per process (reserved by one process, unused, while another was refused)."""
+    from limits import parse
+
+    from climate_plugin.accounts.limits import LEASE_MAX, lease_size
+
+    assert lease_size(parse("600/minute")) == 1  # the default: every webhook counted in the store
+    assert lease_size(parse("1999/minute")) == 1
+    assert lease_size(parse("5000/minute")) == 5
+    assert lease_size(parse("1000000/minute")) == LEASE_MAX
+    assert lease_size(parse("100000/second")) == 1  # a window too short for a lease to be worth keeping
+
+    limit, size, processes = "5000/hour", 5, 3
+    store, counters = _shared_counters(processes)
+    asked: list[int] = []
+    incr = store.storage.incr
+    store.storage.incr = lambda *args, **kwargs: asked.append(kwargs["amount"]) or incr(*args, **kwargs)
+    admitted = 0
+    for sent in range(6000):  # round robin over the processes, well past the limit
+        if counters[sent % processes].hit(limit, "sender") is None:
+            admitted += 1
+        if sent == 3999:  # all within the limit so far: the store was asked once per lease
+            assert admitted == 4000
+            assert len(asked) <= 4000 // size + processes and set(asked) == {size}
+    assert 5000 - processes * (size - 1) <= admitted <= 5000
+    refused = counters[0].hit(limit, "sender")
+    assert refused is not None and refused > 0  # a Retry-After of the window's remaining seconds
+
+
+def test_a_lease_is_not_used_past_its_window():
+    """A process's reserved webhooks belong to the window they were counted in: once that window ends (the
+    lease is given up LEASE_MARGIN seconds before), the next webhook is counted in the store again."""
+    from limits import parse
+
+    store, (counter,) = _shared_counters(1)
+    key = parse("5000/hour").key_for("sender", "webhook")
+    assert counter.hit("5000/hour", "sender") is None
+    assert store.storage.get(key) == 5  # one lease of 5 reserved
+    assert [counter.hit("5000/hour", "sender") for _ in range(4)] == [None] * 4
+    assert store.storage.get(key) == 5  # used from the lease, the store not asked
+    assert counter.hit("5000/hour", "sender") is None
+    assert store.storage.get(key) == 10  # the lease used up: another one
+    for lease in counter._leases.values():
+        lease.until = 0.0  # as if the window had ended
+    assert counter.hit("5000/hour", "sender") is None
+    assert store.storage.get(key) == 15  # counted anew, the 4 left of the old lease not used

@@ -9,7 +9,7 @@ import base64
 import json
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from climate_plugin.db import db
 from climate_plugin.models import Connector, Delivery
@@ -74,6 +74,26 @@ def test_a_webhook_costs_one_postgresql_and_two_redis_round_trips(hot):
     assert trips.postgresql <= n + 1, trips.statements
     # the sender's count and the hand-over
     assert trips.redis == 2 * n
+    assert _stored(app) == n + 1 and len(_queued(app, store)) == n + 1
+
+
+def test_a_backlog_allowance_is_counted_in_leases(hot):
+    """A connector's own rate of 2000 or more per window is counted in leases (accounts.limits): the store is
+    asked twice per lease (count, window's end), not once per webhook; the hand-over stays one each."""
+    app, connector_id, secret, store = hot
+    with app.app_context():
+        db.session.execute(
+            update(Connector).where(Connector.id == connector_id).values(webhook_rate_limit="100000/minute")
+        )
+        db.session.commit()
+    assert _post(app, connector_id, secret, "warm").status_code == 202
+    with app.app_context():
+        engine = db.engine
+    n = 20  # within the first lease of 100
+    with counting(engine) as trips:
+        answers = [_post(app, connector_id, secret, f"item-{i}").status_code for i in range(n)]
+    assert answers == [202] * n
+    assert trips.redis == n  # the hand-overs only
     assert _stored(app) == n + 1 and len(_queued(app, store)) == n + 1
 
 
@@ -213,3 +233,103 @@ def test_a_pooled_connection_killed_while_idle_is_replaced_before_use(hot, monke
     monkeypatch.setattr(climate_plugin.app, "PING_AFTER_IDLE", -1.0)  # every pooled connection counts as idle
     assert _post(app, connector_id, secret, "after").status_code == 202
     assert _stored(app) == 2 and len(_queued(app, store)) == 2
+
+
+def test_a_connection_lost_under_the_kept_connector_is_a_503_then_the_next_reconnects(hot, monkeypatch):
+    """The kept connector's insert runs on the pooled connection's driver (webhooks.endpoint._insert_guarded):
+    a connection the server dropped is answered 503 as SQLAlchemy's own error (the sender retries), the pool
+    replaces it, and a pooled connection never goes back in autocommit."""
+    import climate_plugin.app
+
+    app, connector_id, secret, store = hot
+    assert _post(app, connector_id, secret, "before").status_code == 202  # reads and keeps the connector
+    assert _post(app, connector_id, secret, "kept").status_code == 202  # the driver-level insert
+    with app.app_context():
+        pooled = db.engine.raw_connection()
+        try:
+            assert pooled.driver_connection.autocommit is False
+        finally:
+            pooled.close()
+    monkeypatch.setattr(climate_plugin.app, "PING_AFTER_IDLE", 1e9)  # no ping: the insert meets the loss
+    assert _terminate_other_backends(app.config["SQLALCHEMY_DATABASE_URI"]) >= 1
+    lost = _post(app, connector_id, secret, "lost")
+    assert lost.status_code == 503 and lost.is_json
+    assert _post(app, connector_id, secret, "after").status_code == 202
+    assert _stored(app) == 3 and len(_queued(app, store)) == 3
+
+
+def test_webhooks_arriving_together_are_stored_by_one_statement_each_answered_after_it(monkeypatch):
+    """Group commit (webhooks.endpoint._GroupInsert): those that arrive while another is being stored wait
+    and are stored together by the next statement; each gets its own outcome; a statement that fails on its
+    content has each stored by itself, so only the bad one fails."""
+    import threading
+
+    from webhooks import endpoint
+
+    statements: list[list[tuple]] = []
+    first_started, release = threading.Event(), threading.Event()
+
+    def run_insert(_engine, rows):
+        statements.append(rows)
+        if len(statements) == 1:
+            first_started.set()
+            assert release.wait(10)
+        if len(rows) > 1 and any(row[0] == "bad" for row in rows):
+            raise endpoint._StoreAlone()
+        if rows[0][0] == "bad":
+            raise ValueError("refused")
+        return [hash(row) % 1000 for row in rows]
+
+    monkeypatch.setattr(endpoint, "_run_insert", run_insert)
+    group = endpoint._GroupInsert()
+    outcomes: dict[tuple, object] = {}
+
+    def insert(row: tuple) -> None:
+        try:
+            outcomes[row] = group.insert(None, row)
+        except ValueError as exc:
+            outcomes[row] = exc
+
+    first = threading.Thread(target=insert, args=(("a", 0),))
+    first.start()
+    assert first_started.wait(10)  # the first is being stored: the next ones wait for it
+    others = [threading.Thread(target=insert, args=(row,)) for row in (("b", 1), ("c", 2), ("bad", 3))]
+    for thread in others:
+        thread.start()
+    while len(group._waiting) < 3:
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert [len(rows) for rows in statements[:2]] == [1, 3]  # the three that waited: one statement
+    assert sorted(len(rows) for rows in statements[2:]) == [1, 1, 1]  # ... refused: each alone
+    assert isinstance(outcomes[("bad", 3)], ValueError)
+    for row in (("a", 0), ("b", 1), ("c", 2)):
+        assert outcomes[row] == hash(row) % 1000
+    assert not group._busy and not group._waiting
+
+
+def test_twins_in_one_statement_are_stored_once(hot):
+    """Two deliveries with the same id stored by one statement: one row, its id to the first, nothing to the
+    second (which then takes the full path and is answered as a duplicate)."""
+    from datetime import UTC, datetime
+
+    from webhooks.endpoint import _run_insert
+
+    app, connector_id, _secret, _store = hot
+    with app.app_context():
+        version = db.session.execute(
+            text("SELECT xmin::text FROM connector WHERE id = :id"), {"id": connector_id}
+        ).scalar()
+        db.session.remove()
+        now = datetime.now(UTC)
+
+        def row(delivery_id: str, guard: str) -> tuple:
+            return (connector_id, delivery_id, "agenda_item.drafted", "upsert", "item", now, b"{}", "{}", now,
+                    now, connector_id, guard)  # fmt: skip
+
+        ids = _run_insert(db.engine, [row("twin", version), row("twin", version), row("other", version)])
+        assert ids[0] is not None and ids[1] is None and ids[2] is not None and ids[0] != ids[2]
+        # a changed connector (another row version) stores nothing
+        assert _run_insert(db.engine, [row("third", "0"), row("fourth", version)])[0] is None
+    assert _stored(app) == 3

@@ -4,19 +4,24 @@ The delivery is committed before it is enqueued, and a sweeper re-enqueues deliv
 so a crash or a broker outage between the two loses nothing.
 
 This is the hot path (hosts send bursts, and duplicates). On PostgreSQL a webhook costs one Redis command
-before (the sender's rate), one statement, and one Redis command after (the hand-over):
+before (the sender's rate; far fewer under a large allowance, see below), at most one statement, and one
+Redis command after (the hand-over):
 
 - the connector row is kept per process with its row version (PostgreSQL's ``xmin``, which every UPDATE of
   the row changes), so it is not read again for each webhook;
 - the delivery is stored by one ``INSERT … SELECT … WHERE EXISTS (the connector row at that version)
   ON CONFLICT DO NOTHING RETURNING id`` in autocommit: the statement commits itself (no BEGIN, no COMMIT),
-  and it stores nothing if the connector changed meanwhile (disabled, secret rotated, config edited);
+  and it stores nothing if the connector changed meanwhile (disabled, secret rotated, config edited). It runs
+  on the pooled connection's psycopg connection, not through SQLAlchemy's Connection (``_run_insert``), and
+  webhooks that reach it while another thread of the process is storing are stored with the next statement,
+  together (group commit, ``_GroupInsert``); each is answered once the statement that stored it committed;
 - when it stored nothing or refused the webhook (a twin delivery, a bad signature, a changed connector) the
   webhook takes the full path: the connector read afresh, verified and parsed again, an unguarded insert,
   the duplicate looked up. A refusal never rests on a row this process kept.
 
 The per-sender rate limit is counted directly in the limiter's store (``accounts.limits.webhook_over_limit``),
-not through Flask-Limiter's per-request machinery, which cost more than the count itself.
+not through Flask-Limiter's per-request machinery, which cost more than the count itself; a limit of 2000 or
+more per window (a backlog's allowance) is counted in leases, so most webhooks skip that round trip.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,20 +79,22 @@ def receive(connector_id: int, resource: str | None = None):
     if resource is not None and not RESOURCE.fullmatch(resource):
         return json_error(404, "no such webhook URL: a resource is 1 to 40 of a-z and _")
     body: bytes | None = None
+    # A connector this process has read: the webhook is stored on a pooled connection's driver directly
+    # (see _insert_guarded); only PostgreSQL's connectors are kept.
+    known = current_app.extensions.get(_KNOWN, {}).get(connector_id)
+    if known is not None:
+        row, version = known
+        body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
+        outcome = _accept(None, row, body, resource, version, quiet=True)
+        if isinstance(outcome, int):
+            return _answer(outcome)
+        # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
+        # for a changed config, a disabled connector. The row as it is now decides.
     with db.engine.connect() as conn:
         postgresql = conn.dialect.name == "postgresql"
         if postgresql:
             # Each statement commits itself: no BEGIN and COMMIT round trips around the one INSERT.
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            known = current_app.extensions.get(_KNOWN, {}).get(connector_id)
-            if known is not None:
-                row, version = known
-                body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-                outcome = _accept(conn, row, body, resource, version, quiet=True)
-                if isinstance(outcome, int):
-                    return _answer(outcome)
-                # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
-                # for a changed config, a disabled connector. The row as it is now decides.
 
         row = conn.execute(_select_connector(conn.dialect.name), {"id": connector_id}).first()
         if row is None:
@@ -111,12 +119,18 @@ def receive(connector_id: int, resource: str | None = None):
         return _answer(outcome)
 
 
-def _answer(outcome: int | Response) -> Any:
+def _answer(outcome: int | Response) -> Response:
     if isinstance(outcome, Response):
         return outcome
     # Committed above: hand it over now (the sweeper covers a failure).
     queue.enqueue_or_leave_to_sweeper("process_delivery", outcome)
-    return {"delivery": outcome, "status": "received", "duplicate": False}, 202
+    # The bytes Flask's jsonify makes of {"delivery": id, "status": "received", "duplicate": False} (keys
+    # sorted, compact, a newline), without its JSON encoder on every webhook.
+    return current_app.response_class(_RECEIVED % outcome, status=202, mimetype="application/json")
+
+
+#: the 202 answer's body; an int id is all that varies
+_RECEIVED = b'{"delivery":%d,"duplicate":false,"status":"received"}\n'
 
 
 @dataclass(frozen=True)
@@ -128,10 +142,17 @@ class NotStored:
 
 
 def _accept(
-    conn: Connection, row: Row, body: bytes, resource: str | None, version: str | None, quiet: bool = False
+    conn: Connection | None,
+    row: Row,
+    body: bytes,
+    resource: str | None,
+    version: str | None,
+    quiet: bool = False,
 ) -> int | Response | NotStored:
     """Verify, parse and store one webhook for connector ``row``: the new delivery's id, an error answer,
-    or :class:`NotStored`. ``quiet``: log nothing (a refusal is decided again on the row as it is now)."""
+    or :class:`NotStored`. With a row ``version`` the insert is guarded by it and runs on a pooled driver
+    connection (``conn`` unused), else on ``conn``. ``quiet``: log nothing (a refusal is decided again on
+    the row as it is now)."""
     try:
         connector, secrets = inbound_connector(row)
     except UnknownConnectorKind:
@@ -176,7 +197,7 @@ def _accept(
         external_id=event.external_id,
         occurred_at=event.occurred_at,
         body=body,
-        headers={k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS},
+        headers=_kept_headers(request.environ),
         status="received",
         attempts=0,
         received_at=now,
@@ -186,22 +207,220 @@ def _accept(
     )
     # The unique constraint, not a check-then-insert, decides: twin deliveries arrive together.
     if version is None:
+        assert conn is not None
         delivery_id = conn.execute(_insert_delivery(conn.dialect.name), values).scalar()
+        conn.commit()  # in autocommit (PostgreSQL) nothing is sent: the INSERT committed itself
     else:
-        guard = {"guard_id": row.id, "guard_version": version}
-        delivery_id = conn.execute(_guarded_insert(), {**values, **guard}).scalar()
-    conn.commit()  # in autocommit (PostgreSQL) nothing is sent: the INSERT committed itself
+        delivery_id = _insert_guarded(values, row.id, version)
     return NotStored(event.delivery_id) if delivery_id is None else delivery_id
+
+
+#: (WSGI environ key, header name as ``request.headers`` gives it) of each of KEPT_HEADERS
+_KEPT_ENVIRON = tuple(
+    ("CONTENT_TYPE" if name == "content-type" else "HTTP_" + name.upper().replace("-", "_"), name.title())
+    for name in KEPT_HEADERS
+)
+
+
+def _kept_headers(environ: dict[str, Any]) -> dict[str, str]:
+    """The KEPT_HEADERS the request has, as ``request.headers`` names them, read from the WSGI environ
+    (iterating ``request.headers`` decodes every header the request has)."""
+    return {name: environ[key] for key, name in _KEPT_ENVIRON if key in environ}
+
+
+_OCCURRED_AT = Delivery.__table__.c.occurred_at.type
+
+
+def _insert_guarded(values: dict[str, Any], guard_id: int, version: str) -> int | None:
+    """Store one webhook by the guarded insert, in autocommit, together with whatever other webhooks this
+    process is storing at the moment (see :class:`_GroupInsert`); the new id, or None when nothing was
+    stored (a twin, or the connector changed)."""
+    import json
+
+    engine = db.engine
+    row = (
+        values["connector_id"], values["delivery_id"], values["event_type"], values["action"],
+        values["external_id"], _OCCURRED_AT.process_bind_param(values["occurred_at"], engine.dialect),
+        values["body"], json.dumps(values["headers"]), values["received_at"], values["enqueued_at"],
+        guard_id, version,
+    )  # fmt: skip
+    group = current_app.extensions.get(_GROUP)
+    if group is None:
+        group = current_app.extensions.setdefault(_GROUP, _GroupInsert())
+    return group.insert(engine, row)
+
+
+#: the app's extensions key of this process's :class:`_GroupInsert`
+_GROUP = "climate_plugin.webhook_group_insert"
+#: webhooks stored by one statement at most
+GROUP_MAX = 32
+
+
+class _Slot:
+    """One webhook waiting in a :class:`_GroupInsert`: its row, then its outcome."""
+
+    __slots__ = ("row", "done", "lead", "result", "error", "alone")
+
+    def __init__(self, row: tuple) -> None:
+        self.row = row
+        self.done = threading.Event()
+        self.lead = False  # woken to store the ones waiting, not because it was stored
+        self.result: int | None = None
+        self.error: BaseException | None = None
+        self.alone = False  # the group's statement failed: store it by itself
+
+
+class _GroupInsert:
+    """Group commit: webhooks that reach the insert while another thread of this process is storing are
+    stored together by one statement, committed once, when it is done.
+
+    The first to arrive stores (it leads); those arriving meanwhile wait, and the leader hands over to the
+    first of them, which stores all that waited. Nobody waits for anyone to arrive: a webhook alone is
+    stored at once, by itself. Each is answered only after the statement that stored it committed, as
+    before. If the statement fails on something else than a lost connection (a row the database refused),
+    each of its webhooks is stored again by itself, so one bad row fails only its own webhook.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: list[_Slot] = []
+        self._busy = False
+
+    def insert(self, engine: Any, row: tuple) -> int | None:
+        slot = _Slot(row)
+        with self._lock:
+            self._waiting.append(slot)
+            lead = not self._busy
+            self._busy = True
+        if not lead:
+            slot.done.wait()
+            lead = slot.lead
+        if lead:
+            self._lead(engine)
+        if slot.alone:
+            return _run_insert(engine, [slot.row])[0]
+        if slot.error is not None:
+            raise slot.error
+        return slot.result
+
+    def _lead(self, engine: Any) -> None:
+        with self._lock:
+            batch, self._waiting = self._waiting[:GROUP_MAX], self._waiting[GROUP_MAX:]
+        try:
+            results = _run_insert(engine, [s.row for s in batch])
+        except _StoreAlone:
+            for s in batch:
+                s.alone = True
+        except BaseException as exc:
+            for s in batch:
+                s.error = exc
+        else:
+            for s, result in zip(batch, results, strict=True):
+                s.result = result
+        finally:
+            with self._lock:
+                if self._waiting:  # arrived meanwhile: the first of them stores them all
+                    following = self._waiting[0]
+                    following.lead = True
+                    following.done.set()
+                else:
+                    self._busy = False
+            for s in batch:
+                s.done.set()
+
+
+class _StoreAlone(Exception):
+    """A group's statement failed on its content: each of its webhooks is stored by itself."""
+
+
+@functools.cache
+def _group_sql(rows: int) -> str:
+    """The guarded insert of ``rows`` webhooks: ``INSERT INTO delivery … SELECT … FROM (VALUES …) WHERE EXISTS
+    (each one's connector at the version it was verified with) ON CONFLICT DO NOTHING RETURNING``."""
+    values = ", ".join([_ROW_SQL] * rows)
+    return (
+        "INSERT INTO delivery (connector_id, delivery_id, event_type, action, external_id, occurred_at, body,"
+        " headers, status, attempts, received_at, enqueued_at)"
+        " SELECT v.connector_id, v.delivery_id, v.event_type, v.action, v.external_id, v.occurred_at, v.body,"
+        " v.headers, 'received', 0, v.received_at, v.enqueued_at"
+        f" FROM (VALUES {values}) AS v(connector_id, delivery_id, event_type, action, external_id,"
+        " occurred_at, body, headers, received_at, enqueued_at, guard_id, guard_version)"
+        " WHERE EXISTS (SELECT 1 FROM connector"
+        " WHERE connector.id = v.guard_id AND connector.xmin::text = v.guard_version)"
+        " ON CONFLICT DO NOTHING RETURNING id, connector_id, delivery_id"
+    )
+
+
+#: one webhook's values, each cast to its column's type (PostgreSQL types a VALUES list's parameters alone)
+_ROW_SQL = (
+    "(%s::integer, %s::varchar(200), %s::varchar(100), %s::varchar(16), %s::varchar(500), %s::timestamptz,"
+    " %s::bytea, %s::json, %s::timestamptz, %s::timestamptz, %s::integer, %s::text)"
+)
+
+
+def _run_insert(engine: Any, rows: list[tuple]) -> list[int | None]:
+    """Run the guarded insert of ``rows`` on a pooled connection's psycopg connection, in autocommit; per
+    row the new id, or None when nothing was stored. Raises :class:`_StoreAlone` when a statement of several
+    rows failed on its content.
+
+    It is the whole of a webhook's database work, so it skips SQLAlchemy's Connection and statement layers
+    (about a third of its CPU time); the pool still checks the connection out (with its ping after idling)
+    and takes it back. A driver error is raised as SQLAlchemy would raise it (the app answers 503 to an
+    OperationalError), and a lost connection invalidates the pool as SQLAlchemy's Connection does.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    dialect = engine.dialect
+    sql = _group_sql(len(rows))
+    params = [value for row in rows for value in row]
+    pooled = engine.raw_connection()
+    driver = pooled.driver_connection
+    try:
+        driver.autocommit = True  # the INSERT commits itself: no BEGIN, no COMMIT
+        stored = driver.execute(sql, params, prepare=True).fetchall()
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(exc, driver, None)
+        if lost:
+            # Every connection older than this one is replaced at its next check-out (the server went
+            # away: they are gone too), as SQLAlchemy's Connection does on a disconnect.
+            engine.pool._invalidate(pooled, exc)
+        else:
+            pooled.invalidate(exc)  # not back to the pool in autocommit, or after a failed statement
+            if len(rows) > 1:
+                raise _StoreAlone() from exc
+        raise DBAPIError.instance(
+            sql, params, exc, dialect.loaded_dbapi.Error,
+            hide_parameters=engine.hide_parameters, connection_invalidated=lost, dialect=dialect,
+        ) from exc  # fmt: skip
+    except BaseException:
+        pooled.invalidate()  # whatever happened, its autocommit must not reach the pool's next user
+        raise
+    else:
+        driver.autocommit = False  # as the pool hands connections out
+    finally:
+        pooled.close()
+    ids = {(connector_id, delivery_id): id_ for id_, connector_id, delivery_id in stored}
+    # Twins in one statement: one row is stored; its id goes to the first of them, the others stored nothing.
+    return [ids.pop((row[0], row[1]), None) for row in rows]
+
+
+#: (what, the column's length) of the event's delivery id, item id and event type, read from the model once
+_STORABLE_LENGTHS = tuple(
+    (name, Delivery.__table__.c[column].type.length)
+    for name, column in (
+        ("the delivery id (webhook-id)", "delivery_id"),
+        ("the item id", "external_id"),
+        ("the event type", "event_type"),
+    )
+)
 
 
 def _check_storable(event: WebhookEvent) -> None:
     """Refuse what the database cannot store, whatever the connector accepted (a 400, not a 500): ids too
     long or with a NUL or a lone surrogate, an event time with no UTC equivalent. A sender retries a 5xx
     for ever; a 400 tells it the content itself is wrong."""
-    for name, value, limit in (
-        ("the delivery id (webhook-id)", event.delivery_id, Delivery.delivery_id.type.length),
-        ("the item id", event.external_id, Delivery.external_id.type.length),
-        ("the event type", event.event_type, Delivery.event_type.type.length),
+    for (name, limit), value in zip(
+        _STORABLE_LENGTHS, (event.delivery_id, event.external_id, event.event_type), strict=True
     ):
         if len(value) > limit:
             raise PayloadError(f"{name} is longer than {limit} characters")
@@ -224,13 +443,6 @@ def _insert_delivery(dialect: str):
     return insert(Delivery).on_conflict_do_nothing().returning(Delivery.id)
 
 
-#: the delivery columns a webhook sets
-_COLUMNS = (
-    "connector_id", "delivery_id", "event_type", "action", "external_id", "occurred_at", "body", "headers",
-    "status", "attempts", "received_at", "enqueued_at",
-)
-
-
 @functools.cache
 def _select_connector(dialect: str):
     """The connector row; on PostgreSQL with its row version (``xmin``, which every UPDATE changes)."""
@@ -240,30 +452,3 @@ def _select_connector(dialect: str):
             table.c.id == bindparam("id")
         )
     return select(table).where(table.c.id == bindparam("id"))
-
-
-@functools.cache
-def _guarded_insert():
-    """``INSERT INTO delivery … SELECT <values> WHERE EXISTS (the connector at the version the webhook was
-    verified with) ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL), built once."""
-    from sqlalchemy.dialects.postgresql import insert
-
-    delivery, connector = Delivery.__table__, Connector.__table__
-    columns = [delivery.c[name] for name in _COLUMNS]
-    unchanged = (
-        select(literal_column("1"))
-        .select_from(connector)
-        .where(
-            connector.c.id == bindparam("guard_id"),
-            cast(literal_column("connector.xmin"), Text) == bindparam("guard_version"),
-        )
-        .exists()
-    )
-    # Each value cast to its column's type: PostgreSQL types a SELECT list's parameters on their own.
-    source = select(*[cast(bindparam(c.name, type_=c.type), c.type) for c in columns]).where(unchanged)
-    return (
-        insert(delivery)
-        .from_select(list(_COLUMNS), source)
-        .on_conflict_do_nothing()
-        .returning(delivery.c.id)
-    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from celery import Celery, Task, signals
 from flask import Flask
 from kombu import Queue
@@ -161,6 +163,9 @@ class RedisPublisher:
         )
         self._queues: dict[str, str] = {}
         self._templates: dict[tuple[str, int], tuple[dict, dict, list]] = {}
+        #: per task: (the Celery template it was made from, the envelope's template): made again with the
+        #: Celery template, which a forked process makes anew
+        self._envelopes: dict[str, tuple[tuple[dict, dict, list], tuple[bytes, bytes, bytes]]] = {}
 
     def _queue(self, name: str) -> str:
         queue = self._queues.get(name)
@@ -194,32 +199,62 @@ class RedisPublisher:
     def envelope(self, task: TaskName, record_id: int) -> bytes:
         """The bytes kombu's Redis transport would LPUSH for ``apply_async((record_id,))`` (ids aside)."""
         import base64
-        import json
         import uuid
 
         name = f"worker.tasks.{task}"
-        queue = self._queue(name)
-        headers, properties, body = self._template(name)
+        before_args, after_args, parts = self._envelope_template(name)
         task_id = str(uuid.uuid4())
-        args = (record_id,)
+        # The body is base64 of the JSON [[record_id], {}, embed]; only the id in it varies.
+        body = base64.b64encode(b"%s%d%s" % (before_args, record_id, after_args))
+        # uuids, the thread's oid (a uuid), an int's repr and base64 need no JSON escaping
+        return parts % {
+            b"body": body,
+            b"task_id": task_id.encode(),
+            b"argsrepr": b"(%d,)" % record_id,
+            b"reply_to": self._celery.thread_oid.encode(),
+            b"delivery_tag": str(uuid.uuid4()).encode(),
+        }
+
+    def _envelope_template(self, name: str) -> tuple[bytes, bytes, bytes]:
+        """The message of :meth:`envelope` as JSON made once per task and process, with %-placeholders for
+        what each publish fills in: (the body's JSON before the id, after it, the message)."""
+        import json
+
+        template = self._template(name)
+        known = self._envelopes.get(name)
+        if known is not None and known[0] is template:
+            return known[1]
+        headers, properties, body = template
+        queue = self._queue(name)
+        before_args, _, after_args = json.dumps([["ARGS"], *body[1:]]).encode().partition(b'"ARGS"')
+
+        def slot(field: str) -> str:
+            return f"SLOT<{field}>SLOT"
+
         message = {
-            "body": base64.b64encode(json.dumps([list(args), *body[1:]]).encode()).decode("ascii"),
+            "body": slot("body"),
             "content-encoding": "utf-8",
             "content-type": "application/json",
-            "headers": {**headers, "id": task_id, "root_id": task_id, "argsrepr": repr(args)},
+            "headers": {
+                **headers, "id": slot("task_id"), "root_id": slot("task_id"), "argsrepr": slot("argsrepr")
+            },
             "properties": {
                 **properties,
-                "correlation_id": task_id,
+                "correlation_id": slot("task_id"),
                 # per thread, as apply_async sends it
-                "reply_to": self._celery.thread_oid,
+                "reply_to": slot("reply_to"),
                 "delivery_mode": 2,
                 "delivery_info": {"exchange": "", "routing_key": queue},
                 "priority": 0,
                 "body_encoding": "base64",
-                "delivery_tag": str(uuid.uuid4()),
+                "delivery_tag": slot("delivery_tag"),
             },
         }
-        return json.dumps(message).encode()
+        parts = json.dumps(message).encode().replace(b"%", b"%%")
+        parts = re.sub(rb"SLOT<(\w+)>SLOT", rb"%(\1)s", parts)
+        made = (before_args, after_args, parts)
+        self._envelopes[name] = (template, made)
+        return made
 
     def publish(self, task: TaskName, record_id: int) -> None:
         self._redis.lpush(self._queue(f"worker.tasks.{task}"), self.envelope(task, record_id))

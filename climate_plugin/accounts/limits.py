@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
+from dataclasses import dataclass
 
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -119,47 +121,108 @@ STORE_RETRY_AFTER = 5.0
 #: the app's extensions key of this process's webhook counter
 _COUNTER = "climate_plugin.webhook_counter"
 
+#: a lease is at most this share of the limit (1/1000) ...
+LEASE_SHARE = 1000
+#: ... and at most this many webhooks
+LEASE_MAX = 100
+#: windows shorter than this (seconds) are counted one webhook at a time
+LEASE_MIN_WINDOW = 10
+#: seconds before the window's end (as the store reports it, in whole seconds) a lease stops being used
+LEASE_MARGIN = 1.0
+#: leases a process keeps at most (one per connector and sender)
+_LEASES_SIZE = 4096
+
+
+def lease_size(item: RateLimitItem) -> int:
+    """How many webhooks one count in the store reserves for this process: 1 (every webhook counted in the
+    store, as before) unless the limit is at least 2000 per window of 10 s or more; then 1/1000 of the
+    limit, at most LEASE_MAX."""
+    if item.get_expiry() < LEASE_MIN_WINDOW:
+        return 1
+    return max(1, min(LEASE_MAX, item.amount // LEASE_SHARE))
+
+
+@dataclass
+class _Lease:
+    #: webhooks reserved in the store and not used yet
+    left: int
+    #: time.monotonic() after which they are not used (shortly before the store's window ends)
+    until: float
+
 
 class WebhookCounter:
     """The per-sender webhook limit, counted without Flask-Limiter's per-request machinery.
 
     The same fixed window, in the same store (Redis in production, so every worker process counts together)
-    under the same keys as a ``limiter.limit`` decorator would use, with one store command per webhook. What
-    Flask-Limiter adds around it (resolving the view's limits on every request, twice, and its hooks after the
-    request) cost more than the count itself on the webhook path. While the store fails, the count is kept in
-    this process's memory, as Flask-Limiter's in-memory fallback does, and the store is tried again after
-    STORE_RETRY_AFTER seconds.
+    under the same keys as a ``limiter.limit`` decorator would use. What Flask-Limiter adds around it
+    (resolving the view's limits on every request, twice, and its hooks after the request) cost more than
+    the count itself on the webhook path. While the store fails, the count is kept in this process's memory,
+    as Flask-Limiter's in-memory fallback does, and the store is tried again after STORE_RETRY_AFTER seconds.
+
+    A limit of 2000 or more per window (an operator's allowance for a host replaying a backlog) is counted
+    in leases: one count in the store reserves :func:`lease_size` webhooks (1/1000 of the limit, at most
+    LEASE_MAX) for this process, which it then admits without asking the store, until the window ends. So
+    the limit is never exceeded: every webhook admitted was counted in the store, in the window it was
+    admitted in (a lease is given up LEASE_MARGIN seconds before the store's window ends). A sender may be
+    refused a little early instead: webhooks reserved by one process and not yet used are not available to
+    the others, at most ``(lease size - 1)`` per process, i.e. 1/1000 of the limit per gunicorn worker. The
+    default limit (600/minute) and anything below 2000 per window are counted one webhook at a time.
     """
 
     def __init__(self, store: FixedWindowRateLimiter) -> None:
         self._store = store
         self._memory = FixedWindowRateLimiter(MemoryStorage())
         self._store_failed_at = float("-inf")
-        self._items: dict[str, RateLimitItem] = {}
+        self._items: dict[str, tuple[RateLimitItem, int]] = {}
+        # gunicorn's threads share the leases
+        self._lock = threading.Lock()
+        self._leases: dict[str, _Lease] = {}
 
-    def _item(self, limit: str) -> RateLimitItem:
-        item = self._items.get(limit)
-        if item is None:  # parsed once per distinct limit: parsing costs more than the check
-            item = self._items[limit] = parse(limit)
-        return item
+    def _item(self, limit: str) -> tuple[RateLimitItem, int]:
+        known = self._items.get(limit)
+        if known is None:  # parsed once per distinct limit: parsing costs more than the check
+            item = parse(limit)
+            known = self._items[limit] = (item, lease_size(item))
+        return known
 
     def hit(self, limit: str, key: str) -> int | None:
         """Count one webhook; None when within the limit, else the seconds until its window resets."""
-        item = self._item(limit)
+        item, size = self._item(limit)
+        if size > 1:
+            lease_key = f"{limit}|{key}"
+            with self._lock:
+                lease = self._leases.get(lease_key)
+                if lease is not None and lease.left > 0 and time.monotonic() < lease.until:
+                    lease.left -= 1
+                    return None
         counter = self._store
         if time.monotonic() - self._store_failed_at < STORE_RETRY_AFTER:
             counter = self._memory
         try:
-            allowed = counter.hit(item, key, "webhook")
+            count = counter.storage.incr(item.key_for(key, "webhook"), item.get_expiry(), amount=size)
         except Exception as exc:  # the store is down or hangs: count here meanwhile, never refuse for it
             log.warning("webhook rate limit store unreachable (%s); counting in memory", type(exc).__name__)
             self._store_failed_at = time.monotonic()
             counter = self._memory
-            allowed = counter.hit(item, key, "webhook")
-        if allowed:
+            count = counter.storage.incr(item.key_for(key, "webhook"), item.get_expiry(), amount=size)
+        # What this count reserved within the limit (a lease may straddle it: part of it is still allowed).
+        granted = min(size, item.amount - (count - size))
+        reset_at: float | None = None
+        if granted > 0 and size > 1:
+            try:
+                reset_at = counter.storage.get_expiry(item.key_for(key, "webhook"))
+            except Exception:
+                reset_at = None  # no lease without the window's end: this webhook alone is admitted
+            if reset_at is not None:
+                until = time.monotonic() + (reset_at - time.time()) - LEASE_MARGIN
+                with self._lock:
+                    if len(self._leases) >= _LEASES_SIZE:
+                        self._leases.clear()
+                    self._leases[lease_key] = _Lease(left=granted - 1, until=until)
+        if granted > 0:
             return None
         try:
-            reset_at = counter.get_window_stats(item, key, "webhook").reset_time
+            reset_at = counter.storage.get_expiry(item.key_for(key, "webhook"))
         except Exception:
             return 60
         return max(1, int(reset_at - time.time()))
