@@ -333,29 +333,40 @@ class _StoreAlone(Exception):
     """A group's statement failed on its content: each of its webhooks is stored by itself."""
 
 
+#: the delivery columns a webhook's statement sets from its values, in the order of a row's values
+_COLUMNS = (
+    "connector_id", "delivery_id", "event_type", "action", "external_id", "occurred_at", "body", "headers",
+    "received_at", "enqueued_at",
+)  # fmt: skip
+
+
 @functools.cache
 def _group_sql(rows: int) -> str:
     """The guarded insert of ``rows`` webhooks: ``INSERT INTO delivery … SELECT … FROM (VALUES …) WHERE EXISTS
     (each one's connector at the version it was verified with) ON CONFLICT DO NOTHING RETURNING``."""
-    values = ", ".join([_ROW_SQL] * rows)
+    values = ", ".join([_row_sql()] * rows)
+    columns = ", ".join(_COLUMNS)
+    selected = ", ".join(f"v.{name}" for name in _COLUMNS)
     return (
-        "INSERT INTO delivery (connector_id, delivery_id, event_type, action, external_id, occurred_at, body,"
-        " headers, status, attempts, received_at, enqueued_at)"
-        " SELECT v.connector_id, v.delivery_id, v.event_type, v.action, v.external_id, v.occurred_at, v.body,"
-        " v.headers, 'received', 0, v.received_at, v.enqueued_at"
-        f" FROM (VALUES {values}) AS v(connector_id, delivery_id, event_type, action, external_id,"
-        " occurred_at, body, headers, received_at, enqueued_at, guard_id, guard_version)"
+        f"INSERT INTO delivery ({columns}, status, attempts)"
+        f" SELECT {selected}, 'received', 0"
+        f" FROM (VALUES {values}) AS v({columns}, guard_id, guard_version)"
         " WHERE EXISTS (SELECT 1 FROM connector"
         " WHERE connector.id = v.guard_id AND connector.xmin::text = v.guard_version)"
         " ON CONFLICT DO NOTHING RETURNING id, connector_id, delivery_id"
     )
 
 
-#: one webhook's values, each cast to its column's type (PostgreSQL types a VALUES list's parameters alone)
-_ROW_SQL = (
-    "(%s::integer, %s::varchar(200), %s::varchar(100), %s::varchar(16), %s::varchar(500), %s::timestamptz,"
-    " %s::bytea, %s::json, %s::timestamptz, %s::timestamptz, %s::integer, %s::text)"
-)
+@functools.cache
+def _row_sql() -> str:
+    """One webhook's values, each cast to its column's type as the model declares it (PostgreSQL types a
+    VALUES list's parameters alone), then the guard's connector id and row version."""
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect()
+    table = Delivery.__table__
+    casts = [f"%s::{table.c[name].type.compile(dialect=dialect)}" for name in _COLUMNS]
+    return "(" + ", ".join([*casts, "%s::integer", "%s::text"]) + ")"
 
 
 def _run_insert(engine: Any, rows: list[tuple]) -> list[int | None]:
