@@ -500,3 +500,15 @@ def test_a_projects_money_is_not_steering(title: str, language: str) -> None:
 )
 def test_a_budget_or_an_investment_programme_still_steers(title: str, language: str) -> None:
     assert "steering" in screen(title, "", language).categories
+
+
+@pytest.mark.parametrize(
+    ("word", "category"),
+    [
+        ("katuohjelma", "transport"),
+        ("jätehuoltomääräykset", "waste"),
+        ("liikennejärjestelmäsuunnitelmasta", "transport"),
+    ],
+)
+def test_a_programme_of_streets_or_waste_is_also_streets_or_waste(word: str, category: str) -> None:
+    assert {category, "steering"} <= {hit.category for hit in word_hits(word, "fi")}

@@ -12,12 +12,12 @@ from .model import CATEGORIES, Evidence, ScreeningResult
 from .screen import screen
 
 #: Stored with each result so stored screenings can be recomputed when the method changes.
-SCREENING_VERSION: str = "5.4"
+SCREENING_VERSION: str = "5.5"
 
 
 def screening_version(sensitivity: str | None = None) -> str:
     """What a stored screening was computed with: the method's version, and the operating point when it is
-    not the default ("5.4:strict"), so that choosing another sensitivity screens the items again."""
+    not the default ("5.5:strict"), so that choosing another sensitivity screens the items again."""
     name = sensitivity or DEFAULT_SENSITIVITY
     return SCREENING_VERSION if name == DEFAULT_SENSITIVITY else f"{SCREENING_VERSION}:{name}"
 

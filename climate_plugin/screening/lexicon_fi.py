@@ -101,6 +101,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "transport": {
         "strong": (
+            # steering terms whose longer stem would hide the transport word inside them: they are both
+            "liikennejärjestelmäsuunnitelma",
+            "katuohjelma",
+            "päällystysohjelma",
+            "kunnossapito-ohjelma",
             # public transport fares and tickets
             "seutulippu",
             "kausilippu",
@@ -200,6 +205,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "buildings": {
         "strong": (
+            "korjausohjelma",  # steering too; its longer stem would hide "korjaus"
             # a building permit is also about the building (the annotators give both)
             "rakennuslupa",
             # indoor air and moisture damage: repairs, replacement premises
@@ -426,6 +432,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "waste": {
         "strong": (
+            "jätehuoltomääräys",  # steering too; its longer stem would hide "jäte"
             "+jäte",
             "kierrätys",
             "kiertotalous",
