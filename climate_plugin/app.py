@@ -60,8 +60,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     db.init_app(app)
     if not settings.database_url.startswith("sqlite"):
+        from climate_plugin import db_deadline
+
         with app.app_context():
-            _ping_when_idle(db.engine)
+            # A server that stops answering on an open connection must not hold a request for ever; a
+            # runaway statement is the server's to cancel (statement_timeout) first.
+            db_deadline.install(db.engine, answer_timeout=settings.db_statement_timeout + 5)
+            _ping_when_idle(db.engine, ping_timeout=settings.db_connect_timeout)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
     from climate_plugin.accounts import init_app as init_auth
@@ -130,7 +135,7 @@ PING_AFTER_IDLE = 1.0
 _CHECKED_IN_AT = "climate_plugin.checked_in_at"
 
 
-def _ping_when_idle(engine: Engine) -> None:
+def _ping_when_idle(engine: Engine, ping_timeout: float) -> None:
     """Ping a pooled connection before use only when it has been idle over PING_AFTER_IDLE seconds.
 
     SQLAlchemy's ``pool_pre_ping`` pings on every check-out: one more round trip for every request, half of
@@ -152,7 +157,11 @@ def _ping_when_idle(engine: Engine) -> None:
         if checked_in_at is None or time.monotonic() - checked_in_at <= PING_AFTER_IDLE:
             return  # new, or used a moment ago
         try:
-            engine.dialect.do_ping(dbapi_connection)  # what pool_pre_ping sends (outside a transaction)
+            # As long as a new connection may take: a server that stopped answering is then replaced.
+            from climate_plugin import db_deadline
+
+            with db_deadline.answer_within(dbapi_connection, ping_timeout):
+                engine.dialect.do_ping(dbapi_connection)  # what pool_pre_ping sends (outside a transaction)
         except Exception as exc:
             raise DisconnectionError(f"connection idle for a while is gone ({type(exc).__name__})") from exc
         finally:

@@ -43,6 +43,7 @@ from climate_plugin.accounts.limits import webhook_over_limit
 from climate_plugin.connectors.base import PayloadError, WebhookAuthError, WebhookEvent
 from climate_plugin.connectors.registry import UnknownConnectorKind
 from climate_plugin.db import db
+from climate_plugin.db_deadline import answer_within
 from climate_plugin.encryption import DecryptionError
 from climate_plugin.hosts.connector import inbound_connector
 from climate_plugin.models import Connector, Delivery
@@ -60,6 +61,9 @@ KEPT_HEADERS = ("content-type", "user-agent", "webhook-id", "webhook-timestamp",
 
 #: the resource segment of ``<webhook_url>/<resource>`` (Ahjo posts each resource type to its own URL)
 RESOURCE = re.compile(r"[a-z_]{1,40}")
+
+#: seconds a webhook waits for each answer of the database (a sender gives up after 10-15 s; then a 503)
+ANSWER_TIMEOUT = 5.0
 
 #: the app's extensions key of this process's connector rows: {connector id: (row, row version)}
 _KNOWN = "climate_plugin.webhook_connectors"
@@ -90,7 +94,7 @@ def receive(connector_id: int, resource: str | None = None):
             return _answer(outcome)
         # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
         # for a changed config, a disabled connector. The row as it is now decides.
-    with db.engine.connect() as conn:
+    with db.engine.connect() as conn, answer_within(conn.connection.driver_connection, ANSWER_TIMEOUT):
         postgresql = conn.dialect.name == "postgresql"
         if postgresql:
             # Each statement commits itself: no BEGIN and COMMIT round trips around the one INSERT.
@@ -388,7 +392,8 @@ def _run_insert(engine: Any, rows: list[tuple]) -> list[int | None]:
     driver = pooled.driver_connection
     try:
         driver.autocommit = True  # the INSERT commits itself: no BEGIN, no COMMIT
-        stored = driver.execute(sql, params, prepare=True).fetchall()
+        with answer_within(driver, ANSWER_TIMEOUT):
+            stored = driver.execute(sql, params, prepare=True).fetchall()
     except dialect.loaded_dbapi.Error as exc:
         lost = dialect.is_disconnect(exc, driver, None)
         if lost:
