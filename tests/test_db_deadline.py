@@ -43,6 +43,15 @@ def stopped(pids: list[int], at_most: float = 20.0) -> Iterator[None]:
         resume()
 
 
+def test_psycopgs_own_wait_timeout_is_what_is_caught() -> None:
+    # db_deadline catches psycopg's private _WaitTimeout; were it renamed, every OperationalError in a wait
+    # would be taken for a deadline.
+    from climate_plugin import db_deadline
+
+    assert db_deadline._WAIT_TIMEOUT is not psycopg.errors.OperationalError
+    assert issubclass(db_deadline._WAIT_TIMEOUT, psycopg.errors.OperationalError)
+
+
 def test_a_wait_for_a_stopped_server_ends_with_a_closed_connection(postgres_url):
     connection = DeadlineConnection.connect(postgres_url, autocommit=True)
     connection.answer_timeout = 1.0
