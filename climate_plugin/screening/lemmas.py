@@ -82,6 +82,22 @@ def _trie_lookup() -> DictionaryLookupStrategy:
     return DictionaryLookupStrategy(_trie_factory())
 
 
+@lru_cache(maxsize=1)
+def _trie_strategy() -> DefaultStrategy:
+    return DefaultStrategy(dictionary_factory=_trie_factory())
+
+
+@lru_cache(maxsize=1)
+def _stream_strategy() -> DefaultStrategy:
+    return DefaultStrategy(low_memory=True)
+
+
+def lookup_strategy() -> DefaultStrategy:
+    """simplemma's strategy over the tries when every language has one, else over the low-memory stream
+    (a trie missing for one language would otherwise be built inside this process)."""
+    return _trie_strategy() if all(ready(lang) for lang in LANGUAGES) else _stream_strategy()
+
+
 def lemmatize(word: str, lang: str) -> str:
     """simplemma.lemmatize(word, lang), from the trie when it exists, else from the low-memory stream."""
     if ready(lang):
