@@ -71,20 +71,19 @@ def _trie_factory():  # -> TrieDictionaryFactory
 
 
 @lru_cache(maxsize=1)
+def _trie_strategy() -> DefaultStrategy:
+    return DefaultStrategy(dictionary_factory=_trie_factory())
+
+
+@lru_cache(maxsize=1)
 def _trie_lemmatizer() -> Lemmatizer:
     # cache_max_size=0: matcher.lemma() caches per word already.
-    strategy = DefaultStrategy(dictionary_factory=_trie_factory())
-    return Lemmatizer(cache_max_size=0, lemmatization_strategy=strategy)
+    return Lemmatizer(cache_max_size=0, lemmatization_strategy=_trie_strategy())
 
 
 @lru_cache(maxsize=1)
 def _trie_lookup() -> DictionaryLookupStrategy:
     return DictionaryLookupStrategy(_trie_factory())
-
-
-@lru_cache(maxsize=1)
-def _trie_strategy() -> DefaultStrategy:
-    return DefaultStrategy(dictionary_factory=_trie_factory())
 
 
 @lru_cache(maxsize=1)

@@ -302,9 +302,10 @@ def is_word(part: str, lang: str) -> bool:
 
 
 def _nen_form(part: str) -> bool:
-    """A Finnish -nen word as the first part of a compound: "rakentamis-", "kotouttamis-". Only long ones:
-    a short one is too often the start of another word ("yhteis|työsopimus" is "yhteistyö|sopimus")."""
-    return len(part) >= LONG_PART and part.endswith("s") and lemmas.is_known(part[:-1] + "nen", "fi")
+    """A Finnish -nen word as a part of a compound: "rakentamis-", "kotouttamis-", "osa|yleis|kaava". Where a
+    word may start with it, only long ones count (the callers): a short one is too often the start of another
+    word ("yhteis|työsopimus" is "yhteistyö|sopimus")."""
+    return part.endswith("s") and lemmas.is_known(part[:-1] + "nen", "fi")
 
 
 def _splits_into_words(part: str, lang: str) -> bool:
@@ -316,7 +317,7 @@ def _splits_into_words(part: str, lang: str) -> bool:
     for cut in cuts:
         rest = part[cut:]
         # Inside a longer part a short -nen form is safe to take: "osa|yleis|kaava".
-        if lang == "fi" and rest.endswith("s") and lemmas.is_known(rest[:-1] + "nen", "fi"):
+        if lang == "fi" and _nen_form(rest):
             return True
         for link in _LINKS.get(lang, ("",)):
             word = rest[len(link) :]
