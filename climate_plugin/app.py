@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
-from climate_plugin import migrations, python_fixes
+from climate_plugin import db_deadline, migrations, python_fixes
 from climate_plugin.config import Settings, load_settings, unknown_variables
 from climate_plugin.db import db, migrate
 from climate_plugin.encryption import Encryptor, development_key
@@ -60,8 +60,6 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     db.init_app(app)
     if not settings.database_url.startswith("sqlite"):
-        from climate_plugin import db_deadline
-
         with app.app_context():
             # A server that stops answering on an open connection must not hold a request for ever; a
             # runaway statement is the server's to cancel (statement_timeout) first.
@@ -158,8 +156,6 @@ def _ping_when_idle(engine: Engine, ping_timeout: float) -> None:
             return  # new, or used a moment ago
         try:
             # As long as a new connection may take: a server that stopped answering is then replaced.
-            from climate_plugin import db_deadline
-
             with db_deadline.answer_within(dbapi_connection, ping_timeout):
                 engine.dialect.do_ping(dbapi_connection)  # what pool_pre_ping sends (outside a transaction)
         except Exception as exc:

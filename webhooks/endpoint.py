@@ -27,6 +27,7 @@ more per window (a backlog's allowance) is counted in leases, so most webhooks s
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 import threading
@@ -239,15 +240,14 @@ def _insert_guarded(values: dict[str, Any], guard_id: int, version: str) -> int 
     """Store one webhook by the guarded insert, in autocommit, together with whatever other webhooks this
     process is storing at the moment (see :class:`_GroupInsert`); the new id, or None when nothing was
     stored (a twin, or the connector changed)."""
-    import json
-
     engine = db.engine
-    row = (
-        values["connector_id"], values["delivery_id"], values["event_type"], values["action"],
-        values["external_id"], _OCCURRED_AT.process_bind_param(values["occurred_at"], engine.dialect),
-        values["body"], json.dumps(values["headers"]), values["received_at"], values["enqueued_at"],
-        guard_id, version,
-    )  # fmt: skip
+    # The driver is given what the ORM's column types would have bound: an aware UTC time, the headers' JSON.
+    bound = {
+        **values,
+        "occurred_at": _OCCURRED_AT.process_bind_param(values["occurred_at"], engine.dialect),
+        "headers": json.dumps(values["headers"]),
+    }
+    row = (*(bound[name] for name in _COLUMNS), guard_id, version)  # in _row_sql()'s order
     group = current_app.extensions.get(_GROUP)
     if group is None:
         group = current_app.extensions.setdefault(_GROUP, _GroupInsert())
