@@ -17,6 +17,7 @@ import pytest
 from climate_plugin.db import db
 from climate_plugin.db_deadline import DeadlineConnection
 from tests.support.app import build_app
+from tests.support.services import server_pids
 from tests.support.webhooks import event_body, register, signed_headers
 
 pytestmark = pytest.mark.services
@@ -67,17 +68,6 @@ def test_a_wait_for_a_stopped_server_ends_with_a_closed_connection(postgres_url)
         connection.close()
 
 
-def _backends(database_url: str) -> list[int]:
-    from tests.support.services import PG_ADMIN_URL
-
-    name = database_url.rsplit("/", 1)[1]
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        rows = admin.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
-        )
-        return [pid for (pid,) in rows.fetchall()]
-
-
 def test_a_webhook_on_a_frozen_database_connection_is_a_503_in_seconds_and_the_next_is_stored(
     tmp_path, postgres_url, redis_url, queue_name
 ):
@@ -100,7 +90,7 @@ def test_a_webhook_on_a_frozen_database_connection_is_a_503_in_seconds_and_the_n
         assert post("before").status_code == 202
         assert post("kept").status_code == 202  # the kept connector's insert, on a pooled connection
         started = time.monotonic()
-        with stopped(_backends(postgres_url)):
+        with stopped(server_pids(postgres_url)):
             frozen = post("frozen")
             waited = time.monotonic() - started
             # Before: the webhook waited as long as the server stayed stopped (40 s in a probe).

@@ -210,16 +210,13 @@ def _terminate_other_backends(database_url: str) -> int:
     """Kill every server process on the app's database (a restart, as far as its pool can tell)."""
     import psycopg
 
-    from tests.support.services import PG_ADMIN_URL
+    from tests.support.services import PG_ADMIN_URL, server_pids
 
-    name = database_url.rsplit("/", 1)[1]
+    pids = server_pids(database_url)
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        killed = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        )
-        return len(killed.fetchall())
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    return len(pids)
 
 
 def test_a_pooled_connection_killed_while_idle_is_replaced_before_use(hot, monkeypatch):

@@ -65,3 +65,15 @@ def redis_test_url() -> str:
 
 def unique_queue_name() -> str:
     return f"climate-plugin-test-{uuid.uuid4().hex[:12]}"
+
+
+def server_pids(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving a database, this query's own left out."""
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        )
+        return [pid for (pid,) in rows.fetchall()]
