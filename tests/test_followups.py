@@ -136,5 +136,13 @@ def test_follow_ups_are_due_and_overdue_by_the_municipalitys_calendar(app, tmp_p
         assert send_follow_up_reminders(now).reminded == [rows["hollola"].id]
         # "overdue" the day after the due date there
         assert follow_up_json(rows["hollola"], "fi", None)["overdue"] is False
-        rows["hollola"].due_date = rows["newyork"].due_date = date.today() - timedelta(days=1)
+        # due yesterday by New York's own calendar (the server's date, UTC, is a day ahead of it for five
+        # hours of every day): overdue there, whenever the test runs
+        from zoneinfo import ZoneInfo
+
+        from climate_plugin.dates import local_today
+
+        rows["newyork"].due_date = local_today(ZoneInfo("America/New_York")) - timedelta(days=1)
         assert follow_up_json(rows["newyork"], "fi")["overdue"] is True
+        rows["newyork"].due_date = local_today(ZoneInfo("America/New_York"))
+        assert follow_up_json(rows["newyork"], "fi")["overdue"] is False
