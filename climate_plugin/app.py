@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from climate_plugin.reviews.web import bp as coordinator_bp
     from climate_plugin.teams.web import bp as teams_bp
     from climate_plugin.webhooks.endpoint import bp as webhooks_bp
+    from climate_plugin.webhooks.fast_path import WebhookFastPath
 
     load_connectors()  # a broken or duplicate connector kind fails here, at start-up, not on a webhook
 
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     edge.init_app(app)  # NUL characters, lone surrogates and empty PATCHes refused before any view runs
     render.init_app(app)  # Flask-Babel and Jinja's i18n extension over the gettext catalogues
     init_auth(app)  # sessions, abuse limits (Flask-Limiter), the sign-in pages
+    # the common webhook (a kept connector, a new delivery) answered without Flask's request handling
+    app.wsgi_app = WebhookFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
 
     from climate_plugin.worker import init_app as init_worker
 

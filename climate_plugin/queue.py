@@ -13,6 +13,7 @@ hands it over later; that is why a failed hand-over is logged, not raised.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Literal, Protocol
 
 from flask import current_app
@@ -37,16 +38,29 @@ def enqueue(task: TaskName, record_id: int, countdown: float = 0) -> None:
 
 def enqueue_or_leave_to_sweeper(task: TaskName, record_id: int) -> bool:
     """Hand a committed record's task over; on failure log it and leave it to the sweeper (False)."""
+    return enqueue_all_or_leave_to_sweeper(task, [record_id])
+
+
+def enqueue_all_or_leave_to_sweeper(task: TaskName, record_ids: Sequence[int]) -> bool:
+    """Hand several committed records' tasks over, with one message to the broker where the queue can
+    (``enqueue_all``: webhooks stored together by one statement); on failure log it and leave them all to
+    the sweeper (False). Handing one over twice is harmless (the tasks are idempotent)."""
     try:
-        enqueue(task, record_id)
-    except Exception as exc:  # the broker is down: the record is safe in the database
+        handler = current_app.extensions["climate_plugin.queue"]
+        if len(record_ids) > 1 and hasattr(handler, "enqueue_all"):
+            handler.enqueue_all(task, record_ids)
+        else:
+            for record_id in record_ids:
+                enqueue(task, record_id)
+    except Exception as exc:  # the broker is down: the records are safe in the database
         # One line with the reason, no traceback: during a broker outage every webhook gets here, and a
         # traceback each would flood the log (13.5 MB in a 30-second outage).
         log.warning(
             "could not enqueue %s %s (%s: %s); the sweeper will hand it over",
-            task, record_id, type(exc).__name__, str(exc)[:300],
-        )
-        _not_handed_over(task, record_id)
+            task, ", ".join(map(str, record_ids)), type(exc).__name__, str(exc)[:300],
+        )  # fmt: skip
+        for record_id in record_ids:
+            _not_handed_over(task, record_id)
         return False
     return True
 

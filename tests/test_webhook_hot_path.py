@@ -127,6 +127,34 @@ def test_the_message_handed_over_is_the_one_apply_async_sends(hot):
         assert (args, kwargs) == ([42], {})
 
 
+def test_a_group_is_handed_over_by_one_lpush_in_order(hot):
+    """Webhooks stored by one statement go to the queue with one LPUSH of all their messages, each the
+    message ``enqueue`` sends, taken by the worker (BRPOP, from the right) in the order they were stored."""
+    from tests.support.round_trips import counting
+
+    app, _connector_id, _secret, store = hot
+    settings = app.extensions["climate_plugin.settings"]
+    queue = app.extensions["climate_plugin.queue"]
+    with app.app_context():
+        queue.enqueue("process_delivery", 6)  # the first publish of a process sets things up
+        store.delete(settings.queue_name)
+        with counting(db.engine) as trips:
+            queue.enqueue_all("process_delivery", [7, 8, 9])
+        queue.enqueue("process_delivery", 10)
+    assert trips.redis == 1
+    taken = [store.rpop(settings.queue_name) for _ in range(4)]
+    messages = [json.loads(m) for m in taken]
+    assert [json.loads(base64.b64decode(m["body"]))[0] for m in messages] == [[7], [8], [9], [10]]
+    for key in ("id", "root_id", "argsrepr"):
+        for m in messages:
+            m["headers"].pop(key)
+    for m in messages:
+        for key in ("correlation_id", "delivery_tag"):
+            m["properties"].pop(key)
+        m.pop("body")
+    assert messages[0] == messages[1] == messages[2] == messages[3]
+
+
 def test_a_twin_delivery_is_stored_and_handed_over_once(hot):
     app, connector_id, secret, store = hot
     first = _post(app, connector_id, secret, "twin", msg_id="msg_twin")
@@ -278,6 +306,8 @@ def test_webhooks_arriving_together_are_stored_by_one_statement_each_answered_af
         return [hash(row) % 1000 for row in rows]
 
     monkeypatch.setattr(endpoint, "_run_insert", run_insert)
+    handed: list[list[int]] = []
+    monkeypatch.setattr(endpoint, "_hand_over", lambda ids: handed.append(ids) if ids else None)
     group = endpoint._GroupInsert()
     outcomes: dict[tuple, object] = {}
 
@@ -303,6 +333,9 @@ def test_webhooks_arriving_together_are_stored_by_one_statement_each_answered_af
     assert isinstance(outcomes[("bad", 3)], ValueError)
     for row in (("a", 0), ("b", 1), ("c", 2)):
         assert outcomes[row] == hash(row) % 1000
+    # each statement's stored rows are handed over together, once: the refused group's good rows alone
+    assert handed[0] == [hash(("a", 0)) % 1000]
+    assert sorted(map(sorted, handed[1:])) == sorted([[hash(("b", 1)) % 1000], [hash(("c", 2)) % 1000]])
     assert not group._busy and not group._waiting
 
 
@@ -330,3 +363,67 @@ def test_twins_in_one_statement_are_stored_once(hot):
         # a changed connector (another row version) stores nothing
         assert _run_insert(db.engine, [row("third", "0"), row("fourth", version)])[0] is None
     assert _stored(app) == 3
+
+
+def _flask_dispatches(monkeypatch) -> list[str]:
+    from flask import Flask, request
+
+    seen: list[str] = []
+    dispatch = Flask.full_dispatch_request
+
+    def counted(self):
+        seen.append(request.path)
+        return dispatch(self)
+
+    monkeypatch.setattr(Flask, "full_dispatch_request", counted)
+    return seen
+
+
+def test_a_kept_connectors_webhook_is_answered_without_flask_as_the_view_answers_it(hot, monkeypatch):
+    """The fast path (webhooks.fast_path) answers the common webhook: same status, body shape and headers as
+    the view, stored and handed over once; the first webhook of a connector, and any with a query string,
+    go to the view."""
+    app, connector_id, secret, store = hot
+    seen = _flask_dispatches(monkeypatch)
+    by_view = _post(app, connector_id, secret, "first")  # reads and keeps the connector
+    assert by_view.status_code == 202 and len(seen) == 1
+    fast = _post(app, connector_id, secret, "second")
+    assert fast.status_code == 202 and len(seen) == 1  # no Flask dispatch
+    assert set(fast.json) == set(by_view.json) and fast.json["delivery"] != by_view.json["delivery"]
+    assert fast.data == b'{"delivery":%d,"duplicate":false,"status":"received"}\n' % fast.json["delivery"]
+
+    def shown(response) -> dict:
+        return {k: v for k, v in response.headers.items() if k != "Content-Length"}
+
+    assert shown(fast) == shown(by_view)
+    body = event_body("third")
+    query = app.test_client().post(
+        f"/webhooks/{connector_id}?x=1", data=body, headers=signed_headers(secret, body)
+    )
+    assert query.status_code == 202 and len(seen) == 2
+    assert _stored(app) == 3 and len(_queued(app, store)) == 3
+
+
+def test_a_refusal_after_the_fast_path_is_the_views_and_counted_once(hot, monkeypatch):
+    """A webhook the fast path does not store (a bad signature, a twin) is answered by the view as before;
+    the sender's count made by the fast path is passed on, not counted again."""
+    app, connector_id, secret, store = hot
+    with app.app_context():
+        db.session.execute(
+            update(Connector).where(Connector.id == connector_id).values(webhook_rate_limit="5/minute")
+        )
+        db.session.commit()
+    seen = _flask_dispatches(monkeypatch)
+    assert _post(app, connector_id, secret, "first", msg_id="msg_one").status_code == 202  # count 1
+    body = event_body("forged")
+    forged = app.test_client().post(
+        f"/webhooks/{connector_id}", data=body, headers=signed_headers("whsec_" + "A" * 32, body)
+    )  # count 2
+    assert forged.status_code == 401 and forged.is_json and "signature" in forged.json["error"]
+    twin = _post(app, connector_id, secret, "first", msg_id="msg_one")  # count 3
+    assert twin.status_code == 200 and twin.json["duplicate"] is True
+    assert len(seen) == 3  # both refusals were answered by the view
+    assert [_post(app, connector_id, secret, f"n{i}").status_code for i in range(3)] == [202, 202, 429]
+    limited = _post(app, connector_id, secret, "late")
+    assert limited.status_code == 429 and limited.headers["Retry-After"].isdigit()
+    assert _stored(app) == 3 and len(_queued(app, store)) == 3

@@ -31,6 +31,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +77,13 @@ _KNOWN_SIZE = 1024
 @bp.post("/webhooks/<int(max=2147483647):connector_id>")
 @bp.post("/webhooks/<int(max=2147483647):connector_id>/<resource>")
 def receive(connector_id: int, resource: str | None = None):
-    wait = webhook_over_limit()
+    # What the fast path (webhooks.fast_path) did before it handed the webhook over to this view.
+    environ = request.environ
+    raised = environ.pop(FAST_RAISED, None)
+    if raised is not None:
+        raise raised  # answered by the app's error handlers, as if it had happened here
+    tried_fast = FAST_COUNTED in environ
+    wait = environ.pop(FAST_COUNTED) if tried_fast else webhook_over_limit(connector_id, request.remote_addr)
     if wait is not None:
         response = json_error(429, "too many requests; wait and try again")
         response.headers["Retry-After"] = str(wait)
@@ -86,11 +93,11 @@ def receive(connector_id: int, resource: str | None = None):
     body: bytes | None = None
     # A connector this process has read: the webhook is stored on a pooled connection's driver directly
     # (see _insert_guarded); only PostgreSQL's connectors are kept.
-    known = current_app.extensions.get(_KNOWN, {}).get(connector_id)
+    known = None if tried_fast else kept_connector(connector_id)
     if known is not None:
         row, version = known
         body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-        outcome = _accept(None, row, body, resource, version, quiet=True)
+        outcome = accept(None, row, body, resource, version, request.headers, environ, quiet=True)
         if isinstance(outcome, int):
             return _answer(outcome)
         # Refused or not stored: a bad webhook or a twin delivery, or one signed with a new secret,
@@ -113,7 +120,7 @@ def receive(connector_id: int, resource: str | None = None):
             known_rows[connector_id] = (row, row.row_version)
         if body is None:
             body = request.get_data(cache=False)
-        outcome = _accept(conn, row, body, resource, None)
+        outcome = accept(conn, row, body, resource, None, request.headers, environ)
         if isinstance(outcome, NotStored):
             existing = conn.execute(
                 select(Delivery.id, Delivery.status).where(
@@ -124,18 +131,35 @@ def receive(connector_id: int, resource: str | None = None):
         return _answer(outcome)
 
 
-def _answer(outcome: int | Response) -> Response:
-    if isinstance(outcome, Response):
-        return outcome
-    # Committed above: hand it over now (the sweeper covers a failure).
-    queue.enqueue_or_leave_to_sweeper("process_delivery", outcome)
-    # The bytes Flask's jsonify makes of {"delivery": id, "status": "received", "duplicate": False} (keys
-    # sorted, compact, a newline), without its JSON encoder on every webhook.
-    return current_app.response_class(_RECEIVED % outcome, status=202, mimetype="application/json")
+#: environ keys by which the fast path tells this view what it did: the sender's count (None, or the seconds
+#: of a 429), and an exception it met (raised again here, for the app's error handlers)
+FAST_COUNTED = "climate_plugin.webhook.counted"
+FAST_RAISED = "climate_plugin.webhook.raised"
 
 
-#: the 202 answer's body; an int id is all that varies
-_RECEIVED = b'{"delivery":%d,"duplicate":false,"status":"received"}\n'
+def kept_connector(connector_id: int) -> tuple[Row, str] | None:
+    """(row, row version) of a connector this process has read, if it keeps it (PostgreSQL only)."""
+    return current_app.extensions.get(_KNOWN, {}).get(connector_id)
+
+
+def _answer(outcome: int | Refusal) -> Response:
+    if isinstance(outcome, Refusal):
+        response = json_error(outcome.status, outcome.message)
+        if outcome.retry_after is not None:
+            response.headers["Retry-After"] = outcome.retry_after
+        return response
+    return current_app.response_class(RECEIVED % outcome, status=202, mimetype="application/json")
+
+
+def _hand_over(delivery_ids: list[int]) -> None:
+    """Committed: hand the deliveries over now (the sweeper covers a failure)."""
+    if delivery_ids:
+        queue.enqueue_all_or_leave_to_sweeper("process_delivery", delivery_ids)
+
+
+#: the 202 answer's body, the bytes Flask's jsonify makes of {"delivery": id, "status": "received",
+#: "duplicate": False} (keys sorted, compact, a newline) without its JSON encoder on every webhook
+RECEIVED = b'{"delivery":%d,"duplicate":false,"status":"received"}\n'
 
 
 @dataclass(frozen=True)
@@ -146,52 +170,63 @@ class NotStored:
     delivery_id: str
 
 
-def _accept(
+@dataclass(frozen=True)
+class Refusal:
+    """A webhook refused before anything was stored: the answer's status, message and Retry-After."""
+
+    status: int
+    message: str
+    retry_after: str | None = None
+
+
+def accept(
     conn: Connection | None,
     row: Row,
     body: bytes,
     resource: str | None,
     version: str | None,
+    headers: Mapping[str, str],
+    environ: Mapping[str, Any],
     quiet: bool = False,
-) -> int | Response | NotStored:
-    """Verify, parse and store one webhook for connector ``row``: the new delivery's id, an error answer,
-    or :class:`NotStored`. With a row ``version`` the insert is guarded by it and runs on a pooled driver
-    connection (``conn`` unused), else on ``conn``. ``quiet``: log nothing (a refusal is decided again on
-    the row as it is now)."""
+) -> int | Refusal | NotStored:
+    """Verify, parse, store and hand over one webhook for connector ``row``: the new delivery's id, a
+    refusal, or :class:`NotStored`. With a row ``version`` the insert is guarded by it and runs on a pooled
+    driver connection (``conn`` unused), else on ``conn``. ``headers`` and ``environ`` are the request's
+    (no request context needed: the fast path has none). ``quiet``: log nothing (a refusal is decided again
+    on the row as it is now)."""
     try:
-        connector, secrets = inbound_connector(row)
+        connector, secrets = inbound_connector(row, version)
     except UnknownConnectorKind:
         if not quiet:
             log.error("connector %s has kind %r, which is not installed", row.id, row.kind)
-        return json_error(404, f"connector {row.id} has a kind that is not installed")
+        return Refusal(404, f"connector {row.id} has a kind that is not installed")
     except DecryptionError as exc:
         # Nothing can be verified, so nothing is stored; a 503 has the host retry once it is fixed.
         if not quiet:
             log.error("webhook for %s", exc)
-        response = json_error(
+        return Refusal(
             503,
             f"connector {row.id}'s stored secret cannot be decrypted by this service, so the "
             "webhook cannot be verified; its operator must fix CLIMATE_PLUGIN_ENCRYPTION_KEYS. "
             "Retry later",
+            retry_after="300",
         )
-        response.headers["Retry-After"] = "300"
-        return response
 
     try:
-        connector.verify_webhook(body, request.headers, secrets)
+        connector.verify_webhook(body, headers, secrets)
     except WebhookAuthError as exc:
-        return json_error(401, str(exc))
+        return Refusal(401, str(exc))
     try:
-        event = connector.parse_webhook(body, request.headers, resource)
+        event = connector.parse_webhook(body, headers, resource)
         _check_storable(event)
     except PayloadError as exc:
-        return json_error(400, str(exc))
+        return Refusal(400, str(exc))
     except (ValueError, OverflowError) as exc:
         # A connector's parse met a value it did not expect (a date past the calendar's edge): the content
         # is wrong, whatever the signature says; a 5xx would have the sender retry it for ever.
         if not quiet:
             log.warning("webhook for connector %s: unreadable content (%s)", row.id, type(exc).__name__)
-        return json_error(400, f"the webhook's content cannot be read ({type(exc).__name__})")
+        return Refusal(400, f"the webhook's content cannot be read ({type(exc).__name__})")
 
     now = utcnow()
     values = dict(
@@ -202,7 +237,7 @@ def _accept(
         external_id=event.external_id,
         occurred_at=event.occurred_at,
         body=body,
-        headers=_kept_headers(request.environ),
+        headers=_kept_headers(environ),
         status="received",
         attempts=0,
         received_at=now,
@@ -215,8 +250,9 @@ def _accept(
         assert conn is not None
         delivery_id = conn.execute(_insert_delivery(conn.dialect.name), values).scalar()
         conn.commit()  # in autocommit (PostgreSQL) nothing is sent: the INSERT committed itself
+        _hand_over([] if delivery_id is None else [delivery_id])
     else:
-        delivery_id = _insert_guarded(values, row.id, version)
+        delivery_id = _insert_guarded(values, row.id, version)  # handed over with its group
     return NotStored(event.delivery_id) if delivery_id is None else delivery_id
 
 
@@ -227,7 +263,7 @@ _KEPT_ENVIRON = tuple(
 )
 
 
-def _kept_headers(environ: dict[str, Any]) -> dict[str, str]:
+def _kept_headers(environ: Mapping[str, Any]) -> dict[str, str]:
     """The KEPT_HEADERS the request has, as ``request.headers`` names them, read from the WSGI environ
     (iterating ``request.headers`` decodes every header the request has)."""
     return {name: environ[key] for key, name in _KEPT_ENVIRON if key in environ}
@@ -263,15 +299,28 @@ GROUP_MAX = 32
 class _Slot:
     """One webhook waiting in a :class:`_GroupInsert`: its row, then its outcome."""
 
-    __slots__ = ("row", "done", "lead", "result", "error", "alone")
+    __slots__ = ("row", "_signal", "_woken", "lead", "result", "error", "alone")
 
     def __init__(self, row: tuple) -> None:
         self.row = row
-        self.done = threading.Event()
+        # A lock held from the start and released to wake the waiting thread: cheaper than an Event (whose
+        # set() notifies through a Condition in Python), and a slot is woken by one thread at a time.
+        self._signal = threading.Lock()
+        self._signal.acquire()
+        self._woken = False
         self.lead = False  # woken to store the ones waiting, not because it was stored
         self.result: int | None = None
         self.error: BaseException | None = None
         self.alone = False  # the group's statement failed: store it by itself
+
+    def wait(self) -> None:
+        self._signal.acquire()
+
+    def wake(self) -> None:
+        """Wake its thread (once: a slot woken to lead is in the batch it then stores)."""
+        if not self._woken:
+            self._woken = True
+            self._signal.release()
 
 
 class _GroupInsert:
@@ -297,12 +346,14 @@ class _GroupInsert:
             lead = not self._busy
             self._busy = True
         if not lead:
-            slot.done.wait()
+            slot.wait()
             lead = slot.lead
         if lead:
             self._lead(engine)
         if slot.alone:
-            return _run_insert(engine, [slot.row])[0]
+            result = _run_insert(engine, [slot.row])[0]
+            _hand_over([] if result is None else [result])
+            return result
         if slot.error is not None:
             raise slot.error
         return slot.result
@@ -321,16 +372,18 @@ class _GroupInsert:
         else:
             for s, result in zip(batch, results, strict=True):
                 s.result = result
+            # the whole group with one message to the broker, before anyone of it is answered
+            _hand_over([result for result in results if result is not None])
         finally:
             with self._lock:
                 if self._waiting:  # arrived meanwhile: the first of them stores them all
                     following = self._waiting[0]
                     following.lead = True
-                    following.done.set()
+                    following.wake()
                 else:
                     self._busy = False
             for s in batch:
-                s.done.set()
+                s.wake()
 
 
 class _StoreAlone(Exception):

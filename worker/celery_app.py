@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from celery import Celery, Task, signals
 from flask import Flask
@@ -133,6 +134,14 @@ class CeleryQueue:
 
         getattr(tasks, task).apply_async((record_id,), countdown=countdown or None)
 
+    def enqueue_all(self, task: TaskName, record_ids: Sequence[int]) -> None:
+        """Several tasks due now: one LPUSH of all their messages on Redis."""
+        if self._publisher is not None:
+            self._publisher.publish_all(task, record_ids)
+            return
+        for record_id in record_ids:
+            self.enqueue(task, record_id)
+
 
 class RedisPublisher:
     """Celery's task message for ``task(record_id)``, pushed onto its queue's Redis list with one LPUSH.
@@ -258,3 +267,8 @@ class RedisPublisher:
 
     def publish(self, task: TaskName, record_id: int) -> None:
         self._redis.lpush(self._queue(f"worker.tasks.{task}"), self.envelope(task, record_id))
+
+    def publish_all(self, task: TaskName, record_ids: Sequence[int]) -> None:
+        # LPUSH of several values pushes them one after the other: the worker's BRPOP takes them in order.
+        queue = self._queue(f"worker.tasks.{task}")  # first: it registers the tasks the envelope reads
+        self._redis.lpush(queue, *[self.envelope(task, record_id) for record_id in record_ids])

@@ -53,9 +53,8 @@ OVERRIDES_TTL = 30.0
 _OVERRIDES = "climate_plugin.webhook_limits"
 
 
-def webhook_limit() -> str:
+def webhook_limit(connector_id: int | None) -> str:
     """The connector's own limit (Connector.webhook_rate_limit), else CLIMATE_PLUGIN_WEBHOOK_RATE_LIMIT."""
-    connector_id = (request.view_args or {}).get("connector_id")
     return _connector_limits().get(connector_id) or _settings().webhook_rate_limit
 
 
@@ -105,10 +104,10 @@ def login_email_key() -> str:
     return f"{_deployment()}:login-email:{hashlib.sha256(email.encode()).hexdigest()[:32]}"
 
 
-def webhook_key() -> str:
+def webhook_key(connector_id: int | None, sender: str | None) -> str:
     # Per connector and sender: one noisy host cannot use up another municipality's allowance.
-    connector = (request.view_args or {}).get("connector_id", "?")
-    return f"{_deployment()}:webhook:{connector}:{get_remote_address()}"
+    connector = "?" if connector_id is None else connector_id
+    return f"{_deployment()}:webhook:{connector}:{sender or '127.0.0.1'}"
 
 
 #: decorators for the views (stacked: each limit counts on its own)
@@ -228,9 +227,10 @@ class WebhookCounter:
         return max(1, int(reset_at - time.time()))
 
 
-def webhook_over_limit() -> int | None:
-    """Count this webhook against its connector's and sender's limit: None, or seconds to wait (a 429)."""
+def webhook_over_limit(connector_id: int | None, sender: str | None) -> int | None:
+    """Count a webhook to ``connector_id`` from the address ``sender`` against their limit: None, or seconds
+    to wait (a 429). Needs an app context only (the webhook fast path has no request context)."""
     counter = current_app.extensions.get(_COUNTER)
     if counter is None:
         counter = current_app.extensions[_COUNTER] = WebhookCounter(FixedWindowRateLimiter(limiter.storage))
-    return counter.hit(webhook_limit(), webhook_key())
+    return counter.hit(webhook_limit(connector_id), webhook_key(connector_id, sender))

@@ -139,21 +139,27 @@ def build_connector(row: ConnectorRow) -> Connector:
 _INBOUND_CACHE_SIZE = 256
 
 
-def inbound_connector(row) -> tuple[Connector, list[str]]:
+def inbound_connector(row, version: str | None = None) -> tuple[Connector, list[str]]:
     """The connector and its currently valid webhook secrets, for verifying and parsing a webhook.
 
     ``row`` is a connector row (ORM object or Core row). Building a connector means a schema load and
     decryptions, which would dominate the webhook path; the result is cached per process under a key made
     of every column it depends on, so a changed config or a rotated secret is seen on the next request.
+    ``version``: the row's version as PostgreSQL gives it (``xmin``, changed by every UPDATE of the row),
+    which then is the key: making the key of the columns costs a JSON encoding of the config per webhook.
     """
     cache: dict = current_app.extensions.setdefault("climate_plugin.inbound_connectors", {})
     key = (
-        row.id,
-        row.kind,
-        json.dumps(row.config, sort_keys=True),
-        row.secrets_encrypted,
-        row.webhook_secret_encrypted,
-        row.previous_webhook_secret_encrypted,
+        (row.id, version)
+        if version is not None
+        else (
+            row.id,
+            row.kind,
+            json.dumps(row.config, sort_keys=True),
+            row.secrets_encrypted,
+            row.webhook_secret_encrypted,
+            row.previous_webhook_secret_encrypted,
+        )
     )
     built = cache.get(key)
     if built is None:

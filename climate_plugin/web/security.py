@@ -63,19 +63,36 @@ def frame_ancestors_for(sources: str) -> None:
 
 def _headers(response: Response) -> Response:
     policy = POLICIES.get(request.blueprint or "", DEFAULT)
-    ancestors = g.get("frame_ancestors", policy.frame_ancestors)
-    csp = policy.csp if ancestors is None else f"{policy.csp}; frame-ancestors {ancestors}"
-    response.headers.setdefault("Content-Security-Policy", csp)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Robots-Tag", "noindex")
+    for name, value in _policy_headers(policy, g.get("frame_ancestors", policy.frame_ancestors)):
+        if name == "Cache-Control":
+            response.headers[name] = value
+        else:
+            response.headers.setdefault(name, value)
     # No X-Frame-Options: it cannot name several origins, and frame-ancestors supersedes it.
     response.headers.pop("X-Frame-Options", None)
-    if policy.no_store:
-        response.headers["Cache-Control"] = "no-store"
-    if policy.cors_any:
-        response.headers.setdefault("Access-Control-Allow-Origin", "*")
     return response
+
+
+def headers_of(blueprint: str) -> list[tuple[str, str]]:
+    """The security headers of an answer from ``blueprint`` that sets none of its own: for an answer made
+    outside Flask's request handling (the webhook fast path), the same as ``_headers`` gives it."""
+    policy = POLICIES.get(blueprint, DEFAULT)
+    return _policy_headers(policy, policy.frame_ancestors)
+
+
+def _policy_headers(policy: Policy, ancestors: str | None) -> list[tuple[str, str]]:
+    csp = policy.csp if ancestors is None else f"{policy.csp}; frame-ancestors {ancestors}"
+    headers = [
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Robots-Tag", "noindex"),
+    ]
+    if policy.no_store:
+        headers.append(("Cache-Control", "no-store"))
+    if policy.cors_any:
+        headers.append(("Access-Control-Allow-Origin", "*"))
+    return headers
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import math
 import secrets as _secrets
@@ -84,18 +85,35 @@ def _offered_signatures(header: str) -> list[bytes]:
 
 def _expected_signature(secret: str, msg_id: str, moment: datetime, text: str) -> bytes | None:
     try:
-        signed = Webhook(secret).sign(msg_id=msg_id, timestamp=moment, data=text)
+        signed = _signer(secret).sign(msg_id=msg_id, timestamp=moment, data=text)
     except Exception:  # an unusable configured secret (bad base64, empty) must not become a 500
         return None
     return base64.b64decode(signed.partition(",")[2])
 
 
+@functools.lru_cache(maxsize=256)
+def _signer(secret: str) -> Webhook:
+    # Kept per secret: making one decodes the secret, on every webhook otherwise. Holding decrypted
+    # secrets in memory is what the connector cache (hosts.connector.inbound_connector) does already.
+    return Webhook(secret)
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """The header ``name`` (lower case) whatever its case in ``headers``, or "".
+
+    Werkzeug's headers find any case by themselves; asking them first spares decoding every header of the
+    request (the webhook path asks for three or four on every webhook); a plain dict is searched."""
+    value = headers.get(name)
+    if value is None:
+        value = next((v for k, v in headers.items() if k.lower() == name), "")
+    return value
+
+
 def verify_standard_webhook(body: bytes, headers: Mapping[str, str], secrets: Sequence[str]) -> None:
     """Raise :class:`WebhookAuthError` unless one of ``secrets`` signed ``body`` recently enough."""
-    lowered = {key.lower(): value for key, value in headers.items()}
-    msg_id = lowered.get("webhook-id", "").strip()
-    timestamp = lowered.get("webhook-timestamp", "").strip()
-    signature = lowered.get("webhook-signature", "").strip()
+    msg_id = header(headers, "webhook-id").strip()
+    timestamp = header(headers, "webhook-timestamp").strip()
+    signature = header(headers, "webhook-signature").strip()
     missing = [name for name, value in (("webhook-id", msg_id), ("webhook-timestamp", timestamp),
                                         ("webhook-signature", signature)) if not value]
     if missing:

@@ -27,6 +27,7 @@ from climate_plugin.connectors.base import (
 )
 from climate_plugin.connectors.common.decisions import make_decision, parse_day
 from climate_plugin.connectors.common.schema import validate_base_url, validate_header
+from climate_plugin.connectors.common.signature import header
 from climate_plugin.connectors.common.values import normalise_language
 from climate_plugin.outbound import OutboundClient, OutboundRefused, PermanentError
 
@@ -252,7 +253,7 @@ class RestConnector(Connector):
                 occurred_at = parse_timestamp(payload["timestamp"])
             except (TypeError, ValueError):
                 raise PayloadError("timestamp must be an ISO-8601 date and time") from None
-        delivery_id = {k.lower(): v for k, v in headers.items()}.get("webhook-id", "").strip()
+        delivery_id = header(headers, "webhook-id").strip()
         if not delivery_id:
             raise PayloadError("the webhook-id header is missing")
         return WebhookEvent(
