@@ -361,6 +361,7 @@ class _GroupInsert:
     def _lead(self, engine: Any) -> None:
         with self._lock:
             batch, self._waiting = self._waiting[:GROUP_MAX], self._waiting[GROUP_MAX:]
+        stored: list[int] = []
         try:
             results = _run_insert(engine, [s.row for s in batch])
         except _StoreAlone:
@@ -372,8 +373,7 @@ class _GroupInsert:
         else:
             for s, result in zip(batch, results, strict=True):
                 s.result = result
-            # the whole group with one message to the broker, before anyone of it is answered
-            _hand_over([result for result in results if result is not None])
+            stored = [result for result in results if result is not None]
         finally:
             with self._lock:
                 if self._waiting:  # arrived meanwhile: the first of them stores them all
@@ -382,8 +382,13 @@ class _GroupInsert:
                     following.wake()
                 else:
                     self._busy = False
-            for s in batch:
-                s.wake()
+            try:
+                # The whole group with one message to the broker, before anyone of it is answered; after
+                # the next group's statement may start, which this hand-over then overlaps.
+                _hand_over(stored)
+            finally:
+                for s in batch:
+                    s.wake()
 
 
 class _StoreAlone(Exception):

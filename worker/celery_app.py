@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from celery import Celery, Task, signals
 from flask import Flask
@@ -157,19 +158,12 @@ class RedisPublisher:
     """
 
     def __init__(self, celery: Celery) -> None:
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
+        import threading
 
         self._celery = celery
-        options = celery.conf.broker_transport_options or {}
-        self._redis = redis.Redis.from_url(
-            celery.conf.broker_url,
-            socket_timeout=options.get("socket_timeout"),
-            socket_connect_timeout=options.get("socket_connect_timeout"),
-            # one retry, as task_publish_retry_policy allows the Celery publish
-            retry=Retry(NoBackoff(), 1),
-        )
+        # A client per thread, each with its own single connection: a client shared by the threads takes a
+        # connection from its pool and checks it for stray data (a poll of the socket) on every publish.
+        self._local = threading.local()
         self._queues: dict[str, str] = {}
         self._templates: dict[tuple[str, int], tuple[dict, dict, list]] = {}
         #: per task: (the Celery template it was made from, the envelope's template): made again with the
@@ -266,9 +260,32 @@ class RedisPublisher:
         return made
 
     def publish(self, task: TaskName, record_id: int) -> None:
-        self._redis.lpush(self._queue(f"worker.tasks.{task}"), self.envelope(task, record_id))
+        self._client().lpush(self._queue(f"worker.tasks.{task}"), self.envelope(task, record_id))
 
     def publish_all(self, task: TaskName, record_ids: Sequence[int]) -> None:
         # LPUSH of several values pushes them one after the other: the worker's BRPOP takes them in order.
         queue = self._queue(f"worker.tasks.{task}")  # first: it registers the tasks the envelope reads
-        self._redis.lpush(queue, *[self.envelope(task, record_id) for record_id in record_ids])
+        self._client().lpush(queue, *[self.envelope(task, record_id) for record_id in record_ids])
+
+    def _client(self) -> Any:
+        """This thread's client (made again in a forked process: a connection is never shared with one)."""
+        import os
+
+        local = self._local
+        client = getattr(local, "client", None)
+        if client is None or local.pid != os.getpid():
+            import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            options = self._celery.conf.broker_transport_options or {}
+            client = redis.Redis.from_url(
+                self._celery.conf.broker_url,
+                socket_timeout=options.get("socket_timeout"),
+                socket_connect_timeout=options.get("socket_connect_timeout"),
+                # one retry, as task_publish_retry_policy allows the Celery publish
+                retry=Retry(NoBackoff(), 1),
+                single_connection_client=True,
+            )
+            local.client, local.pid = client, os.getpid()
+        return client
