@@ -427,3 +427,24 @@ def test_a_refusal_after_the_fast_path_is_the_views_and_counted_once(hot, monkey
     limited = _post(app, connector_id, secret, "late")
     assert limited.status_code == 429 and limited.headers["Retry-After"].isdigit()
     assert _stored(app) == 3 and len(_queued(app, store)) == 3
+
+
+def test_a_body_shorter_than_declared_is_the_views_400_and_stores_nothing(hot):
+    """The fast path reads the declared length from the input; a client that sent less (it went away) is
+    answered by the view as Werkzeug answers it, and nothing is stored."""
+    import io
+
+    from werkzeug.test import EnvironBuilder
+
+    app, connector_id, secret, store = hot
+    assert _post(app, connector_id, secret, "first").status_code == 202  # keeps the connector
+    body = event_body("short")
+    environ = EnvironBuilder(
+        path=f"/webhooks/{connector_id}", method="POST", data=body, headers=signed_headers(secret, body)
+    ).get_environ()
+    environ["CONTENT_LENGTH"] = str(len(body) + 50)
+    environ["wsgi.input"] = io.BytesIO(body)
+    statuses: list[str] = []
+    answer = b"".join(app.wsgi_app(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses[0].startswith("400") and answer
+    assert _stored(app) == 1 and len(_queued(app, store)) == 1
