@@ -59,8 +59,7 @@ def enqueue_all_or_leave_to_sweeper(task: TaskName, record_ids: Sequence[int]) -
             "could not enqueue %s %s (%s: %s); the sweeper will hand it over",
             task, ", ".join(map(str, record_ids)), type(exc).__name__, str(exc)[:300],
         )  # fmt: skip
-        for record_id in record_ids:
-            _not_handed_over(task, record_id)
+        _not_handed_over(task, record_ids)
         return False
     return True
 
@@ -69,22 +68,26 @@ def enqueue_all_or_leave_to_sweeper(task: TaskName, record_ids: Sequence[int]) -
 _TABLES = {"process_delivery": "delivery", "send_write_back": "write_back"}
 
 
-def _not_handed_over(task: TaskName, record_id: int) -> None:
-    """Mark the record as never handed over (enqueued_at NULL), so the next sweep takes it at once instead of
+def _not_handed_over(task: TaskName, record_ids: Sequence[int]) -> None:
+    """Mark the records as never handed over (enqueued_at NULL), so the next sweep takes it at once instead of
     after the sweeper's 5 minutes for work lost unnoticed: work accepted during a broker outage reaches a
     worker within a sweep interval of the broker's return."""
-    from sqlalchemy import text
+    from sqlalchemy import bindparam, text
 
     from climate_plugin.db import db
 
     table = _TABLES.get(task)
     if table is None:
         return
+    marked = text(f"UPDATE {table} SET enqueued_at = NULL WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
     try:
-        with db.engine.begin() as conn:
-            conn.execute(text(f"UPDATE {table} SET enqueued_at = NULL WHERE id = :id"), {"id": record_id})
+        with db.engine.begin() as conn:  # one statement for a whole group
+            conn.execute(marked, {"ids": list(record_ids)})
     except Exception as exc:  # the database away too: the sweeper's 5 minutes still cover it
-        log.warning("could not mark %s %s for the next sweep (%s)", task, record_id, type(exc).__name__)
+        shown = ", ".join(map(str, record_ids))
+        log.warning("could not mark %s %s for the next sweep (%s)", task, shown, type(exc).__name__)
 
 
 def enqueue_after_commit(task: TaskName, record_id: int) -> None:

@@ -530,3 +530,35 @@ def test_attachment_text_is_screened_and_read_once(app):
             )
     finally:
         server.shutdown()
+
+
+def test_a_group_whose_hand_over_failed_is_marked_for_the_next_sweep_together(wired, client, flaky):
+    """Webhooks stored by one statement are handed over together; when the broker refuses, every one of them
+    is marked for the very next sweep, none left to the 5-minute wait."""
+    from climate_plugin import queue
+
+    app = wired
+
+    class Down:
+        def enqueue(self, task, record_id, countdown=0):
+            raise ConnectionError("broker down")
+
+        def enqueue_all(self, task, record_ids):
+            raise ConnectionError("broker down")
+
+    class Recorder:
+        def __init__(self):
+            self.tasks = []
+
+        def enqueue(self, task, record_id, countdown=0):
+            self.tasks.append((task, record_id))
+
+    recorder = Recorder()
+    app.extensions["climate_plugin.queue"] = recorder
+    ids = [_receive(app, client) for _ in range(3)]
+    app.extensions["climate_plugin.queue"] = Down()
+    with app.app_context():
+        assert queue.enqueue_all_or_leave_to_sweeper("process_delivery", ids[:2]) is False
+        assert [db.session.get(Delivery, i).enqueued_at is None for i in ids] == [True, True, False]
+        app.extensions["climate_plugin.queue"] = recorder
+        assert sweeper.sweep(stale_after=timedelta(minutes=5)) == [("process_delivery", i) for i in ids[:2]]

@@ -29,11 +29,11 @@ from werkzeug.datastructures import EnvironHeaders
 
 from climate_plugin.accounts.limits import webhook_over_limit
 from climate_plugin.web import security
+from climate_plugin.web.edge import MAX_ID
 from climate_plugin.webhooks import endpoint
 
 #: the path it takes: a connector id within the integer column (longer: the view's 404)
 _PATH = re.compile(r"/webhooks/([1-9][0-9]{0,9})")
-_MAX_ID = 2**31 - 1
 
 StartResponse = Callable[..., Any]
 
@@ -93,7 +93,7 @@ class WebhookFastPath:
         if match is None:
             return None
         connector_id = int(match[1])
-        return connector_id if connector_id <= _MAX_ID else None
+        return connector_id if connector_id <= MAX_ID else None
 
 
 def _declared_length(environ: dict[str, Any]) -> int | None:

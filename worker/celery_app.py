@@ -260,7 +260,7 @@ class RedisPublisher:
         return made
 
     def publish(self, task: TaskName, record_id: int) -> None:
-        self._client().lpush(self._queue(f"worker.tasks.{task}"), self.envelope(task, record_id))
+        self.publish_all(task, (record_id,))
 
     def publish_all(self, task: TaskName, record_ids: Sequence[int]) -> None:
         # LPUSH of several values pushes them one after the other: the worker's BRPOP takes them in order.
